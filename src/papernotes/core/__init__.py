@@ -1,0 +1,1 @@
+"""The pure core of papernotes: no MkDocs import anywhere below this package."""

@@ -1,0 +1,74 @@
+"""Messages for the writer: every problem names a file, a line and a fix.
+
+The core never logs or raises on bad input; it records a `Diagnostic` in a
+`Diagnostics` collector and carries on, so one build reports every mistake
+at once. The MkDocs adapter decides what an error means for the build.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: Level
+    file: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics for one build (or one file)."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, file: str, line: int | None, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic("error", file, line, message, hint))
+
+    def warning(self, file: str, line: int | None, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic("warning", file, line, message, hint))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "warning"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == "error" for d in self.items)
+
+    def for_file(self, file: str) -> list[Diagnostic]:
+        return [d for d in self.items if d.file == file]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean ..." hint for a misspelt name, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -1,0 +1,125 @@
+"""YAML that remembers where things were written.
+
+Frontmatter and library files are parsed once into plain Python data plus a
+map from each path (``("papers", 1, "title")``) to its line in the file, so
+every later message can point at the line the writer has to fix.
+
+Numbers keep their source text: YAML reads ``arxiv: 2305.18290`` as the float
+``2305.1829``; `SourceFloat` remembers ``"2305.18290"`` so identifiers survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[Any, ...]
+
+
+class SourceFloat(float):
+    """A float that remembers how it was written."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> "SourceFloat":
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+class SourceInt(int):
+    """An int that remembers how it was written (``007`` stays ``007``)."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> "SourceInt":
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+def source_text(value: Any) -> str:
+    """The text a scalar was written as: numbers keep their digits."""
+    return getattr(value, "source", None) or str(value)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _float(loader: SafeConstructor, node: ScalarNode) -> float:
+    return SourceFloat(loader.construct_yaml_float(node), node.value)
+
+
+def _int(loader: SafeConstructor, node: ScalarNode) -> int:
+    return SourceInt(loader.construct_yaml_int(node), node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
+
+
+class YamlSyntaxError(Exception):
+    """Broken YAML, with the line in the file where the parser gave up."""
+
+    def __init__(self, line: int | None, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
+@dataclass
+class LoadedYaml:
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
+
+    def line_of(self, path: Path, default: int | None = None) -> int | None:
+        """The line of `path`, or of its nearest written ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), default)
+
+
+def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
+    """Parse `text` (which starts at `first_line` of its file) with line tracking."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlSyntaxError(line, problem or "invalid YAML") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(None, str(exc)) from None
+    finally:
+        loader.dispose()
+    loaded = LoadedYaml(data)
+    if node is not None:
+        _walk(node, (), first_line, loaded)
+    return loaded
+
+
+def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml) -> None:
+    out.lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + first_line
+            child = path + (key,)
+            if child in out.lines:
+                out.duplicates.append((child, out.lines[child], line))
+            out.lines[child] = line
+            _walk(value_node, child, first_line, out)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), first_line, out)
