@@ -20,10 +20,12 @@ from .yamlsource import source_text
 KEY_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9_\-:.+/]*[A-Za-z0-9])?"
 KEY_RE = re.compile(KEY_PATTERN)
 
-_NEW_ARXIV = r"\d{4}\.\d{4,5}"
+# YYMM.NNNNN; ids from 2015 on have five digits after the dot, older ones four
+# (checked in normalize_arxiv), so a number that lost a trailing zero is refused.
+_NEW_ARXIV = r"\d\d(?:0[1-9]|1[0-2])\.\d{4,5}"
 _OLD_ARXIV = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
 _ARXIV_RE = re.compile(
-    r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:)?"
+    r"^(?:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:\s*)?"
     rf"(?P<id>{_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
@@ -43,6 +45,12 @@ def normalize_arxiv(value: Any) -> str:
             "an arxiv.org abs/pdf URL, or hep-th/9901001)"
         )
     ident = match.group("id")
+    if "/" not in ident and len(ident) != (10 if ident[:4] >= "1501" else 9):
+        raise ValueError(
+            f"'{text}' is not an arXiv id: ids since 2015 have five digits after the dot "
+            "(2309.17453), older ones four (1412.6980); a number may have lost a trailing zero, "
+            "so write the id as text"
+        )
     # Old-style archive names are lowercase; the subject class stays as written.
     if "/" in ident:
         archive, number = ident.split("/")

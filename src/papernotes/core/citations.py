@@ -1,0 +1,417 @@
+"""Pandoc-style citations in posts and the numbered reference list (SPEC section 3).
+
+`CitationExtension` is a Python-Markdown extension. Its inline processor runs
+after code spans, escapes, links and inline HTML have been taken out of the
+text, so Python-Markdown itself keeps citations out of code, raw HTML and
+links. It replaces each citation group with an empty placeholder element:
+numbers are only assigned by `CitationSession.finish`, which reads the
+placeholders in the order of the final HTML (the order in which
+Python-Markdown processes inline text is not document order).
+
+A post is converted with one session; pages that are not posts have none,
+and their text is left alone.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import secrets
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+from urllib.parse import quote
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+
+from .diagnostics import Diagnostics, did_you_mean
+from .fragments import render
+from .records import KEY_PATTERN, Record, first_authors, normalize_arxiv
+
+TOC_TITLE = "References"
+
+# `[@...]` not followed by `(` (an inline link) or `[` (a reference link);
+# `[@a][@b]` and a footnote right after, `[@a][^1]`, are still citations.
+# STX/ETX mark Python-Markdown's placeholders (code spans, escapes): a group
+# containing one is not a citation.
+_GROUP_PATTERN = r"\[(@[^\[\]\x02\x03]*)\](?!\()(?!\[(?![@^]))"
+_ITEM_RE = re.compile(rf"\s*@({KEY_PATTERN})\s*(?:,\s*(\S.*?))?\s*", re.DOTALL)
+_SOURCE_GROUP_RE = re.compile(r"(?<!\\)" + _GROUP_PATTERN, re.DOTALL)
+_FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_PLACEHOLDER_TAG = "papernotes-citation"
+_PLACEHOLDER_RE = re.compile(rf'<{_PLACEHOLDER_TAG} data-group="([0-9a-f]+):(\d+)"></{_PLACEHOLDER_TAG}>')
+# Below `html` (90), so attributes of inline HTML are already stashed, and below
+# `link`/`reference`, so `[@x](url)` stays a link; above the emphasis and
+# emoji patterns, so `_` and `:` inside keys are never read as markup.
+PRIORITY = 85
+
+Item = tuple[str, str | None]  # (key, locator)
+
+
+class LibraryLike(Protocol):
+    """What citations need from the site's library."""
+
+    def get(self, key: str) -> Record | None: ...
+
+    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
+
+
+def parse_group(body: str) -> list[Item] | None:
+    """The items of `@a, p. 4; @b`, or None when any part is not `@key[, locator]`."""
+    items = []
+    for part in body.split(";"):
+        match = _ITEM_RE.fullmatch(part)
+        if not match:
+            return None
+        locator = " ".join(match.group(2).split()) if match.group(2) else None
+        items.append((match.group(1), locator))
+    return items
+
+
+# -- reference formatting -------------------------------------------------------
+
+_TERMINAL = ("?", "!", ".")
+
+
+def _names(record: Record) -> str:
+    names, more = first_authors(record.authors)
+    if more:
+        return ", ".join(names) + ", et al."
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def reference_parts(record: Record) -> list[tuple[str, str, str]]:
+    """The printed reference as (kind, text, punctuation after) triples.
+
+    `kind` is ``text`` for free-text entries, else ``authors``, ``title``,
+    ``venue`` or ``year``; the title carries its quotes and its comma inside
+    them, as numeric styles print it.
+    """
+    if record.text:
+        return [("text", record.text, "")]
+    pieces = [
+        (kind, value)
+        for kind, value in (
+            ("authors", _names(record)),
+            ("title", record.title),
+            ("venue", record.venue),
+            ("year", str(record.year) if record.year else None),
+        )
+        if value
+    ]
+    parts = []
+    for index, (kind, value) in enumerate(pieces):
+        last = index == len(pieces) - 1
+        mark = "." if last else ","
+        if kind == "title":
+            inner = "" if value.endswith(_TERMINAL) else mark
+            parts.append((kind, f"“{value}{inner}”", "" if last else " "))
+        else:
+            end = "" if value.endswith(".") and last else mark
+            parts.append((kind, value, end + ("" if last else " ")))
+    return parts
+
+
+def reference_links(record: Record) -> list[tuple[str, str]]:
+    """(label, href) pairs: arXiv abstract page, DOI resolver, the record's URL."""
+    links = []
+    if not record.text:
+        if record.arxiv:
+            links.append((f"arXiv:{record.arxiv}", f"https://arxiv.org/abs/{record.arxiv}"))
+        if record.doi:
+            links.append((f"doi:{record.doi}", "https://doi.org/" + quote(record.doi, safe="/:;()")))
+    if record.url:
+        links.append((record.url, record.url))
+    return links
+
+
+def reference_text(record: Record) -> str:
+    """The reference as plain text: the hover title of a citation, and feeds."""
+    head = "".join(text + tail for _, text, tail in reference_parts(record))
+    labels = [label for label, _ in reference_links(record)]
+    return " ".join([head, *labels]) if head else " ".join(labels) or record.label
+
+
+# -- results ----------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    """One numbered entry of a post's reference list."""
+
+    number: int
+    key: str  # the anchor is ``ref-KEY``; citations are ``cite-KEY-N``
+    record: Record
+    text: str  # plain-text reference
+    backlinks: list[str] = field(default_factory=list)  # ids of the places citing it, in order
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.key}"
+
+
+@dataclass
+class CitationResult:
+    html: str
+    references: list[Reference]
+    references_html: str
+    toc_title: str = TOC_TITLE
+    toc_id: str = "references"
+
+
+# -- the session ------------------------------------------------------------------
+
+
+def _attr(text: str) -> str:
+    return html_lib.escape(text, quote=True)
+
+
+class CitationSession:
+    """The citations of one post: collected during conversion, numbered by `finish`."""
+
+    def __init__(
+        self,
+        bibliography: Sequence[Record],
+        papers: Sequence[Record],
+        library: LibraryLike | None,
+        *,
+        file: str,
+        source: str,
+        line_map: Callable[[int], int],
+        diagnostics: Diagnostics,
+    ) -> None:
+        self.bibliography = list(bibliography)
+        self.library = library
+        self.file = file
+        self.source = source
+        self.line_map = line_map
+        self.diagnostics = diagnostics
+        # A writer's own HTML can never match another session's placeholders.
+        self._token = secrets.token_hex(4)
+        self._groups: list[list[Item]] = []
+        self._keys: list[dict[str, Record]] = [{}, {}]
+        self._arxiv: list[dict[str, Record]] = [{}, {}]
+        self._canonical: dict[str, Record] = {}
+        for table, records in enumerate((self.bibliography, papers)):
+            for record in records:
+                if record.key:
+                    self._keys[table].setdefault(record.key, record)
+                if record.arxiv:
+                    self._arxiv[table].setdefault(record.arxiv, record)
+                # The post's own record of a paper wins over the library's.
+                self._canonical.setdefault(record.identity, record)
+
+    def placeholder(self, items: list[Item]) -> etree.Element:
+        """An empty element standing for one group until `finish` numbers it."""
+        self._groups.append(items)
+        return etree.Element(_PLACEHOLDER_TAG, {"data-group": f"{self._token}:{len(self._groups) - 1}"})
+
+    def resolve(self, key: str) -> Record | None:
+        """The record a citation key names: bibliography, then papers, then library."""
+        found = None
+        if key[:6].lower() == "arxiv:":
+            try:
+                arxiv = normalize_arxiv(key[6:])
+            except ValueError:
+                arxiv = None
+            if arxiv:
+                found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
+                if found is None and self.library is not None:
+                    found = self.library.by_arxiv(arxiv)
+        if found is None:
+            found = self._keys[0].get(key) or self._keys[1].get(key)
+            if found is None and self.library is not None:
+                found = self.library.get(key)
+        return None if found is None else self._canonical.get(found.identity, found)
+
+    def finish(self, html: str) -> CitationResult:
+        """Number the citations in `html` in document order and build the list."""
+        run = _Numbering(self)
+        body = _PLACEHOLDER_RE.sub(run.replace, html)
+        for record in self.bibliography:
+            run.reference(self._canonical.get(record.identity, record), record.key)
+        self._warn(run.broken)
+        references = list(run.by_identity.values())
+        toc_id = "references"
+        while f'id="{toc_id}"' in body:
+            toc_id += "_1"
+        references_html = ""
+        if references:
+            references_html = render(
+                "references.html",
+                title=TOC_TITLE,
+                toc_id=toc_id,
+                references=[
+                    {
+                        "number": ref.number,
+                        "anchor": ref.anchor,
+                        "parts": reference_parts(ref.record),
+                        "links": reference_links(ref.record),
+                        "backlinks": ref.backlinks,
+                    }
+                    for ref in references
+                ],
+            )
+        return CitationResult(body, references, references_html, TOC_TITLE, toc_id)
+
+    def _warn(self, broken: list[str]) -> None:
+        """One warning per line where an unknown key is cited."""
+        if not broken:
+            return
+        counts: dict[str, int] = {}
+        for key in broken:
+            counts[key] = counts.get(key, 0) + 1
+        lines = _cited_lines(self.source)
+        known = [*self._keys[0], *self._keys[1]]
+        for key, count in counts.items():
+            hint = did_you_mean(key, known) or "add it to the post's bibliography or to a library file"
+            where = sorted(set(lines.get(key, [])[:count])) or [None]
+            for line in where:
+                file_line = self.line_map(line) if line is not None else None
+                self.diagnostics.warning(self.file, file_line, f"unknown citation key '{key}'", hint)
+
+
+class _Numbering:
+    """One pass over the final HTML, numbering references as they are first met."""
+
+    def __init__(self, session: CitationSession) -> None:
+        self.session = session
+        self.by_identity: dict[str, Reference] = {}
+        self.anchors: set[str] = set()
+        self.broken: list[str] = []
+
+    def reference(self, record: Record, cited_as: str) -> Reference:
+        ref = self.by_identity.get(record.identity)
+        if ref is None:
+            number = len(self.by_identity) + 1
+            key = record.key or cited_as or str(number)
+            if key in self.anchors:  # two papers under one key (post vs. library)
+                key = f"{key}-{number}"
+            self.anchors.add(key)
+            ref = Reference(number, key, record, reference_text(record))
+            self.by_identity[record.identity] = ref
+        return ref
+
+    def replace(self, match: re.Match[str]) -> str:
+        token, index = match.group(1), int(match.group(2))
+        if token != self.session._token or index >= len(self.session._groups):
+            return match.group(0)
+        return self.render(self.session._groups[index])
+
+    def render(self, items: list[Item]) -> str:
+        cited: list[tuple[Reference, str | None]] = []
+        broken: list[Item] = []
+        for key, locator in items:
+            record = self.session.resolve(key)
+            if record is None:
+                broken.append((key, locator))
+                self.broken.append(key)
+            else:
+                cited.append((self.reference(record, key), locator))
+        shown: list[tuple[Reference, str | None]] = []
+        for ref, locator in sorted(cited, key=lambda item: item[0].number):
+            if (ref, locator) not in shown:
+                shown.append((ref, locator))
+        parts = []
+        start = 0
+        while start < len(shown):
+            end = start
+            while (
+                end + 1 < len(shown)
+                and shown[end][1] is None
+                and shown[end + 1][1] is None
+                and shown[end + 1][0].number == shown[end][0].number + 1
+            ):
+                end += 1
+            if end - start >= 2:
+                middle = "".join(f'<span id="{_attr(self.cite_id(ref))}"></span>' for ref, _ in shown[start + 1 : end])
+                parts.append(f"{self.link(shown[start][0])}–{middle}{self.link(shown[end][0])}")
+                start = end + 1
+            else:
+                ref, locator = shown[start]
+                parts.append(self.link(ref) + (f", {html_lib.escape(locator)}" if locator else ""))
+                start += 1
+        for key, locator in broken:
+            parts.append(
+                f'<span class="citation citation--broken" title="{_attr("Unknown citation key: " + key)}">'
+                f"@{html_lib.escape(key)}?</span>" + (f", {html_lib.escape(locator)}" if locator else "")
+            )
+        separator = "; " if any(locator for _, locator in items) else ", "
+        return f'<span class="citation-group">[{separator.join(parts)}]</span>'
+
+    def cite_id(self, ref: Reference) -> str:
+        anchor = f"cite-{ref.key}-{len(ref.backlinks) + 1}"
+        ref.backlinks.append(anchor)
+        return anchor
+
+    def link(self, ref: Reference) -> str:
+        return (
+            f'<a class="citation" href="#{_attr(ref.anchor)}" id="{_attr(self.cite_id(ref))}" '
+            f'title="{_attr(ref.text)}">{ref.number}</a>'
+        )
+
+
+def _cited_lines(source: str) -> dict[str, list[int]]:
+    """1-based lines of `source` where each key is cited, outside code.
+
+    Python-Markdown does not track lines, so the source is searched again;
+    fenced blocks and code spans are blanked first so examples of the syntax
+    do not count.
+    """
+    masked = []
+    fence = None
+    for line in source.split("\n"):
+        match = _FENCE_RE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            masked.append("")
+        elif match:
+            fence = match.group(1)
+            masked.append("")
+        else:
+            masked.append(_CODE_SPAN_RE.sub(lambda span: " " * len(span.group(0)), line))
+    text = "\n".join(masked)
+    lines: dict[str, list[int]] = {}
+    line, position = 1, 0
+    for match in _SOURCE_GROUP_RE.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        for key, _ in parse_group(match.group(1)) or ():
+            lines.setdefault(key, []).append(line)
+    return lines
+
+
+# -- the Markdown extension -------------------------------------------------------
+
+
+class _CitationProcessor(InlineProcessor):
+    # A citation inside a link's text would nest links.
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def __init__(self, extension: "CitationExtension", md: Markdown) -> None:
+        super().__init__(_GROUP_PATTERN, md)
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match[str], data: str):  # type: ignore[override]
+        session = self.extension.session
+        items = parse_group(m.group(1)) if session is not None else None
+        if items is None:
+            return None, None, None
+        return session.placeholder(items), m.start(0), m.end(0)
+
+
+class CitationExtension(Extension):
+    """Turns `[@key]` groups into citations while `session` is set."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session: CitationSession | None = None
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.inlinePatterns.register(_CitationProcessor(self, md), "papernotes-citation", PRIORITY)
+

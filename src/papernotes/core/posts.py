@@ -1,0 +1,379 @@
+"""Posts: a Markdown file with YAML frontmatter, read and validated.
+
+`read_post` turns the bytes of one file into a `Post` and reports every
+problem with the line the writer has to fix. It never raises on bad input and
+never writes to the file: the caller decides what a broken post means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+from frontmatter.default_handlers import YAMLHandler
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from slugify import slugify
+
+from .diagnostics import Diagnostics, did_you_mean
+from .records import FieldProblem, Record, normalize_arxiv, parse_record
+from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
+
+EXCERPT_SEPARATOR = "<!-- more -->"
+_FRONTMATTER = YAMLHandler()
+_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class DateRange(BaseModel):
+    """Material's date form: ``date: {created: ..., updated: ...}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    created: dt.datetime
+    updated: dt.datetime | None = None
+
+
+class PostFrontmatter(BaseModel):
+    """What a writer may put in a post's frontmatter (SPEC section 1).
+
+    The same model validates posts, documents them in the editor schema and
+    names the keys for "did you mean" hints.
+    """
+
+    model_config = ConfigDict(extra="ignore", title="papernotes post frontmatter")
+
+    title: str = Field(min_length=1, description="The post's title (required).")
+    date: Union[dt.datetime, DateRange] = Field(
+        description="Required: a date (2024-06-12), a datetime, or {created: ..., updated: ...}."
+    )
+    description: str | None = Field(None, description="One line for listings, feeds and link previews.")
+    authors: list[str] = Field(default_factory=list, description="Author ids from docs/authors.yml.")
+    tags: list[str] = Field(default_factory=list, description="Topics of the post.")
+    categories: list[str] = Field(default_factory=list, description="Material blog categories; count as tags.")
+    draft: bool = Field(False, description="Drafts are shown by `mkdocs serve` and left out of `mkdocs build`.")
+    slug: str | None = Field(None, description="The last part of the post's URL; default from the title.")
+    papers: list[Union[str, Record]] = Field(
+        default_factory=list, description="Papers the post reviews: keys, or records with `arxiv:` etc."
+    )
+    takeaways: list[str] = Field(default_factory=list, description="Key takeaways, Markdown; may cite.")
+    bibliography: list[Union[str, Record]] = Field(
+        default_factory=list, description="What the body cites: records, or .bib files relative to the post."
+    )
+    readtime: int | None = Field(None, ge=0, description="Reading time in minutes; default computed.")
+    pin: bool = Field(False, description="Pinned posts come first in listings.")
+    # Material page keys, passed through to the theme unchanged.
+    hide: list[Literal["navigation", "toc", "footer", "path", "tags", "feedback"]] = Field(default_factory=list)
+    search: dict[str, Any] | None = None
+    template: str | None = None
+    icon: str | None = None
+    status: str | None = None
+    subtitle: str | None = None
+    comments: bool | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return _to_datetime(value) if isinstance(value, (dt.date, str)) else value
+
+    @field_validator("authors", "tags", "categories", mode="before")
+    @classmethod
+    def _string_list(cls, value: Any) -> Any:
+        # `tags: LLM` is a one-item list to a writer.
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("tags", "categories")
+    @classmethod
+    def _no_empty(cls, value: list[str]) -> list[str]:
+        return [v.strip() for v in value if v.strip()]
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not _SLUG_RE.match(value):
+            raise ValueError(f"slug '{value}' may only hold letters, digits, '.', '_' and '-'")
+        return value
+
+
+FRONTMATTER_KEYS: tuple[str, ...] = tuple(PostFrontmatter.model_fields)
+
+
+def _to_datetime(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+@dataclass
+class Post:
+    """One post as read from disk; rendering fills in the rest later."""
+
+    path: str  # as shown in messages, e.g. docs/posts/2024-06-12-moa.md
+    src_uri: str  # relative to docs_dir
+    meta: PostFrontmatter
+    body: str
+    body_line: int  # line of the file where `body` starts
+    frontmatter: LoadedYaml
+    papers: list[Record] = field(default_factory=list)
+    bibliography: list[Record] = field(default_factory=list)
+    bib_files: list[tuple[str, int | None]] = field(default_factory=list)  # (path as written, line)
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def created(self) -> dt.datetime:
+        date = self.meta.date
+        return date.created if isinstance(date, DateRange) else date
+
+    @property
+    def updated(self) -> dt.datetime | None:
+        date = self.meta.date
+        return date.updated if isinstance(date, DateRange) else None
+
+    @property
+    def draft(self) -> bool:
+        return self.meta.draft
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug or slugify(self.meta.title, max_length=80, word_boundary=True) or "post"
+
+    @property
+    def tag_names(self) -> list[str]:
+        """Tags and Material's categories, in the order written."""
+        return list(dict.fromkeys([*self.meta.tags, *self.meta.categories]))
+
+    @property
+    def excerpt_source(self) -> str | None:
+        """The Markdown before ``<!-- more -->``, or None when there is no separator."""
+        head, sep, _ = self.body.partition(EXCERPT_SEPARATOR)
+        return head if sep else None
+
+    def line_of(self, *path: Any) -> int | None:
+        return self.frontmatter.line_of(path)
+
+
+def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
+    """Read one post; report problems into `diagnostics`; None when it cannot be used."""
+    text = _decode(raw, path, diagnostics)
+    if text is None:
+        return None
+    if not text.strip():
+        diagnostics.error(path, 1, "the file is empty", "start it with frontmatter: ---, title: ..., date: ..., ---")
+        return None
+    if not _FRONTMATTER.detect(text):
+        diagnostics.error(
+            path, 1, "a post must start with YAML frontmatter",
+            "put '---' on the first line, then 'title:' and 'date:', then '---'",
+        )
+        return None
+    try:
+        _, fm_text, body = _FRONTMATTER.FM_BOUNDARY.split(text, 2)
+    except ValueError:
+        diagnostics.error(path, 1, "the frontmatter is not closed", "end it with a line holding only '---'")
+        return None
+    # The split keeps the newline after each '---': the frontmatter text starts
+    # on line 1 of the file, and the body on the line of the closing '---'.
+    body_line = 1 + fm_text.count("\n")
+    try:
+        loaded = load_yaml(fm_text, first_line=1)
+    except YamlSyntaxError as exc:
+        diagnostics.error(
+            path, exc.line, f"broken YAML in the frontmatter: {exc.problem}",
+            "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *",
+        )
+        return None
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        diagnostics.error(path, 1, "the frontmatter must be a mapping of keys, like 'title: ...'")
+        return None
+    for key_path, first, second in loaded.duplicates:
+        diagnostics.warning(
+            path, second, f"'{key_path[-1]}' is written twice (lines {first} and {second}); the second wins",
+            "remove one of them",
+        )
+    return _validate(data, loaded, body, body_line, path, src_uri, diagnostics)
+
+
+def _decode(raw: bytes, path: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        diagnostics.error(
+            path, line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            "save it as UTF-8 in your editor",
+        )
+        return None
+
+
+def _validate(
+    data: dict[str, Any], loaded: LoadedYaml, body: str, body_line: int,
+    path: str, src_uri: str, diagnostics: Diagnostics,
+) -> Post | None:
+    for key in data:
+        if key not in FRONTMATTER_KEYS:
+            diagnostics.warning(
+                path, loaded.line_of((key,)), f"unknown frontmatter key '{key}'",
+                did_you_mean(str(key), FRONTMATTER_KEYS) or f"known keys: {', '.join(FRONTMATTER_KEYS[:12])}, ...",
+            )
+    data = {k: v for k, v in data.items() if k in FRONTMATTER_KEYS}
+    ok = True
+
+    papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
+    bibliography, bib_ok = _records(
+        data.pop("bibliography", []), "bibliography", loaded, path, diagnostics, allow_files=True
+    )
+    ok = papers_ok and bib_ok
+
+    try:
+        meta = PostFrontmatter.model_validate(data)
+    except ValidationError as exc:
+        for problem in _meta_problems(exc, data):
+            line = 1 if problem.message.startswith("missing") else loaded.line_of(problem.path, 1)
+            diagnostics.error(path, line, problem.message, _hint(problem.path))
+        return None
+    if not ok:
+        return None
+
+    post = Post(path=path, src_uri=src_uri, meta=meta, body=body, body_line=body_line, frontmatter=loaded)
+    post.papers = [r for r, _ in papers]
+    post.bibliography = [r for r, _ in bibliography if isinstance(r, Record)]
+    post.bib_files = [(r, line) for r, line in bibliography if isinstance(r, str)]
+    meta.papers = list(post.papers)
+    meta.bibliography = [r for r, _ in bibliography]
+    _check_duplicate_keys(post, diagnostics)
+    return post
+
+
+def _records(
+    items: Any, name: str, loaded: LoadedYaml, path: str, diagnostics: Diagnostics, *, allow_files: bool
+) -> tuple[list[tuple[Any, int | None]], bool]:
+    """Validate `papers` or `bibliography` item by item, so each message has its own line."""
+    if items is None:
+        return [], True
+    if not isinstance(items, list):
+        diagnostics.error(path, loaded.line_of((name,)), f"'{name}' must be a list", f"write one item per line: '  - ...'")
+        return [], False
+    out: list[tuple[Any, int | None]] = []
+    ok = True
+    for index, item in enumerate(items):
+        line = loaded.line_of((name, index))
+        if isinstance(item, str) and allow_files and item.strip().lower().endswith(".bib"):
+            out.append((item.strip(), line))
+            continue
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            item = _shorthand(source_text(item).strip())
+        record, problems = parse_record(item)
+        for problem in problems:
+            ok = False
+            diagnostics.error(
+                path, loaded.line_of((name, index, *problem.path), line), f"{name}[{index + 1}]: {problem.message}",
+                _hint((name, *problem.path)),
+            )
+        if record is not None:
+            if not (record.id or record.arxiv or record.doi):
+                ok = False
+                diagnostics.error(
+                    path, line, f"{name}[{index + 1}] has no id, arxiv or doi, so nothing can cite or find it",
+                    "add 'id: somekey2024' or 'arxiv: 2309.17453'",
+                )
+                continue
+            out.append((record, line))
+    return out, ok
+
+
+def _shorthand(text: str) -> dict[str, str]:
+    """`- 2309.17453` or `- arXiv:2309.17453` means that arXiv paper; any other string is a key."""
+    try:
+        return {"arxiv": normalize_arxiv(text)}
+    except ValueError:
+        return {"id": text}
+
+
+def _check_duplicate_keys(post: Post, diagnostics: Diagnostics) -> None:
+    seen: dict[str, int | None] = {}
+    for index, record in enumerate(post.bibliography):
+        key = record.key
+        line = post.line_of("bibliography", _index_in_meta(post, record))
+        if key in seen:
+            diagnostics.error(
+                post.path, line,
+                f"citation key '{key}' is defined twice in this post (lines {seen[key]} and {line})",
+                "give each bibliography entry its own id",
+            )
+        else:
+            seen[key] = line
+
+
+def _index_in_meta(post: Post, record: Record) -> int:
+    for index, item in enumerate(post.meta.bibliography):
+        if item is record:
+            return index
+    return 0
+
+
+def _meta_problems(exc: ValidationError, data: dict[str, Any]) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    seen: set[str] = set()
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        name = str(loc[0]) if loc else ""
+        # A union (date) reports once per member; keep the field and list indices only.
+        path = (name, *[p for p in loc[1:] if isinstance(p, int)][:1])
+        if name in seen:
+            continue
+        seen.add(name)
+        shown = name + "".join(f"[{p + 1}]" for p in path[1:])
+        value = _value_at(data, path)
+        if err.get("type") == "missing":
+            message = f"missing required field '{name}'"
+        elif name == "date":
+            message = f"'date' is not a date: {value!r}"
+        elif isinstance(value, dict) and err.get("type") == "string_type":
+            message = (
+                f"{shown} was read as 'key: value' because it contains ': '; "
+                "put the whole text in double quotes"
+            )
+        elif err.get("type") == "value_error":
+            message = str(err.get("ctx", {}).get("error", err.get("msg")))
+        else:
+            message = f"{shown}: {err.get('msg', 'invalid value')} (got {value!r})"
+        problems.append(FieldProblem(path, message))
+    return problems
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+_HINTS = {
+    "title": "add a line like: title: \"What I learned from ...\"",
+    "date": "write a date like 2024-06-12, a datetime like 2024-06-12 09:30, or {created: 2024-06-12, updated: 2024-06-20}",
+    "authors": "a list of ids from docs/authors.yml, like [ada]",
+    "tags": "a list of topics, like [LLM, Long Context]",
+    "draft": "true or false",
+    "pin": "true or false",
+    "readtime": "a whole number of minutes",
+    "papers": "each paper is a key (- xiao2023streaming) or a record (- arxiv: 2309.17453)",
+    "bibliography": "each entry is a record with an id, or a path to a .bib file",
+    "takeaways": "a list of short Markdown strings",
+    "slug": "like my-post-title",
+}
+
+
+def _hint(path: tuple[Any, ...]) -> str | None:
+    return _HINTS.get(str(path[0])) if path else None

@@ -1,0 +1,54 @@
+"""Site-relative URLs, so the built site works under any base path and from file://."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/)")
+
+
+def relative_url(target: str, from_page: str) -> str:
+    """`target` (a site-relative URL like 'posts/x/', '' for home) as seen from page URL `from_page`."""
+    if _ABSOLUTE.match(target):
+        return target
+    path, hashmark, fragment = target.partition("#")
+    suffix = hashmark + fragment if hashmark else ""
+    if path == from_page and suffix:
+        return suffix
+    base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page) + "/"
+    rel = posixpath.relpath("/" + path, "/" + base)
+    if (path.endswith("/") or not path) and rel != ".":
+        rel += "/"
+    return ("./" if rel == "." else rel) + suffix
+
+
+def resolve_url(href: str, page_url: str) -> str | None:
+    """A relative link written on `page_url` as a site-relative URL, or None when absolute."""
+    if _ABSOLUTE.match(href):
+        return None
+    if href.startswith("#"):
+        return page_url + href
+    path, hashmark, fragment = href.partition("#")
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    joined = posixpath.normpath(posixpath.join("/" + base, path)).lstrip("/")
+    if path.endswith("/") and joined:
+        joined += "/"
+    return joined + (hashmark + fragment if hashmark else "")
+
+
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def rebase_links(html: str, written_on: str, shown_on: str) -> str:
+    """Make relative links of HTML rendered for page `written_on` work on page `shown_on`."""
+    if written_on == shown_on:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        site_url = resolve_url(match.group(2), written_on)
+        if site_url is None:
+            return match.group(0)
+        return match.group(1) + relative_url(site_url, shown_on) + match.group(3)
+
+    return _LINK_ATTR.sub(fix, html)

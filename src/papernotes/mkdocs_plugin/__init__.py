@@ -1,0 +1,1 @@
+"""The MkDocs adapter: wires the pure core into MkDocs' build events."""

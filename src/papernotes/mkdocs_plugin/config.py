@@ -1,0 +1,28 @@
+"""The plugin's options in mkdocs.yml, declared the way MkDocs validates them."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class PapernotesConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Posts: where they live and where they are published.
+    posts_dir = c.Type(str, default="posts")
+    post_url_format = c.Type(str, default="posts/{slug}")
+    authors_file = c.Type(str, default="authors.yml")
+
+    # Listings.
+    per_page = c.Type(int, default=10)
+    home_title = c.Type(str, default="Latest posts")
+
+    # Papers and topics.
+    library = c.ListOfItems(c.Type(str), default=[])
+    topics_dir = c.Type(str, default="tags")
+    papers_dir = c.Type(str, default="papers")
+    topic_aliases = c.DictOfItems(c.Type(str), default={})
+
+    # Feeds.
+    feed_length = c.Type(int, default=20)

@@ -1,0 +1,94 @@
+"""Page types papernotes adds to MkDocs: posts, listings, and error pages for serve.
+
+Each overrides only what it must: posts read papernotes' own parse of the
+file (MkDocs would swallow broken YAML) and convert once; generated pages
+skip Markdown entirely because papernotes renders their HTML itself.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any, Callable
+
+from markupsafe import Markup
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from papernotes.core.article import compose_source
+from papernotes.core.blog import PostEntry
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+
+def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Page meta for the theme, escaped: Material prints meta.title and meta.description raw."""
+    meta: dict[str, Any] = {"title": Markup(escape(title))}
+    if description:
+        meta["description"] = Markup(escape(description))
+    meta.update({k: v for k, v in extra.items() if v is not None})
+    return meta
+
+
+class PostPage(Page):
+    """A post, converted from Markdown exactly once per build."""
+
+    def __init__(self, entry: PostEntry, file: File, config: "MkDocsConfig", renderer: Any) -> None:
+        super().__init__(None, file, config)
+        self.entry = entry
+        self.renderer = renderer
+        # Titles reach the nav, <title> and headers unescaped in MkDocs and Material.
+        self.title = Markup(escape(entry.post.title))
+
+    def read_source(self, config: "MkDocsConfig") -> None:
+        post = self.entry.post
+        self.composed = compose_source(post)
+        self.markdown = self.composed.markdown
+        meta = post.meta
+        self.meta = theme_meta(
+            post.title, meta.description, hide=meta.hide or None, search=meta.search,
+            template=meta.template, icon=meta.icon, status=meta.status, comments=meta.comments,
+            subtitle=Markup(escape(meta.subtitle)) if meta.subtitle else None,
+        )
+
+    def render(self, config: "MkDocsConfig", files: "Files") -> None:
+        self.renderer.before_render(self)
+        try:
+            super().render(config, files)
+        finally:
+            self.renderer.after_render(self)
+
+
+class GeneratedPage(Page):
+    """A page whose HTML papernotes renders itself (listings, topics, papers, errors).
+
+    `content` is what search indexes; `fill` adds what is appended after
+    search has seen the page (listings of other pages' excerpts).
+    """
+
+    def __init__(
+        self, title: str, file: File, config: "MkDocsConfig", *,
+        content: Callable[["GeneratedPage"], str] | str = "",
+        fill: Callable[["GeneratedPage"], str] | None = None,
+        search: bool = True,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(None, file, config)
+        self.title = Markup(escape(title))
+        self._content = content
+        self.fill = fill
+        self._search = search
+        self._description = description
+
+    def read_source(self, config: "MkDocsConfig") -> None:
+        self.markdown = ""
+        self.meta = theme_meta(
+            str(self.title.unescape()), self._description,
+            search=None if self._search else {"exclude": True},
+        )
+
+    def render(self, config: "MkDocsConfig", files: "Files") -> None:
+        self.content = self._content(self) if callable(self._content) else self._content
+        self.toc = []  # type: ignore[assignment]
+        self.present_anchor_ids = set()

@@ -1,0 +1,216 @@
+"""The papernotes MkDocs plugin: each event hands work to the core.
+
+Order of a build, and what papernotes does at each step:
+
+- ``on_files``: read and validate every post, place it at its URL, and add
+  the generated pages (home pages, topics). Broken input is reported here.
+- page conversion: each post is converted once (`PostPage`).
+- ``on_page_context``: listings are filled in from the posts' summaries,
+  after the search plugin has indexed the page's own content.
+- ``on_env``: a build with errors stops before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import resources
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from papernotes.core import fragments
+from papernotes.core.authors import load_authors
+from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
+from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.posts import read_post
+from papernotes.core.topics import TopicIndex
+
+from .config import PapernotesConfig
+from .pages import GeneratedPage, PostPage
+from .render import PostRenderer, topics_index
+
+log = logging.getLogger("mkdocs.plugins.papernotes")
+
+CSS_URI = "assets/papernotes/papernotes.css"
+
+
+class PapernotesPlugin(BasePlugin[PapernotesConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.blog: Blog | None = None
+        self.diagnostics = Diagnostics()
+        self._reported = 0
+        self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
+
+    # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    # Posts are read here, before MkDocs builds its navigation, so that they can
+    # be kept out of it and so that every error is known before any conversion.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        if not self.config.enabled:
+            return files
+        self.diagnostics = Diagnostics()
+        self._reported = 0
+        options = BlogOptions(
+            posts_dir=self.config.posts_dir.strip("/"),
+            post_url_format=self.config.post_url_format.strip("/"),
+            per_page=self.config.per_page,
+            topics_dir=self.config.topics_dir.strip("/"),
+            papers_dir=self.config.papers_dir.strip("/"),
+            directory_urls=config.use_directory_urls,
+        )
+        project_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        blog = self.blog = Blog(options, self._load_authors(config, project_dir), TopicIndex(self.config.topic_aliases))
+        renderer = self.renderer = PostRenderer(blog, self.diagnostics)
+
+        prefix = options.posts_dir + "/"
+        for file in list(files.documentation_pages()):
+            if not file.src_uri.startswith(prefix):
+                continue
+            shown = os.path.relpath(file.abs_src_path, project_dir) if file.abs_src_path else file.src_uri
+            post = read_post(file.content_bytes, shown, file.src_uri, self.diagnostics)
+            if post is None:
+                files.remove(file)
+                if self.is_serve:
+                    self._add_error_page(files, file, shown, config)
+                continue
+            if post.draft and not self.is_serve:
+                files.remove(file)
+                continue
+            entry = blog.add(post, self.diagnostics)
+            if entry is None:
+                files.remove(file)
+                continue
+            self._place(file, entry.url, entry.dest)
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+            PostPage(entry, file, config, renderer)
+            self._last_url[file.src_uri] = entry.url
+        blog.finalize()
+
+        self._add_home_pages(files, config)
+        self._add_topic_pages(files, config)
+        files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
+        self._report(abort=not self.is_serve)
+        return files
+
+    # Listings go in after the search plugin (priority 0) indexed the page, so
+    # search results point at posts, not at every page that lists them.
+    @event_priority(-50)
+    def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+        fill = getattr(page, "fill", None)
+        if fill is not None:
+            page.content = (page.content or "") + fill(page)
+        elif self.blog is not None and page.file.src_uri == "index.md" and getattr(self, "_home", None):
+            page.content = (page.content or "") + self.renderer.listing(self._home[0], page.url)
+        return context
+
+    # Errors found while converting (citations, bibliography files) stop a build here,
+    # before any page is written.
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._report(abort=not self.is_serve)
+        return env
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _load_authors(self, config: Any, project_dir: str) -> dict:
+        path = os.path.join(config.docs_dir, self.config.authors_file)
+        shown = os.path.relpath(path, project_dir)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            self.diagnostics.error(shown, None, f"cannot read the authors file: {exc}")
+            return {}
+        return load_authors(text, shown, self.diagnostics)
+
+    @staticmethod
+    def _place(file: File, url: str, dest: str) -> None:
+        file.dest_uri = dest
+        file.url = url
+        file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
+
+    def _generated(self, files: Files, config: Any, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage:
+        url, dest = page_url(stem, config.use_directory_urls)
+        src_uri = (stem or "index") + ".md" if stem else "index.md"
+        file = File.generated(config, src_uri, content="")
+        self._place(file, url, dest)
+        file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(file)
+        return GeneratedPage(title, file, config, **kwargs)
+
+    def _add_home_pages(self, files: Files, config: Any) -> None:
+        pages = self._home = self.blog.home_pages(config.use_directory_urls)
+        has_index = files.get_file_from_path("index.md") is not None
+        for page in pages:
+            if page.number == 1 and has_index:
+                continue  # the writer's docs/index.md; the listing is appended under it
+            title = self.config.home_title if page.number == 1 else f"{self.config.home_title}, page {page.number}"
+            self._generated(files, config, page.stem, title, search=False, fill=self._listing_filler(page))
+
+    def _add_topic_pages(self, files: Files, config: Any) -> None:
+        blog = self.blog
+        topics = blog.topics.sorted()
+        renderer = self.renderer
+        self._generated(
+            files, config, blog.options.topics_dir, "Topics", in_nav=True,
+            content=lambda page: topics_index(topics, page.url, renderer),
+        )
+        for topic in topics:
+            for listing in blog.topic_pages(topic, config.use_directory_urls):
+                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
+                self._generated(
+                    files, config, listing.stem, title, search=listing.number == 1,
+                    content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
+                    fill=self._listing_filler(listing),
+                )
+
+    def _listing_filler(self, listing: ListingPage) -> Any:
+        return lambda page: self.renderer.listing(listing, page.url)
+
+    def _add_error_page(self, files: Files, file: File, shown: str, config: Any) -> None:
+        """Under serve, a broken post shows its errors at its address instead of vanishing."""
+        stem = self._last_url.get(file.src_uri, "").strip("/") or (
+            f"{self.config.posts_dir.strip('/')}/{file.name}"
+        )
+        problems = [d for d in self.diagnostics if d.file == shown]
+        self._generated(
+            files, config, stem.removesuffix("/index.html").removesuffix(".html"), f"Error in {shown}",
+            search=False, content=fragments.render("error-page.html", file=shown, problems=problems),
+        )
+
+    def _report(self, *, abort: bool) -> None:
+        """Log what is new since the last report; stop the build on errors unless serving."""
+        for diagnostic in self.diagnostics.items[self._reported :]:
+            _log(diagnostic)
+        self._reported = len(self.diagnostics)
+        errors = self.diagnostics.errors
+        if abort and errors:
+            raise PluginError(
+                f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
+            )
+
+
+def _log(diagnostic: Diagnostic) -> None:
+    level = logging.ERROR if diagnostic.level == "error" else logging.WARNING
+    log.log(level, f"papernotes: {diagnostic}")
+
+
+def _asset(name: str) -> str:
+    return resources.files("papernotes").joinpath("assets", name).read_text(encoding="utf-8")

@@ -1,0 +1,109 @@
+"""Turning converted posts into pages, and post lists into listing pages.
+
+Everything rendered here goes through papernotes' autoescaping fragments;
+only HTML that came out of the Markdown conversion is marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from mkdocs.structure.toc import AnchorLink
+
+from papernotes.core import fragments
+from papernotes.core.article import excerpt_html, split_html
+from papernotes.core.blog import Blog, ListingPage, PostEntry
+from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.text import first_paragraph, reading_time, strip_anchors
+from papernotes.core.topics import Topic
+from papernotes.core.urls import rebase_links, relative_url
+
+if TYPE_CHECKING:
+    from .pages import PostPage
+
+
+def longdate(value: dt.datetime) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+fragments.environment().filters["longdate"] = longdate
+
+
+@dataclass
+class RenderedPost:
+    """What other pages reuse of a post, so it is never converted twice."""
+
+    content_html: str  # body, takeaways and references: what feeds carry
+    summary_html: str  # for listings, with links relative to the post's own URL
+    readtime: int
+
+
+class PostRenderer:
+    """Builds each post's article around its one Markdown conversion."""
+
+    def __init__(self, blog: Blog, diagnostics: Diagnostics) -> None:
+        self.blog = blog
+        self.diagnostics = diagnostics
+
+    def urls_for(self, page_url: str) -> dict[str, Any]:
+        """Template helpers that link relative to the page being rendered."""
+        topics_dir = self.blog.options.topics_dir
+
+        def url(target: str) -> str:
+            return relative_url(target, page_url)
+
+        def topic_url(topic: Topic) -> str:
+            return url(f"{topics_dir}/{topic.slug}/" if self.blog.options.directory_urls else f"{topics_dir}/{topic.slug}.html")
+
+        return {"url": url, "topic_url": topic_url}
+
+    def before_render(self, page: "PostPage") -> None:
+        pass
+
+    def after_render(self, page: "PostPage") -> None:
+        entry = page.entry
+        post = entry.post
+        parts = split_html(page.content or "")
+        body = parts.body
+        readtime = post.meta.readtime or reading_time(body)
+        helpers = self.urls_for(entry.url)
+
+        takeaways = ""
+        if parts.sections.get("takeaways"):
+            takeaways = fragments.render("takeaways.html", items_html=parts.sections["takeaways"])
+            page.toc.items.append(AnchorLink("Key takeaways", "key-takeaways", 2))
+
+        header = fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers)
+        footer = fragments.render("post-nav.html", entry=entry, **helpers)
+        content = body + takeaways
+        page.content = header + content + footer
+        entry.rendered = RenderedPost(content, self._summary(entry, body), readtime)
+
+    def _summary(self, entry: PostEntry, body: str) -> str:
+        """Excerpt before <!-- more -->, else the description, else the first paragraph."""
+        excerpt = excerpt_html(body)
+        if excerpt is None and entry.post.meta.description:
+            return fragments.render("description.html", text=entry.post.meta.description)
+        return strip_anchors(excerpt if excerpt is not None else first_paragraph(body))
+
+    def listing(self, page: ListingPage[PostEntry], page_url: str) -> str:
+        """A listing page's HTML: every summary was rendered once, with its own post."""
+        items = []
+        for entry in page.items:
+            rendered = entry.rendered
+            if not isinstance(rendered, RenderedPost):
+                continue  # not converted (a broken post under serve)
+            items.append(
+                {
+                    "entry": entry,
+                    "readtime": rendered.readtime,
+                    "summary_html": rebase_links(rendered.summary_html, entry.url, page_url),
+                }
+            )
+        return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
+
+
+def topics_index(topics: Sequence[Topic], page_url: str, renderer: PostRenderer) -> str:
+    return fragments.render("topics-index.html", topics=topics, **renderer.urls_for(page_url))
