@@ -96,6 +96,10 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # A bracket or quote left open is only noticed at the end of the text;
+        # the writer needs the line where it was opened.
+        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
+            mark = exc.context_mark
         line = mark.line + first_line if mark is not None else None
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlSyntaxError(line, problem or "invalid YAML") from None
