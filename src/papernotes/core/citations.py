@@ -236,9 +236,11 @@ class CitationSession:
             run.reference(self._canonical.get(record.identity, record), record.key)
         self._warn(run.broken)
         references = list(run.by_identity.values())
-        toc_id = "references"
+        # The heading joins the page: it must not take the id of a writer's "## References".
+        toc_id, suffix = "references", 0
         while f'id="{toc_id}"' in body:
-            toc_id += "_1"
+            suffix += 1
+            toc_id = f"references_{suffix}"
         references_html = ""
         if references:
             references_html = render(
@@ -247,7 +249,6 @@ class CitationSession:
                 toc_id=toc_id,
                 references=[
                     {
-                        "number": ref.number,
                         "anchor": ref.anchor,
                         "parts": reference_parts(ref.record),
                         "links": reference_links(ref.record),
@@ -313,8 +314,10 @@ class _Numbering:
             else:
                 cited.append((self.reference(record, key), locator))
         shown: list[tuple[Reference, str | None]] = []
+        seen: set[tuple[int, str | None]] = set()
         for ref, locator in sorted(cited, key=lambda item: item[0].number):
-            if (ref, locator) not in shown:
+            if (ref.number, locator) not in seen:
+                seen.add((ref.number, locator))
                 shown.append((ref, locator))
         parts = []
         start = 0

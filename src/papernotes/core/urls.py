@@ -27,12 +27,13 @@ def resolve_url(href: str, page_url: str) -> str | None:
     """A relative link written on `page_url` as a site-relative URL, or None when absolute."""
     if _ABSOLUTE.match(href):
         return None
-    if href.startswith("#"):
-        return page_url + href
+    if not href or href.startswith(("#", "?")):
+        return page_url + href  # the same page, as a browser reads it
     path, hashmark, fragment = href.partition("#")
     base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
     joined = posixpath.normpath(posixpath.join("/" + base, path)).lstrip("/")
-    if path.endswith("/") and joined:
+    # `..` and `.` name folders, as `../` and `./` do (RFC 3986, section 5.2.4).
+    if (path.endswith("/") or path.rsplit("/", 1)[-1] in (".", "..")) and joined:
         joined += "/"
     return joined + (hashmark + fragment if hashmark else "")
 
@@ -50,5 +51,17 @@ def rebase_links(html: str, written_on: str, shown_on: str) -> str:
         if site_url is None:
             return match.group(0)
         return match.group(1) + relative_url(site_url, shown_on) + match.group(3)
+
+    return _LINK_ATTR.sub(fix, html)
+
+
+def absolute_links(html: str, written_on: str, site_url: str) -> str:
+    """Relative links of HTML rendered for page `written_on`, made absolute under `site_url`."""
+
+    def fix(match: re.Match[str]) -> str:
+        site_path = resolve_url(match.group(2), written_on)
+        if site_path is None:
+            return match.group(0)
+        return match.group(1) + site_url + site_path + match.group(3)
 
     return _LINK_ATTR.sub(fix, html)

@@ -73,6 +73,7 @@ class GeneratedPage(Page):
         fill: Callable[["GeneratedPage"], str] | None = None,
         search: bool = True,
         description: str | None = None,
+        feed: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(None, file, config)
         self.title = Markup(escape(title))
@@ -80,6 +81,7 @@ class GeneratedPage(Page):
         self.fill = fill
         self._search = search
         self._description = description
+        self.feed = feed  # (title, site-relative URL) of this page's own feed, if it has one
 
     def read_source(self, config: "MkDocsConfig") -> None:
         self.markdown = ""

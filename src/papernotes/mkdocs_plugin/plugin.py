@@ -23,10 +23,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
 from papernotes.core.authors import load_authors
+from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.feeds import FeedItem, rss_feed
 from papernotes.core.posts import read_post
-from papernotes.core.topics import TopicIndex
+from papernotes.core.text import plain_text
+from papernotes.core.topics import Topic, TopicIndex
+from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
@@ -46,6 +50,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
+        self.citations = CitationExtension()
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -56,6 +61,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             return config
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        # One extension instance for the whole build; it acts only while a post has a session.
+        if self.citations not in config.markdown_extensions:
+            config.markdown_extensions.append(self.citations)
         return config
 
     # Posts are read here, before MkDocs builds its navigation, so that they can
@@ -76,7 +84,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         )
         project_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         blog = self.blog = Blog(options, self._load_authors(config, project_dir), TopicIndex(self.config.topic_aliases))
-        renderer = self.renderer = PostRenderer(blog, self.diagnostics)
+        renderer = self.renderer = PostRenderer(blog, self.diagnostics, self.citations)
 
         prefix = options.posts_dir + "/"
         for file in list(files.documentation_pages()):
@@ -118,6 +126,55 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         elif self.blog is not None and page.file.src_uri == "index.md" and getattr(self, "_home", None):
             page.content = (page.content or "") + self.renderer.listing(self._home[0], page.url)
         return context
+
+    # Feed links go into every page's <head>, so readers' feed finders see them.
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if self.blog is None:
+            return output
+        feeds = [(config.site_name, "feed.xml")]
+        if getattr(page, "feed", None):
+            feeds.append(page.feed)
+        links = "".join(
+            fragments.render("feed-link.html", title=title, href=relative_url(url, page.url)) for title, url in feeds
+        )
+        return output.replace("</head>", links + "</head>", 1)
+
+    # Feeds are written last: they carry the full content of posts converted earlier.
+    def on_post_build(self, *, config: Any) -> None:
+        if self.blog is None:
+            return
+        if not config.site_url:
+            log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; feeds were not written")
+            return
+        self._write_feed(config, "feed.xml", self.blog.entries, config.site_name, config.site_description or "", "")
+        for topic in self.blog.topics.sorted():
+            self._write_feed(
+                config, self._topic_feed_url(topic), topic.posts, f"{config.site_name}: {topic.name}",
+                f"Posts about {topic.name}", page_url(f"{self.blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0],
+            )
+
+    def _topic_feed_url(self, topic: Topic) -> str:
+        return f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml"
+
+    def _write_feed(self, config: Any, url: str, entries: list, title: str, description: str, page: str) -> None:
+        items = [
+            FeedItem(
+                title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
+                summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
+                content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
+                categories=[t.name for t in e.topics],
+            )
+            for e in entries[: self.config.feed_length * 2]
+            if e.rendered is not None and not e.post.draft
+        ]
+        xml = rss_feed(
+            items, title=title, description=description, site_url=config.site_url, feed_url=url,
+            page_url=page, language=config.theme.get("language", "en") or "en", limit=self.config.feed_length,
+        )
+        path = os.path.join(config.site_dir, url)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(xml)
 
     # Errors found while converting (citations, bibliography files) stop a build here,
     # before any page is written.
@@ -179,6 +236,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                     files, config, listing.stem, title, search=listing.number == 1,
                     content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
                     fill=self._listing_filler(listing),
+                    feed=(f"{config.site_name}: {topic.name}", self._topic_feed_url(topic)),
                 )
 
     def _listing_filler(self, listing: ListingPage) -> Any:

@@ -15,6 +15,7 @@ from mkdocs.structure.toc import AnchorLink
 from papernotes.core import fragments
 from papernotes.core.article import excerpt_html, split_html
 from papernotes.core.blog import Blog, ListingPage, PostEntry
+from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
 from papernotes.core.topics import Topic
@@ -43,9 +44,11 @@ class RenderedPost:
 class PostRenderer:
     """Builds each post's article around its one Markdown conversion."""
 
-    def __init__(self, blog: Blog, diagnostics: Diagnostics) -> None:
+    def __init__(self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any = None) -> None:
         self.blog = blog
         self.diagnostics = diagnostics
+        self.citations = citations
+        self.library = library
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
@@ -59,13 +62,22 @@ class PostRenderer:
 
         return {"url": url, "topic_url": topic_url}
 
+    # The citation extension sits in every page's Markdown; only posts give it a session.
     def before_render(self, page: "PostPage") -> None:
-        pass
+        post = page.entry.post
+        self.citations.session = CitationSession(
+            post.bibliography, post.papers, self.library, file=post.path,
+            source=page.composed.markdown, line_map=page.composed.line_map, diagnostics=self.diagnostics,
+        )
 
     def after_render(self, page: "PostPage") -> None:
+        session, self.citations.session = self.citations.session, None
+        if page.content is None or session is None:
+            return
+        cited = session.finish(page.content)
         entry = page.entry
         post = entry.post
-        parts = split_html(page.content or "")
+        parts = split_html(cited.html)
         body = parts.body
         readtime = post.meta.readtime or reading_time(body)
         helpers = self.urls_for(entry.url)
@@ -75,9 +87,12 @@ class PostRenderer:
             takeaways = fragments.render("takeaways.html", items_html=parts.sections["takeaways"])
             page.toc.items.append(AnchorLink("Key takeaways", "key-takeaways", 2))
 
+        if cited.references_html:
+            page.toc.items.append(AnchorLink(cited.toc_title, cited.toc_id, 2))
+
         header = fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers)
         footer = fragments.render("post-nav.html", entry=entry, **helpers)
-        content = body + takeaways
+        content = body + takeaways + cited.references_html
         page.content = header + content + footer
         entry.rendered = RenderedPost(content, self._summary(entry, body), readtime)
 

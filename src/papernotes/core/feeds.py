@@ -1,0 +1,71 @@
+"""RSS 2.0 feeds of the newest posts, with full content, written by feedgen.
+
+feedgen builds the XML with lxml, so every string (titles, categories,
+authors, content) is escaped by construction. Feed readers resolve nothing
+relative, so every link inside the content is made absolute first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from feedgen.feed import FeedGenerator
+
+from .urls import absolute_links
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    title: str
+    url: str  # site-relative
+    created: dt.datetime
+    updated: dt.datetime | None
+    summary: str  # plain text
+    content_html: str  # with links relative to `url`
+    authors: Sequence[str]
+    categories: Sequence[str]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # Frontmatter dates have no zone; the writer means their own day, read as UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def rss_feed(
+    items: Sequence[FeedItem], *, title: str, description: str, site_url: str, feed_url: str,
+    page_url: str = "", language: str = "en", limit: int = 20,
+) -> bytes:
+    """An RSS 2.0 document of the newest `limit` items; URLs are resolved against `site_url`."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    fg = FeedGenerator()
+    fg.title(title)
+    fg.description(description or title)
+    # feedgen takes the last link given as the channel's <link>: the page, not the feed.
+    fg.link(href=base + feed_url, rel="self")
+    fg.link(href=base + page_url, rel="alternate")
+    fg.load_extension("dc")
+    fg.language(language)
+    fg.generator("papernotes")
+    newest = sorted(items, key=lambda i: _aware(i.created), reverse=True)[:limit]
+    if newest:
+        fg.lastBuildDate(max(_aware(i.updated or i.created) for i in newest))
+    # feedgen prepends entries, so add the oldest first to keep newest first in the XML.
+    for item in reversed(newest):
+        entry = fg.add_entry()
+        link = base + item.url
+        entry.id(link)
+        entry.guid(link, permalink=True)
+        entry.title(item.title)
+        entry.link(href=link)
+        entry.published(_aware(item.created))
+        entry.updated(_aware(item.updated or item.created))
+        entry.description(item.summary or item.title)
+        entry.content(absolute_links(item.content_html, item.url, base), type="CDATA")
+        # RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
+        for name in item.authors:
+            entry.dc.dc_creator(name)
+        for category in item.categories:
+            entry.category(term=category)
+    return fg.rss_str(pretty=True)
