@@ -47,9 +47,8 @@ def normalize_arxiv(value: Any) -> str:
     ident = match.group("id")
     if "/" not in ident and len(ident) != (10 if ident[:4] >= "1501" else 9):
         raise ValueError(
-            f"'{text}' is not an arXiv id: ids since 2015 have five digits after the dot "
-            "(2309.17453), older ones four (1412.6980); a number may have lost a trailing zero, "
-            "so write the id as text"
+            f"'{text}' is not an arXiv id: ids from 2015 on have five digits after the dot "
+            "(2309.17453), older ones four (1412.6980)"
         )
     # Old-style archive names are lowercase; the subject class stays as written.
     if "/" in ident:
@@ -269,6 +268,17 @@ class FieldProblem:
 
     path: tuple[Any, ...]
     message: str
+
+    @property
+    def field(self) -> str:
+        """The dotted path of the field (``authors.1``), or "" for the record itself."""
+        return ".".join(str(part) for part in self.path)
+
+    @property
+    def detail(self) -> str:
+        """The message without the field name some messages start with."""
+        prefix = f"'{self.field}': "
+        return self.message[len(prefix) :] if self.message.startswith(prefix) else self.message
 
 
 def record_problems(exc: ValidationError) -> list[FieldProblem]:

@@ -1,0 +1,120 @@
+"""Identifier normalisation and link checks of `core/records.py` (SPEC section 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from papernotes.core.records import Record, normalize_arxiv, normalize_doi, parse_record
+from papernotes.core.yamlsource import load_yaml
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2309.17453", "2309.17453"),
+        ("arXiv:2309.17453v2", "2309.17453"),
+        ("arxiv:2309.17453", "2309.17453"),
+        ("arXiv: 2309.17453", "2309.17453"),
+        ("2309.17453v12", "2309.17453"),
+        ("https://arxiv.org/abs/2309.17453", "2309.17453"),
+        ("https://arxiv.org/abs/2309.17453v3", "2309.17453"),
+        ("http://arxiv.org/pdf/2309.17453v1.pdf", "2309.17453"),
+        ("https://arxiv.org/pdf/2309.17453", "2309.17453"),
+        ("https://www.arxiv.org/abs/2309.17453/", "2309.17453"),
+        ("  2309.17453  ", "2309.17453"),
+        ("1412.6980", "1412.6980"),
+        ("0704.0001", "0704.0001"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("hep-th/9901001v2", "hep-th/9901001"),
+        ("arXiv:hep-th/9901001v2", "hep-th/9901001"),
+        ("https://arxiv.org/abs/hep-th/9901001", "hep-th/9901001"),
+        ("math.AG/0601001", "math.AG/0601001"),
+        ("Math.ag/0601001", "math.AG/0601001"),
+    ],
+)
+def test_every_arxiv_form_is_the_same_paper(written: str, expected: str) -> None:
+    assert normalize_arxiv(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2305.1829",  # 2305.18290 read as a number: the trailing zero is gone
+        "1412.69801",  # before 2015 ids had four digits after the dot
+        "2313.12345",  # there is no 13th month
+        "2309.17453v",
+        "hello",
+        "",
+        "https://example.org/abs/2309.17453",
+        "https://arxiv.org/abs/",
+    ],
+)
+def test_what_is_not_an_arxiv_id_is_refused(written: str) -> None:
+    with pytest.raises(ValueError, match="is not an arXiv id"):
+        normalize_arxiv(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("10.1145/3292500.3330701", "10.1145/3292500.3330701"),
+        ("10.48550/arXiv.2309.17453", "10.48550/arxiv.2309.17453"),
+        ("https://doi.org/10.1000/XYZ123", "10.1000/xyz123"),
+        ("http://dx.doi.org/10.1000/xyz123", "10.1000/xyz123"),
+        ("doi:10.1000/xyz123", "10.1000/xyz123"),
+    ],
+)
+def test_dois_lose_their_resolver_and_case(written: str, expected: str) -> None:
+    assert normalize_doi(written) == expected
+
+
+@pytest.mark.parametrize("written", ["xyz123", "10.1/x", "https://example.org/10.1000/x", "10.1000/"])
+def test_what_is_not_a_doi_is_refused(written: str) -> None:
+    with pytest.raises(ValueError, match="is not a DOI"):
+        normalize_doi(written)
+
+
+@pytest.mark.parametrize("field", ["url", "pdf", "code"])
+@pytest.mark.parametrize(
+    "link",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "ftp://example.org/x", "//example.org", "example.org"],
+)
+def test_links_other_than_http_are_refused(field: str, link: str) -> None:
+    record, problems = parse_record({"id": "x", field: link})
+    assert record is None
+    assert [p.path for p in problems] == [(field,)]
+    assert "only http:// and https:// links are accepted" in problems[0].message
+
+
+def test_http_and_https_links_are_kept() -> None:
+    record, problems = parse_record({"id": "x", "url": "https://example.org/a?b=1", "code": "HTTP://github.com/x/y"})
+    assert problems == []
+    assert record is not None
+    assert (record.url, record.code) == ("https://example.org/a?b=1", "HTTP://github.com/x/y")
+
+
+def test_unquoted_yaml_arxiv_id_keeps_its_final_zero() -> None:
+    data = load_yaml("id: dpo\narxiv: 2305.18290\nyear: 2023\n").data
+    record, problems = parse_record(data)
+    assert problems == []
+    assert record is not None
+    assert record.arxiv == "2305.18290"
+    assert record.year == 2023
+
+
+def test_unquoted_yaml_arxiv_id_with_version_is_text_already() -> None:
+    record, _ = parse_record(load_yaml("arxiv: 2305.18290v2\n").data)
+    assert record is not None and record.arxiv == "2305.18290"
+
+
+def test_identity_prefers_arxiv_then_doi_then_key() -> None:
+    assert Record(id="k", arxiv="arXiv:2309.17453v2", doi="10.1000/x").identity == "arxiv:2309.17453"
+    assert Record(id="k", doi="https://doi.org/10.1000/X").identity == "doi:10.1000/x"
+    assert Record(id="k").identity == "key:k"
+
+
+def test_problem_detail_drops_the_field_name_prefix() -> None:
+    _, problems = parse_record({"id": "x", "title": ["not", "text"]})
+    assert problems[0].field == "title"
+    assert problems[0].message.startswith("'title': ")
+    assert not problems[0].detail.startswith("'title'")
