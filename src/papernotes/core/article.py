@@ -31,17 +31,22 @@ def compose_source(post: Post) -> ComposedSource:
     spans: list[tuple[int, int | None]] = []  # (first composed line of a part, its line in the file)
     body_lines = parts[0].count("\n") + 1
 
-    def add(name: str, text: str, file_line: int | None) -> None:
-        start = sum(p.count("\n") + 1 for p in parts) + 2
-        parts.extend([_MARKER.format(name), "", text, ""])
-        spans.append((start, file_line))
+    def add(name: str, chunks: list[tuple[str, int | None]]) -> None:
+        # The marker and a blank line come first; each chunk (a takeaway, a
+        # note) maps to its own line of the file.
+        start = sum(p.count("\n") + 1 for p in parts) + 3
+        parts.extend([_MARKER.format(name), "", "\n".join(text for text, _ in chunks), ""])
+        for text, file_line in chunks:
+            spans.append((start, file_line))
+            start += text.count("\n") + 1
 
     if post.meta.takeaways:
-        items = "\n".join("- " + _indent(t) for t in post.meta.takeaways)
-        add("takeaways", items, post.line_of("takeaways", 0))
+        add("takeaways", [
+            ("- " + _indent(t), post.line_of("takeaways", i)) for i, t in enumerate(post.meta.takeaways)
+        ])
     for index, paper in enumerate(post.papers):
         if paper.note:
-            add(f"note-{index}", paper.note, post.line_of("papers", index, "note"))
+            add(f"note-{index}", [(paper.note, post.line_of("papers", index, "note"))])
     source = "\n".join(parts) + "\n"
 
     def line_map(line: int) -> int:

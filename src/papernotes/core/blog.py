@@ -64,7 +64,9 @@ class ListingPage(Generic[T]):
         shown: list[ListingPage[T] | None] = []
         for number in sorted(n for n in wanted if 1 <= n <= self.count):
             if shown and shown[-1] is not None and number > shown[-1].number + 1:
-                shown.append(None)
+                # A gap of one page shows that page: '1 2 3 … 5' hides nothing worth hiding.
+                skipped = shown[-1].number + 1
+                shown.append(self.pages[skipped - 1] if number == skipped + 1 else None)
             shown.append(self.pages[number - 1])
         return shown
 

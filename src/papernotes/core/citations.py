@@ -418,3 +418,18 @@ class CitationExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         md.inlinePatterns.register(_CitationProcessor(self, md), "papernotes-citation", PRIORITY)
 
+
+
+def cited_keys(source: str) -> list[str]:
+    """Every key cited in Markdown `source`, found without converting it.
+
+    A cheap first pass, so that pages of cited papers exist before any post is
+    converted. It does not know about code blocks; the lists of posts on those
+    pages come from the real conversion.
+    """
+    keys: list[str] = []
+    for match in _SOURCE_GROUP_RE.finditer(source):
+        items = parse_group(match.group(1))
+        if items:
+            keys.extend(key for key, _ in items)
+    return keys

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -21,7 +22,9 @@ from .records import FieldProblem, Record, normalize_arxiv, parse_record
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
 EXCERPT_SEPARATOR = "<!-- more -->"
-_FRONTMATTER = YAMLHandler()
+# Only blanks may follow '---' on its line: python-frontmatter's `\s*` also eats
+# the newline of a following blank line, which shifted every line number by one.
+_FRONTMATTER = YAMLHandler(fm_boundary=re.compile(r"^-{3,}[^\S\n]*$", re.MULTILINE))
 _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -75,10 +78,18 @@ class PostFrontmatter(BaseModel):
     def _date(cls, value: Any) -> Any:
         return _to_datetime(value) if isinstance(value, (dt.date, str)) else value
 
+    @field_validator("title", "description", "slug", "subtitle", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        # `title: 1984` is text to the writer, as it is in records.
+        return _number_as_text(value)
+
     @field_validator("authors", "tags", "categories", mode="before")
     @classmethod
     def _string_list(cls, value: Any) -> Any:
-        # `tags: LLM` is a one-item list to a writer.
+        # `tags: LLM` is a one-item list to a writer; `tags: [2024]` is a topic.
+        if isinstance(value, list):
+            return [_number_as_text(v) for v in value]
         return [value] if isinstance(value, str) else value
 
     @field_validator("tags", "categories")
@@ -95,6 +106,12 @@ class PostFrontmatter(BaseModel):
 
 
 FRONTMATTER_KEYS: tuple[str, ...] = tuple(PostFrontmatter.model_fields)
+
+
+def _number_as_text(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return source_text(value)
+    return value
 
 
 def _to_datetime(value: Any) -> Any:
@@ -188,6 +205,7 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     except YamlSyntaxError as exc:
         diagnostics.error(
             path, exc.line, f"broken YAML in the frontmatter: {exc.problem}",
+            "indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
             "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *",
         )
         return None
@@ -336,8 +354,13 @@ def _meta_problems(exc: ValidationError, data: dict[str, Any]) -> list[FieldProb
         value = _value_at(data, path)
         if err.get("type") == "missing":
             message = f"missing required field '{name}'"
+        elif name == "date" and isinstance(value, dict) and set(value) - set(DateRange.model_fields):
+            unknown = sorted(str(k) for k in set(value) - set(DateRange.model_fields))[0]
+            path = ("date", unknown)
+            message = f"unknown key '{unknown}' in 'date': it takes 'created' and 'updated'"
+            message += f" ({close})" if (close := did_you_mean(unknown, DateRange.model_fields)) else ""
         elif name == "date":
-            message = f"'date' is not a date: {value!r}"
+            message = f"'date' is not a date: {_short(value)}"
         elif isinstance(value, dict) and err.get("type") == "string_type":
             message = (
                 f"{shown} was read as 'key: value' because it contains ': '; "
@@ -346,9 +369,19 @@ def _meta_problems(exc: ValidationError, data: dict[str, Any]) -> list[FieldProb
         elif err.get("type") == "value_error":
             message = str(err.get("ctx", {}).get("error", err.get("msg")))
         else:
-            message = f"{shown}: {err.get('msg', 'invalid value')} (got {value!r})"
+            message = f"{shown}: {err.get('msg', 'invalid value')} (got {_short(value)})"
         problems.append(FieldProblem(path, message))
     return problems
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 2, 5, 5
+
+
+def _short(value: Any) -> str:
+    """A value as shown in a message: bounded, even for a pasted essay or a YAML alias bomb."""
+    return _REPR.repr(value)
 
 
 def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -372,8 +405,18 @@ _HINTS = {
     "bibliography": "each entry is a record with an id, or a path to a .bib file",
     "takeaways": "a list of short Markdown strings",
     "slug": "like my-post-title",
+    "description": "one line of text, like: description: \"Why sink tokens matter\"",
+    "categories": "a list of topics, like [LLM, Long Context]",
 }
 
 
 def _hint(path: tuple[Any, ...]) -> str | None:
-    return _HINTS.get(str(path[0])) if path else None
+    if not path:
+        return None
+    name = str(path[0])
+    if name in _HINTS:
+        return _HINTS[name]
+    model_field = PostFrontmatter.model_fields.get(name)
+    return f"'{name}': {model_field.description}" if model_field and model_field.description else (
+        f"see the papernotes docs for what '{name}' takes"
+    )

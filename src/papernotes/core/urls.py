@@ -17,8 +17,13 @@ def relative_url(target: str, from_page: str) -> str:
     if path == from_page and suffix:
         return suffix
     base = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page) + "/"
+    if path and not path.endswith("/"):
+        # A file: reach its folder, then name it (relpath of 'a' from 'a/' is '.', a folder).
+        folder, name = posixpath.split(path)
+        rel_folder = posixpath.relpath("/" + folder, "/" + base)
+        return (name if rel_folder == "." else f"{rel_folder}/{name}") + suffix
     rel = posixpath.relpath("/" + path, "/" + base)
-    if (path.endswith("/") or not path) and rel != ".":
+    if rel != ".":
         rel += "/"
     return ("./" if rel == "." else rel) + suffix
 
@@ -39,6 +44,12 @@ def resolve_url(href: str, page_url: str) -> str | None:
 
 
 _LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+
+
+def _sub_links(html: str, fix) -> str:
+    """Apply `fix` to href/src attributes of tags only: `href="x"` in prose or code is text."""
+    return _TAG.sub(lambda tag: _LINK_ATTR.sub(fix, tag.group(0)), html)
 
 
 def rebase_links(html: str, written_on: str, shown_on: str) -> str:
@@ -52,7 +63,7 @@ def rebase_links(html: str, written_on: str, shown_on: str) -> str:
             return match.group(0)
         return match.group(1) + relative_url(site_url, shown_on) + match.group(3)
 
-    return _LINK_ATTR.sub(fix, html)
+    return _sub_links(html, fix)
 
 
 def absolute_links(html: str, written_on: str, site_url: str) -> str:
@@ -64,4 +75,4 @@ def absolute_links(html: str, written_on: str, site_url: str) -> str:
             return match.group(0)
         return match.group(1) + site_url + site_path + match.group(3)
 
-    return _LINK_ATTR.sub(fix, html)
+    return _sub_links(html, fix)

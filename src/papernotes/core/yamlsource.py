@@ -59,8 +59,22 @@ def _int(loader: SafeConstructor, node: ScalarNode) -> int:
     return SourceInt(loader.construct_yaml_int(node), node.value)
 
 
+def _timestamp(loader: SafeConstructor, node: ScalarNode) -> Any:
+    # `date: 2024-02-30` looks like a date but is none: keep the text, so the
+    # field's own check reports it with its line instead of the parser crashing.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return node.value
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _float)
 _Loader.add_constructor("tag:yaml.org,2002:int", _int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+# Where the parser names the place a construct was opened (an unclosed '[' or
+# quote), that place is the line to fix, not the end where it gave up.
+_OPENED_AT = ("while parsing a flow", "while scanning a quoted")
 
 
 class YamlSyntaxError(Exception):
@@ -96,6 +110,8 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and (exc.context or "").startswith(_OPENED_AT):
+            mark = exc.context_mark
         # A bracket or quote left open is only noticed at the end of the text;
         # the writer needs the line where it was opened.
         if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
@@ -105,16 +121,26 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         raise YamlSyntaxError(line, problem or "invalid YAML") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
+    except RecursionError:
+        raise YamlSyntaxError(None, "the YAML is nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise anything on odd input
+        # An explicit tag on a value it cannot hold, like `!!int abc` or `!!int ''`.
+        raise YamlSyntaxError(None, f"a value cannot be read: {exc}") from None
     finally:
         loader.dispose()
     loaded = LoadedYaml(data)
     if node is not None:
-        _walk(node, (), first_line, loaded)
+        _walk(node, (), first_line, loaded, set())
     return loaded
 
 
-def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml) -> None:
+def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml, seen: set[int]) -> None:
     out.lines.setdefault(path, node.start_mark.line + first_line)
+    # An alias (`*a`) is the node its anchor wrote, maybe an enclosing one:
+    # walk each node once, or `&a [*a]` recurses forever and `*a` bombs explode.
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
@@ -123,7 +149,7 @@ def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml) -> None:
             if child in out.lines:
                 out.duplicates.append((child, out.lines[child], line))
             out.lines[child] = line
-            _walk(value_node, child, first_line, out)
+            _walk(value_node, child, first_line, out, seen)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), first_line, out)
+            _walk(item, path + (index,), first_line, out, seen)

@@ -27,6 +27,8 @@ from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, rss_feed
+from papernotes.core.library import Library, load_file
+from papernotes.core.papers import PaperIndex
 from papernotes.core.posts import read_post
 from papernotes.core.text import plain_text
 from papernotes.core.topics import Topic, TopicIndex
@@ -39,6 +41,7 @@ from .render import PostRenderer, topics_index
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
 CSS_URI = "assets/papernotes/papernotes.css"
+JS_URI = "assets/papernotes/papernotes.js"
 
 
 class PapernotesPlugin(BasePlugin[PapernotesConfig]):
@@ -61,6 +64,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             return config
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
@@ -74,6 +79,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             return files
         self.diagnostics = Diagnostics()
         self._reported = 0
+        self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
         options = BlogOptions(
             posts_dir=self.config.posts_dir.strip("/"),
             post_url_format=self.config.post_url_format.strip("/"),
@@ -83,8 +89,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             directory_urls=config.use_directory_urls,
         )
         project_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        blog = self.blog = Blog(options, self._load_authors(config, project_dir), TopicIndex(self.config.topic_aliases))
-        renderer = self.renderer = PostRenderer(blog, self.diagnostics, self.citations)
+        topics = TopicIndex(self.config.topic_aliases)
+        blog = self.blog = Blog(options, self._load_authors(config, project_dir), topics)
+        library = self.library = Library.load(self.config.library, project_dir, self.diagnostics)
+        papers = self.papers = PaperIndex(library, topics, options.papers_dir, config.use_directory_urls)
+        renderer = self.renderer = PostRenderer(blog, self.diagnostics, self.citations, library, papers)
 
         prefix = options.posts_dir + "/"
         for file in list(files.documentation_pages()):
@@ -100,19 +109,25 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if post.draft and not self.is_serve:
                 files.remove(file)
                 continue
+            self._load_post_bibtex(post, file)
             entry = blog.add(post, self.diagnostics)
             if entry is None:
                 files.remove(file)
                 continue
+            post.papers = papers.resolve_post_papers(entry, self.diagnostics)
+            papers.note_citations(entry, post.body + "\n".join(post.meta.takeaways))
             self._place(file, entry.url, entry.dest)
             file.inclusion = InclusionLevel.NOT_IN_NAV
             PostPage(entry, file, config, renderer)
             self._last_url[file.src_uri] = entry.url
         blog.finalize()
+        papers.finalize()
 
         self._add_home_pages(files, config)
         self._add_topic_pages(files, config)
+        self._add_paper_pages(files, config)
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
+        files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -120,11 +135,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # search results point at posts, not at every page that lists them.
     @event_priority(-50)
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        fill = getattr(page, "fill", None)
+        fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
         if fill is not None:
             page.content = (page.content or "") + fill(page)
-        elif self.blog is not None and page.file.src_uri == "index.md" and getattr(self, "_home", None):
-            page.content = (page.content or "") + self.renderer.listing(self._home[0], page.url)
         return context
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
@@ -184,6 +197,20 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # -- helpers ---------------------------------------------------------------
 
+    def _load_post_bibtex(self, post: Any, file: File) -> None:
+        """`.bib` files in a post's bibliography, relative to the post, join its own entries."""
+        folder = os.path.dirname(file.abs_src_path or "")
+        for written, line in post.bib_files:
+            path = os.path.normpath(os.path.join(folder, written))
+            if not os.path.isfile(path):
+                self.diagnostics.error(
+                    post.path, line, f"bibliography file '{written}' not found next to the post",
+                    f"the path is relative to the post's folder; looked for {os.path.relpath(path)}",
+                )
+                continue
+            shown = os.path.join(os.path.dirname(post.path), written)
+            post.bibliography.extend(load_file(path, self.diagnostics, os.path.normpath(shown)))
+
     def _load_authors(self, config: Any, project_dir: str) -> dict:
         path = os.path.join(config.docs_dir, self.config.authors_file)
         shown = os.path.relpath(path, project_dir)
@@ -203,9 +230,20 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         file.url = url
         file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
 
-    def _generated(self, files: Files, config: Any, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage:
+    def _generated(self, files: Files, config: Any, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage | None:
+        """Add a page papernotes renders; a page the writer wrote at that place wins.
+
+        The writer's page keeps its content, and what papernotes would have
+        listed there (posts, topics, papers) is appended under it.
+        """
+        src_uri = f"{stem}/index.md" if stem else "index.md"
+        own = files.get_file_from_path(src_uri)
+        if own is not None:
+            content, fill = kwargs.get("content"), kwargs.get("fill")
+            parts = [part for part in (content, fill) if callable(part)]
+            self._fills[src_uri] = lambda page: "".join(part(page) for part in parts)
+            return None
         url, dest = page_url(stem, config.use_directory_urls)
-        src_uri = (stem or "index") + ".md" if stem else "index.md"
         file = File.generated(config, src_uri, content="")
         self._place(file, url, dest)
         file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
@@ -213,11 +251,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         return GeneratedPage(title, file, config, **kwargs)
 
     def _add_home_pages(self, files: Files, config: Any) -> None:
-        pages = self._home = self.blog.home_pages(config.use_directory_urls)
-        has_index = files.get_file_from_path("index.md") is not None
-        for page in pages:
-            if page.number == 1 and has_index:
-                continue  # the writer's docs/index.md; the listing is appended under it
+        for page in self.blog.home_pages(config.use_directory_urls):
             title = self.config.home_title if page.number == 1 else f"{self.config.home_title}, page {page.number}"
             self._generated(files, config, page.stem, title, search=False, fill=self._listing_filler(page))
 
@@ -235,12 +269,35 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 self._generated(
                     files, config, listing.stem, title, search=listing.number == 1,
                     content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
-                    fill=self._listing_filler(listing),
+                    fill=self._topic_filler(topic, listing),
                     feed=(f"{config.site_name}: {topic.name}", self._topic_feed_url(topic)),
                 )
 
+    def _add_paper_pages(self, files: Files, config: Any) -> None:
+        papers = self.papers.sorted()
+        renderer = self.renderer
+        self._generated(
+            files, config, self.blog.options.papers_dir, "Papers", in_nav=True, search=False,
+            content=lambda page: renderer.papers_index(papers, self.blog.topics.sorted(), page.url),
+        )
+        for paper in papers:
+            stem = paper.url.removesuffix("/").removesuffix(".html")
+            self._generated(
+                files, config, stem, paper.record.label,
+                description=f"Notes on {paper.record.label}",
+                content=lambda page, paper=paper: renderer.paper_page(paper, page.url),
+                fill=lambda page, paper=paper: renderer.paper_posts(paper, page.url),
+            )
+
     def _listing_filler(self, listing: ListingPage) -> Any:
         return lambda page: self.renderer.listing(listing, page.url)
+
+    def _topic_filler(self, topic: Topic, listing: ListingPage) -> Any:
+        """A topic's posts, and on its first page its papers."""
+        def fill(page: Any) -> str:
+            posts = self.renderer.listing(listing, page.url)
+            return posts + (self.renderer.topic_papers(topic, page.url) if listing.number == 1 else "")
+        return fill
 
     def _add_error_page(self, files: Files, file: File, shown: str, config: Any) -> None:
         """Under serve, a broken post shows its errors at its address instead of vanishing."""

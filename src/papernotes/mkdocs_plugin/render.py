@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 from mkdocs.structure.toc import AnchorLink
 
 from papernotes.core import fragments
-from papernotes.core.article import excerpt_html, split_html
+from papernotes.core.article import excerpt_html, split_html, unwrap_paragraph
 from papernotes.core.blog import Blog, ListingPage, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.papers import Paper, PaperIndex, bibtex_entry, paper_links
+from papernotes.core.records import display_name, first_authors
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
 from papernotes.core.topics import Topic
 from papernotes.core.urls import rebase_links, relative_url
@@ -29,7 +31,15 @@ def longdate(value: dt.datetime) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-fragments.environment().filters["longdate"] = longdate
+def authors_short(names: list[str]) -> str:
+    shown, more = first_authors(names)
+    return ", ".join(shown) + (" et al." if more else "")
+
+
+_env = fragments.environment()
+_env.filters["longdate"] = longdate
+_env.filters["display_name"] = display_name
+_env.globals.update(authors_short=authors_short, paper_links=paper_links)
 
 
 @dataclass
@@ -44,11 +54,14 @@ class RenderedPost:
 class PostRenderer:
     """Builds each post's article around its one Markdown conversion."""
 
-    def __init__(self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any = None) -> None:
+    def __init__(
+        self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any, papers: PaperIndex
+    ) -> None:
         self.blog = blog
         self.diagnostics = diagnostics
         self.citations = citations
         self.library = library
+        self.papers = papers
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
@@ -90,11 +103,42 @@ class PostRenderer:
         if cited.references_html:
             page.toc.items.append(AnchorLink(cited.toc_title, cited.toc_id, 2))
 
-        header = fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers)
+        cards = self._paper_cards(entry, parts.sections, helpers)
+        header = fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers) + cards
         footer = fragments.render("post-nav.html", entry=entry, **helpers)
         content = body + takeaways + cited.references_html
         page.content = header + content + footer
         entry.rendered = RenderedPost(content, self._summary(entry, body), readtime)
+
+    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any]) -> str:
+        if not entry.post.papers:
+            return ""
+        cards = []
+        for index, record in enumerate(entry.post.papers):
+            paper = self.papers.by_identity.get(record.identity)
+            cards.append(
+                {
+                    "record": record,
+                    "url": paper.url if paper else "",
+                    "note_html": unwrap_paragraph(sections.get(f"note-{index}", "")),
+                }
+            )
+        return fragments.render("paper-cards.html", cards=cards, **helpers)
+
+    def paper_page(self, paper: Paper, page_url: str) -> str:
+        return fragments.render("paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), **self.urls_for(page_url))
+
+    def paper_posts(self, paper: Paper, page_url: str) -> str:
+        reviewed = {entry.url for entry in paper.reviewed_in}
+        return fragments.render("paper-posts.html", paper=paper, reviewed=reviewed, **self.urls_for(page_url))
+
+    def papers_index(self, papers: Sequence[Paper], topics: Sequence[Topic], page_url: str) -> str:
+        years = sorted({p.record.year for p in papers if p.record.year}, reverse=True)
+        used = [t for t in topics if t.papers]
+        return fragments.render("papers-index.html", papers=papers, years=years, topics=used, **self.urls_for(page_url))
+
+    def topic_papers(self, topic: Topic, page_url: str) -> str:
+        return fragments.render("topic-papers.html", topic=topic, **self.urls_for(page_url))
 
     def _summary(self, entry: PostEntry, body: str) -> str:
         """Excerpt before <!-- more -->, else the description, else the first paragraph."""

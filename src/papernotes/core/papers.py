@@ -1,0 +1,206 @@
+"""Papers across the site: what each post reviews and cites, resolved once.
+
+A post's ``papers`` entries are resolved against its bibliography and the
+library (post fields win for that post). Every paper reviewed or cited gets
+one `Paper`, found by identity, with the posts that mention it and its topics
+(its own tags plus the tags of the posts that review it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+from .citations import cited_keys
+from .diagnostics import Diagnostics, did_you_mean
+from .records import Record, normalize_arxiv
+from .topics import Topic, TopicIndex
+
+if TYPE_CHECKING:
+    from .blog import PostEntry
+
+
+class LibraryLike(Protocol):
+    def get(self, key: str) -> Record | None: ...
+
+    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
+
+    def by_identity(self, identity: str) -> Record | None: ...
+
+
+class _NoLibrary:
+    def get(self, key: str) -> Record | None:
+        return None
+
+    def by_arxiv(self, arxiv_id: str) -> Record | None:
+        return None
+
+    def by_identity(self, identity: str) -> Record | None:
+        return None
+
+
+@dataclass
+class Paper:
+    identity: str
+    record: Record
+    url: str = ""  # site-relative URL of the paper's page
+    reviewed_in: list["PostEntry"] = field(default_factory=list)
+    cited_in: list["PostEntry"] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+
+    @property
+    def posts(self) -> list["PostEntry"]:
+        """Every post that reviews or cites the paper, newest first, each once."""
+        seen: dict[int, "PostEntry"] = {}
+        for entry in [*self.reviewed_in, *self.cited_in]:
+            seen.setdefault(id(entry), entry)
+        return sorted(seen.values(), key=lambda e: e.post.created, reverse=True)
+
+
+class PaperIndex:
+    """Every paper of the site by identity; built in one pass over the posts."""
+
+    def __init__(self, library: LibraryLike | None, topics: TopicIndex, papers_dir: str, directory_urls: bool = True) -> None:
+        self.library = library or _NoLibrary()
+        self.topics = topics
+        self.papers_dir = papers_dir
+        self.directory_urls = directory_urls
+        self.by_identity: dict[str, Paper] = {}
+
+    # -- resolution ---------------------------------------------------------
+
+    def resolve_post_papers(self, entry: "PostEntry", diagnostics: Diagnostics) -> list[Record]:
+        """The post's `papers` as full records: bibliography or library, then the post's own fields."""
+        post = entry.post
+        resolved = []
+        for index, ref in enumerate(post.papers):
+            base = self._find(ref, post.bibliography)
+            if base is None and not (ref.title or ref.arxiv or ref.doi):
+                diagnostics.warning(
+                    post.path, post.line_of("papers", index), f"unknown paper '{ref.key}'",
+                    did_you_mean(ref.key, [r.key for r in post.bibliography])
+                    or "add it to the post's bibliography or a library file, or give its arxiv: id",
+                )
+            record = base.merged_with(ref) if base is not None else ref
+            resolved.append(record)
+            self._paper(record).reviewed_in.append(entry)
+        return resolved
+
+    def _find(self, ref: Record, bibliography: Iterable[Record]) -> Record | None:
+        for record in bibliography:
+            if (ref.id and record.key == ref.id) or (ref.arxiv and record.arxiv == ref.arxiv):
+                return record
+        if ref.arxiv:
+            return self.library.by_arxiv(ref.arxiv)
+        if ref.doi:
+            return self.library.by_identity(f"doi:{ref.doi}")
+        return self.library.get(ref.id) if ref.id else None
+
+    def resolve_key(self, key: str, entry: "PostEntry") -> Record | None:
+        """A cited key as the citation module resolves it: bibliography, papers, library."""
+        post = entry.post
+        if key.lower().startswith("arxiv:"):
+            try:
+                arxiv = normalize_arxiv(key)
+            except ValueError:
+                return None
+            pool = [*post.bibliography, *post.papers]
+            return next((r for r in pool if r.arxiv == arxiv), None) or self.library.by_arxiv(arxiv)
+        for record in (*post.bibliography, *post.papers):
+            if record.key == key:
+                return record
+        return self.library.get(key)
+
+    def note_citations(self, entry: "PostEntry", source: str) -> None:
+        """Cited papers get pages too; found by a cheap scan before conversion."""
+        for key in dict.fromkeys(cited_keys(source)):
+            record = self.resolve_key(key, entry)
+            if record is not None and not record.text:
+                paper = self._paper(record)
+                if not paper.cited_in or paper.cited_in[-1] is not entry:
+                    paper.cited_in.append(entry)
+
+    def _paper(self, record: Record) -> Paper:
+        identity = record.identity
+        paper = self.by_identity.get(identity)
+        if paper is None:
+            canonical = self.library.by_identity(identity)
+            # The library's record is the paper's own; a post fills what it lacks.
+            base = canonical.merged_with(_only_missing(canonical, record)) if canonical else record.model_copy()
+            base.note = None  # a note is one post's verdict, not the paper's
+            paper = self.by_identity[identity] = Paper(identity, base, self._url(base))
+        elif not paper.record.title and record.title:
+            paper.record = paper.record.merged_with(_only_missing(paper.record, record))
+            paper.record.note = None
+        return paper
+
+    def _url(self, record: Record) -> str:
+        stem = f"{self.papers_dir}/{record.page_id}"
+        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+
+    # -- after all posts ------------------------------------------------------
+
+    def finalize(self) -> None:
+        """Topics of each paper (its tags and its reviewers'), and each topic's papers."""
+        for paper in self.by_identity.values():
+            names = list(paper.record.tags)
+            for entry in paper.reviewed_in:
+                names.extend(entry.post.tag_names)
+            paper.topics = self.topics.topics_of(names)
+            for topic in paper.topics:
+                topic.papers.append(paper)
+
+    def sorted(self) -> list[Paper]:
+        """Newest papers first, then by title."""
+        return sorted(self.by_identity.values(), key=lambda p: (-(p.record.year or 0), p.record.label.lower()))
+
+
+def _only_missing(base: Record, extra: Record) -> Record:
+    """`extra` restricted to fields that `base` lacks, for `Record.merged_with`."""
+    fields = {
+        name: getattr(extra, name)
+        for name in extra.model_fields_set
+        if getattr(extra, name) not in (None, [], "") and getattr(base, name) in (None, [], "")
+    }
+    return Record.model_construct(_fields_set=set(fields), **fields)
+
+
+def paper_links(record: Record) -> list[tuple[str, str]]:
+    """(label, href) for a card or paper page: arXiv, PDF, code, DOI, web page."""
+    links = []
+    if record.arxiv:
+        links.append(("arXiv", f"https://arxiv.org/abs/{record.arxiv}"))
+    pdf = record.pdf or (f"https://arxiv.org/pdf/{record.arxiv}" if record.arxiv else None)
+    if pdf:
+        links.append(("PDF", pdf))
+    if record.code:
+        links.append(("Code", record.code))
+    if record.doi:
+        links.append(("DOI", f"https://doi.org/{record.doi}"))
+    if record.url and record.url not in {href for _, href in links}:
+        links.append(("Web", record.url))
+    return links
+
+
+def bibtex_entry(record: Record) -> str:
+    """A BibTeX entry to copy, LaTeX-encoded by bibtexparser's own writer."""
+    import bibtexparser
+    from bibtexparser.library import Library as BibLibrary
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+    from bibtexparser.model import Entry, Field
+
+    fields = [
+        ("title", record.title),
+        ("author", " and ".join(record.authors) if record.authors else None),
+        ("year", str(record.year) if record.year else None),
+        ("journal" if record.venue and not record.arxiv else "howpublished", record.venue),
+        ("eprint", record.arxiv),
+        ("archivePrefix", "arXiv" if record.arxiv else None),
+        ("doi", record.doi),
+        ("url", record.url or (f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else None)),
+    ]
+    kind = "article" if record.venue and not record.arxiv else "misc"
+    key = record.id or (f"arxiv{record.arxiv}".replace("/", "").replace(".", "_") if record.arxiv else "paper")
+    entry = Entry(kind, key, [Field(name, value) for name, value in fields if value])
+    text = bibtexparser.write_string(BibLibrary([entry]), prepend_middleware=[LatexEncodingMiddleware()])
+    return text.replace("\t", "  ").strip()
