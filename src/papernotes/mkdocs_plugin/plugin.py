@@ -96,6 +96,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         renderer = self.renderer = PostRenderer(blog, self.diagnostics, self.citations, library, papers)
 
         prefix = options.posts_dir + "/"
+        # Sources that papernotes reads are not part of the published site.
+        for file in list(files.static_pages()):
+            if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
+                files.remove(file)
         for file in list(files.documentation_pages()):
             if not file.src_uri.startswith(prefix):
                 continue
