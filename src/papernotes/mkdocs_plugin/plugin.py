@@ -130,6 +130,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._add_home_pages(files, config)
         self._add_topic_pages(files, config)
         self._add_paper_pages(files, config)
+        self._add_feeds(files, config)
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
         files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
         self._report(abort=not self.is_serve)
@@ -146,7 +147,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        if self.blog is None:
+        if self.blog is None or not self._feeds:
             return output
         feeds = [(config.site_name, "feed.xml")]
         if getattr(page, "feed", None):
@@ -156,47 +157,49 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         )
         return output.replace("</head>", links + "</head>", 1)
 
-    # Feeds are written last: they carry the full content of posts converted earlier.
-    def on_post_build(self, *, config: Any) -> None:
-        if self.blog is None:
-            return
-        if not config.site_url:
-            log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; feeds were not written")
-            return
-        self._write_feed(config, "feed.xml", self.blog.entries, config.site_name, config.site_description or "", "")
-        for topic in self.blog.topics.sorted():
-            self._write_feed(
-                config, self._topic_feed_url(topic), topic.posts, f"{config.site_name}: {topic.name}",
-                f"Posts about {topic.name}", page_url(f"{self.blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0],
-            )
-
     def _topic_feed_url(self, topic: Topic) -> str:
         return f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml"
 
-    def _write_feed(self, config: Any, url: str, entries: list, title: str, description: str, page: str) -> None:
-        items = [
-            FeedItem(
-                title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
-                summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
-                content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
-                categories=[t.name for t in e.topics],
+    # Feeds are files of the site from the start, so links to them validate and
+    # serve knows them; their content is filled in once every post is converted.
+    def _add_feeds(self, files: Files, config: Any) -> None:
+        self._feeds = []
+        if not config.site_url:
+            log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; no feeds were written")
+            return
+        blog = self.blog
+        specs = [("feed.xml", blog.entries, config.site_name, config.site_description or config.site_name, "")]
+        for topic in blog.topics.sorted():
+            topic_page = page_url(f"{blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0]
+            specs.append((self._topic_feed_url(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
+        for url, entries, title, description, page in specs:
+            file = File.generated(config, url, content=b"")
+            files.append(file)
+            self._feeds.append((file, entries, title, description, page))
+
+    def _fill_feeds(self, config: Any) -> None:
+        language = config.theme.get("language") or "en"
+        for file, entries, title, description, page in self._feeds:
+            items = [
+                FeedItem(
+                    title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
+                    summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
+                    content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
+                    categories=[t.name for t in e.topics],
+                )
+                for e in entries
+                if e.rendered is not None
+            ]
+            file.content_bytes = rss_feed(
+                items, title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
+                page_url=page, language=language, limit=self.config.feed_length,
             )
-            for e in entries[: self.config.feed_length * 2]
-            if e.rendered is not None and not e.post.draft
-        ]
-        xml = rss_feed(
-            items, title=title, description=description, site_url=config.site_url, feed_url=url,
-            page_url=page, language=config.theme.get("language", "en") or "en", limit=self.config.feed_length,
-        )
-        path = os.path.join(config.site_dir, url)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(xml)
 
     # Errors found while converting (citations, bibliography files) stop a build here,
     # before any page is written.
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self._report(abort=not self.is_serve)
+        self._fill_feeds(config)
         return env
 
     # -- helpers ---------------------------------------------------------------
@@ -245,7 +248,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if own is not None:
             content, fill = kwargs.get("content"), kwargs.get("fill")
             parts = [part for part in (content, fill) if callable(part)]
-            self._fills[src_uri] = lambda page: "".join(part(page) for part in parts)
+            heading = fragments.render("section-heading.html", title=title)
+            self._fills[src_uri] = lambda page: heading + "".join(part(page) for part in parts)
             return None
         url, dest = page_url(stem, config.use_directory_urls)
         file = File.generated(config, src_uri, content="")
