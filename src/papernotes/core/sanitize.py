@@ -1,0 +1,88 @@
+"""Making Markdown fields from frontmatter and library files safe to show.
+
+`takeaways` and a paper's `note` are Markdown (SPEC section 1), converted with
+the post's body; a `note` may come from a library file. Like every other string
+from frontmatter or a library (SPEC section 5), they must not inject markup:
+`sanitize_html` re-serialises their HTML so that what Markdown produces stays
+(emphasis, code, links, citations, emoji), script-capable tags are shown as
+text, `on*` attributes are dropped and links keep only http(s), mailto or
+relative targets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+# What Markdown and the configured extensions emit (and harmless inline HTML).
+_ALLOWED_TAGS = frozenset(
+    """a abbr b blockquote br caption cite code dd del details div dl dt em figcaption figure
+    h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p path pre q s samp small span
+    strong sub summary sup svg table tbody td tfoot th thead time tr u ul var""".split()
+)
+_URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction", "poster", "background", "cite", "data"})
+_DROPPED_ATTRS = frozenset({"srcset", "srcdoc", "style"})
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers skip tabs and newlines: java\tscript:
+
+
+def safe_url(value: str) -> bool:
+    """Whether a link target is http(s), mailto, or relative (no scheme)."""
+    match = _SCHEME.match(_IGNORED_IN_URLS.sub("", value).lower())
+    return match is None or match.group(1) in _SAFE_SCHEMES
+
+
+class _Sanitizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self.out.append(html.escape(self.get_starttag_text() or f"<{tag}>", quote=False))
+            return
+        kept = []
+        for name, value in attrs:
+            if name.startswith("on") or name in _DROPPED_ATTRS:
+                continue
+            if name in _URL_ATTRS and value is not None and not safe_url(value):
+                continue
+            kept.append(f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}{close}>")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, " /")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>" if tag in _ALLOWED_TAGS else html.escape(f"</{tag}>", quote=False))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False))
+
+    # Comments, doctypes and processing instructions carry nothing a reader sees.
+    def handle_comment(self, data: str) -> None:
+        pass
+
+    def handle_decl(self, decl: str) -> None:
+        pass
+
+    def handle_pi(self, data: str) -> None:
+        pass
+
+    def unknown_decl(self, data: str) -> None:
+        pass
+
+
+def sanitize_html(fragment: str) -> str:
+    """`fragment` with raw markup shown as text and unsafe attributes and links removed."""
+    if "<" not in fragment:
+        return fragment
+    parser = _Sanitizer()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
