@@ -210,6 +210,15 @@ class CitationSession:
         self._groups.append(items)
         return etree.Element(_PLACEHOLDER_TAG, {"data-group": f"{self._token}:{len(self._groups) - 1}"})
 
+    def snapshot(self) -> dict:
+        """The placeholders made so far, as JSON data: what a cached conversion needs to be numbered."""
+        return {"token": self._token, "groups": [[[key, locator] for key, locator in group] for group in self._groups]}
+
+    def restore(self, snapshot: dict) -> None:
+        """Take over the placeholders of an earlier conversion of the same source (see `snapshot`)."""
+        self._token = snapshot["token"]
+        self._groups = [[(key, locator) for key, locator in group] for group in snapshot["groups"]]
+
     def resolve(self, key: str) -> Record | None:
         """The record a citation key names: bibliography, then papers, then library."""
         found = None
@@ -365,19 +374,28 @@ def _cited_lines(source: str) -> dict[str, list[int]]:
     fenced blocks and code spans are blanked first so examples of the syntax
     do not count.
     """
-    masked = []
-    fence = None
-    for line in source.split("\n"):
+    source_lines = source.split("\n")
+    masked: list[str] = []
+    fence, opened, unclosed = None, 0, set()
+    index = 0
+    while index < len(source_lines):
+        line = source_lines[index]
         match = _FENCE_RE.match(line)
         if fence is not None:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = None
             masked.append("")
-        elif match:
-            fence = match.group(1)
+        elif match and index not in unclosed:
+            fence, opened = match.group(1), index
             masked.append("")
         else:
             masked.append(_CODE_SPAN_RE.sub(lambda span: " " * len(span.group(0)), line))
+        index += 1
+        if index == len(source_lines) and fence is not None:
+            # A fence never closed opens no code block (Python-Markdown reads on): go back to it.
+            unclosed.add(opened)
+            del masked[opened:]
+            index, fence = opened, None
     text = "\n".join(masked)
     lines: dict[str, list[int]] = {}
     line, position = 1, 0

@@ -8,8 +8,10 @@ one `Paper`, found by identity, with the posts that mention it and its topics
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from .citations import cited_keys
 from .diagnostics import Diagnostics, did_you_mean
@@ -182,13 +184,40 @@ def paper_links(record: Record) -> list[tuple[str, str]]:
     return links
 
 
-def bibtex_entry(record: Record) -> str:
-    """A BibTeX entry to copy, LaTeX-encoded by bibtexparser's own writer."""
-    import bibtexparser
-    from bibtexparser.library import Library as BibLibrary
-    from bibtexparser.middlewares import LatexEncodingMiddleware
-    from bibtexparser.model import Entry, Field
+# Text that bibtexparser's LaTeX encoder returns unchanged: most titles, names and ids.
+# Anything else (accents, `&`, `_`, braces, URLs, math) goes through the encoder itself.
+_PLAIN_BIBTEX = re.compile(r"[A-Za-z0-9 ,.:;'()!?*@=+/|`\[\]-]*")
 
+
+@lru_cache(maxsize=1)
+def _latex_encoder() -> Callable[[str], str]:
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+
+    return LatexEncodingMiddleware()._encoder.unicode_to_latex
+
+
+def _latex(value: str) -> str:
+    if _PLAIN_BIBTEX.fullmatch(value) and "www" not in value and "http" not in value:
+        return value
+    return _latex_encoder()(value)
+
+
+def bibtex_entry(record: Record) -> str:
+    """A BibTeX entry to copy, LaTeX-encoded as bibtexparser's own writer does.
+
+    Written here field by field (a paper page each, thousands per build);
+    `_bibtex_entry_by_bibtexparser` is the reference it must equal.
+    """
+    fields, kind, key = _bibtex_fields(record)
+    try:
+        lines = [f"  {name} = {{{_latex(value)}}}" for name, value in fields]
+    except Exception:  # noqa: BLE001 - the encoder failed: let bibtexparser handle it its own way
+        return _bibtex_entry_by_bibtexparser(record)
+    text = f"@{kind}{{{key},\n" + ",\n".join(lines) + "\n}"
+    return text.replace("\t", "  ").strip()
+
+
+def _bibtex_fields(record: Record) -> tuple[list[tuple[str, str]], str, str]:
     fields = [
         ("title", record.title),
         ("author", " and ".join(record.authors) if record.authors else None),
@@ -201,6 +230,17 @@ def bibtex_entry(record: Record) -> str:
     ]
     kind = "article" if record.venue and not record.arxiv else "misc"
     key = record.id or (f"arxiv{record.arxiv}".replace("/", "").replace(".", "_") if record.arxiv else "paper")
-    entry = Entry(kind, key, [Field(name, value) for name, value in fields if value])
+    return [(name, value) for name, value in fields if value], kind, key
+
+
+def _bibtex_entry_by_bibtexparser(record: Record) -> str:
+    """The entry as bibtexparser writes it (slow: it copies and re-encodes a whole library)."""
+    import bibtexparser
+    from bibtexparser.library import Library as BibLibrary
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+    from bibtexparser.model import Entry, Field
+
+    fields, kind, key = _bibtex_fields(record)
+    entry = Entry(kind, key, [Field(name, value) for name, value in fields])
     text = bibtexparser.write_string(BibLibrary([entry]), prepend_middleware=[LatexEncodingMiddleware()])
     return text.replace("\t", "  ").strip()

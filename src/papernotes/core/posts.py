@@ -108,6 +108,11 @@ class PostFrontmatter(BaseModel):
 FRONTMATTER_KEYS: tuple[str, ...] = tuple(PostFrontmatter.model_fields)
 
 
+def title_slug(title: str) -> str:
+    """The URL slug a post gets from its title when it sets no `slug:`."""
+    return slugify(title, max_length=80, word_boundary=True) or "post"
+
+
 def _number_as_text(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return source_text(value)
@@ -161,7 +166,7 @@ class Post:
 
     @property
     def slug(self) -> str:
-        return self.meta.slug or slugify(self.meta.title, max_length=80, word_boundary=True) or "post"
+        return self.meta.slug or title_slug(self.meta.title)
 
     @property
     def tag_names(self) -> list[str]:

@@ -10,11 +10,14 @@ Numbers keep their source text: YAML reads ``arxiv: 2305.18290`` as the float
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Path = tuple[Any, ...]
@@ -68,9 +71,21 @@ def _timestamp(loader: SafeConstructor, node: ScalarNode) -> Any:
         return node.value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _float)
-_Loader.add_constructor("tag:yaml.org,2002:int", _int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+# libyaml's parser, when PyYAML was built with it, is several times faster: it
+# parses well-formed text (a thousand posts' frontmatter); anything it rejects
+# is parsed again by the pure-Python loader, whose messages papernotes reports.
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        pass
+
+
+for _cls in (_Loader, _CLoader):
+    if _cls is not None:
+        _cls.add_constructor("tag:yaml.org,2002:float", _float)
+        _cls.add_constructor("tag:yaml.org,2002:int", _int)
+        _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 # Where the parser names the place a construct was opened (an unclosed '[' or
 # quote), that place is the line to fix, not the end where it gave up.
@@ -104,6 +119,21 @@ class LoadedYaml:
 
 def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     """Parse `text` (which starts at `first_line` of its file) with line tracking."""
+    # libyaml's marks count characters differently around U+0085/U+2028/U+2029: leave those to Python.
+    if _CLoader is not None and not any(char in text for char in "\x85\u2028\u2029"):
+        fast = _CLoader(text)
+        try:
+            node = fast.get_single_node()
+            data = fast.construct_document(node) if node is not None else None
+        except Exception:  # noqa: BLE001 - reported below, as the pure-Python loader words it
+            pass
+        else:
+            loaded = LoadedYaml(data)
+            if node is not None:
+                _walk(node, (), _editor_lines(text, first_line), loaded, set())
+            return loaded
+        finally:
+            fast.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -116,7 +146,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         # the writer needs the line where it was opened.
         if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
             mark = exc.context_mark
-        line = mark.line + first_line if mark is not None else None
+        line = _editor_lines(text, first_line)(mark) if mark is not None else None
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlSyntaxError(line, problem or "invalid YAML") from None
     except yaml.YAMLError as exc:
@@ -130,12 +160,20 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         loader.dispose()
     loaded = LoadedYaml(data)
     if node is not None:
-        _walk(node, (), first_line, loaded, set())
+        _walk(node, (), _editor_lines(text, first_line), loaded, set())
     return loaded
 
 
-def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml, seen: set[int]) -> None:
-    out.lines.setdefault(path, node.start_mark.line + first_line)
+def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
+    """A mark's line as an editor counts it: YAML also breaks lines at U+0085, U+2028 and U+2029."""
+    if not any(char in text for char in "\x85\u2028\u2029"):
+        return lambda mark: mark.line + first_line
+    starts = [match.end() for match in re.finditer(r"\r\n|\r|\n", text)]
+    return lambda mark: bisect.bisect_right(starts, mark.index) + first_line
+
+
+def _walk(node: Node, path: Path, line_of: Callable[[Mark], int], out: LoadedYaml, seen: set[int]) -> None:
+    out.lines.setdefault(path, line_of(node.start_mark))
     # An alias (`*a`) is the node its anchor wrote, maybe an enclosing one:
     # walk each node once, or `&a [*a]` recurses forever and `*a` bombs explode.
     if id(node) in seen:
@@ -144,12 +182,12 @@ def _walk(node: Node, path: Path, first_line: int, out: LoadedYaml, seen: set[in
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-            line = key_node.start_mark.line + first_line
+            line = line_of(key_node.start_mark)
             child = path + (key,)
             if child in out.lines:
                 out.duplicates.append((child, out.lines[child], line))
             out.lines[child] = line
-            _walk(value_node, child, first_line, out, seen)
+            _walk(value_node, child, line_of, out, seen)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), first_line, out, seen)
+            _walk(item, path + (index,), line_of, out, seen)

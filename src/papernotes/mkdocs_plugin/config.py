@@ -26,3 +26,6 @@ class PapernotesConfig(Config):
 
     # Feeds.
     feed_length = c.Type(int, default=20)
+
+    # Rebuilds: reuse each post's Markdown conversion from .cache/papernotes/ when nothing it depends on changed.
+    cache = c.Type(bool, default=True)

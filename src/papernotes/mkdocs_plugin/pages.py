@@ -17,6 +17,8 @@ from mkdocs.structure.pages import Page
 from papernotes.core.article import compose_source
 from papernotes.core.blog import PostEntry
 
+from .cache import convert
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -34,10 +36,11 @@ def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict
 class PostPage(Page):
     """A post, converted from Markdown exactly once per build."""
 
-    def __init__(self, entry: PostEntry, file: File, config: "MkDocsConfig", renderer: Any) -> None:
+    def __init__(self, entry: PostEntry, file: File, config: "MkDocsConfig", renderer: Any, cache: Any = None) -> None:
         super().__init__(None, file, config)
         self.entry = entry
         self.renderer = renderer
+        self.cache = cache  # a ConversionCache, or None to always convert
         # Titles reach the nav, <title> and headers unescaped in MkDocs and Material.
         self.title = Markup(escape(entry.post.title))
 
@@ -55,7 +58,8 @@ class PostPage(Page):
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
         self.renderer.before_render(self)
         try:
-            super().render(config, files)
+            # A rebuild reuses the conversion when nothing it depends on changed (see cache.py).
+            convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, super().render)
         finally:
             self.renderer.after_render(self)
 

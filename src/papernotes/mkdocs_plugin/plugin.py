@@ -22,19 +22,17 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
-from papernotes.core.authors import load_authors
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, rss_feed
-from papernotes.core.library import Library, load_file
-from papernotes.core.papers import PaperIndex
-from papernotes.core.posts import read_post
+from papernotes.core.site import PostSource, SiteOptions, load_site
 from papernotes.core.text import plain_text
-from papernotes.core.topics import Topic, TopicIndex
+from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
+from .cache import open_cache
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer, topics_index
 
@@ -71,6 +69,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             config.markdown_extensions.append(self.citations)
         return config
 
+    # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
+    # authors file moved out of docs/) are read too, so edits to them rebuild.
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if self.blog is None:
+            return server
+        sources = [*self.library.files, os.path.join(config.docs_dir, self.config.authors_file)]
+        for path in sources:
+            if os.path.isfile(path):
+                server.watch(str(path))
+        return server
+
     # Posts are read here, before MkDocs builds its navigation, so that they can
     # be kept out of it and so that every error is known before any conversion.
     @event_priority(-50)
@@ -80,52 +89,30 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
-        options = BlogOptions(
-            posts_dir=self.config.posts_dir.strip("/"),
-            post_url_format=self.config.post_url_format.strip("/"),
-            per_page=self.config.per_page,
-            topics_dir=self.config.topics_dir.strip("/"),
-            papers_dir=self.config.papers_dir.strip("/"),
-            directory_urls=config.use_directory_urls,
-        )
-        project_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        topics = TopicIndex(self.config.topic_aliases)
-        blog = self.blog = Blog(options, self._load_authors(config, project_dir), topics)
-        library = self.library = Library.load(self.config.library, project_dir, self.diagnostics)
-        papers = self.papers = PaperIndex(library, topics, options.papers_dir, config.use_directory_urls)
-        renderer = self.renderer = PostRenderer(blog, self.diagnostics, self.citations, library, papers)
-
-        prefix = options.posts_dir + "/"
+        options = self.site_options(config)
+        prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
         for file in list(files.static_pages()):
             if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
                 files.remove(file)
-        for file in list(files.documentation_pages()):
-            if not file.src_uri.startswith(prefix):
-                continue
-            shown = os.path.relpath(file.abs_src_path, project_dir) if file.abs_src_path else file.src_uri
-            post = read_post(file.content_bytes, shown, file.src_uri, self.diagnostics)
-            if post is None:
+        posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
+        site = load_site(
+            (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
+        )
+        self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        renderer = self.renderer = PostRenderer(site.blog, self.diagnostics, self.citations, site.library, site.papers)
+        self.cache = open_cache(config, dict(self.config))  # conversions reused from .cache/papernotes/
+        for file in posts:
+            entry = site.entries.get(file.src_uri)
+            if entry is None:  # broken, a draft, or its URL taken
                 files.remove(file)
-                if self.is_serve:
-                    self._add_error_page(files, file, shown, config)
+                if self.is_serve and file.src_uri in site.broken:
+                    self._add_error_page(files, file, site.broken[file.src_uri], config)
                 continue
-            if post.draft and not self.is_serve:
-                files.remove(file)
-                continue
-            self._load_post_bibtex(post, file)
-            entry = blog.add(post, self.diagnostics)
-            if entry is None:
-                files.remove(file)
-                continue
-            post.papers = papers.resolve_post_papers(entry, self.diagnostics)
-            papers.note_citations(entry, post.body + "\n".join(post.meta.takeaways))
             self._place(file, entry.url, entry.dest)
             file.inclusion = InclusionLevel.NOT_IN_NAV
-            PostPage(entry, file, config, renderer)
+            PostPage(entry, file, config, renderer, self.cache)
             self._last_url[file.src_uri] = entry.url
-        blog.finalize()
-        papers.finalize()
 
         self._add_home_pages(files, config)
         self._add_topic_pages(files, config)
@@ -198,38 +185,29 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Errors found while converting (citations, bibliography files) stop a build here,
     # before any page is written.
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if getattr(self, "cache", None) is not None and self.blog is not None:
+            self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
         self._report(abort=not self.is_serve)
         self._fill_feeds(config)
         return env
 
     # -- helpers ---------------------------------------------------------------
 
-    def _load_post_bibtex(self, post: Any, file: File) -> None:
-        """`.bib` files in a post's bibliography, relative to the post, join its own entries."""
-        folder = os.path.dirname(file.abs_src_path or "")
-        for written, line in post.bib_files:
-            path = os.path.normpath(os.path.join(folder, written))
-            if not os.path.isfile(path):
-                self.diagnostics.error(
-                    post.path, line, f"bibliography file '{written}' not found next to the post",
-                    f"the path is relative to the post's folder; looked for {os.path.relpath(path)}",
-                )
-                continue
-            shown = os.path.join(os.path.dirname(post.path), written)
-            post.bibliography.extend(load_file(path, self.diagnostics, os.path.normpath(shown)))
-
-    def _load_authors(self, config: Any, project_dir: str) -> dict:
-        path = os.path.join(config.docs_dir, self.config.authors_file)
-        shown = os.path.relpath(path, project_dir)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            self.diagnostics.error(shown, None, f"cannot read the authors file: {exc}")
-            return {}
-        return load_authors(text, shown, self.diagnostics)
+    def site_options(self, config: Any) -> SiteOptions:
+        """What to read and where, from mkdocs.yml: for builds and for `papernotes check`."""
+        blog = BlogOptions(
+            posts_dir=self.config.posts_dir.strip("/"),
+            post_url_format=self.config.post_url_format.strip("/"),
+            per_page=self.config.per_page,
+            topics_dir=self.config.topics_dir.strip("/"),
+            papers_dir=self.config.papers_dir.strip("/"),
+            directory_urls=config.use_directory_urls,
+        )
+        return SiteOptions(
+            project_dir=os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")),
+            docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
+            library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
+        )
 
     @staticmethod
     def _place(file: File, url: str, dest: str) -> None:

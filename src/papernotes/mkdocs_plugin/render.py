@@ -19,6 +19,7 @@ from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.papers import Paper, PaperIndex, bibtex_entry, paper_links
 from papernotes.core.records import display_name, first_authors
+from papernotes.core.sanitize import sanitize_html
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
 from papernotes.core.topics import Topic
 from papernotes.core.urls import rebase_links, relative_url
@@ -91,6 +92,8 @@ class PostRenderer:
         entry = page.entry
         post = entry.post
         parts = split_html(cited.html)
+        # Takeaways and notes are Markdown from frontmatter or a library: raw markup in them is shown as text.
+        parts.sections = {name: sanitize_html(html) for name, html in parts.sections.items()}
         body = parts.body
         readtime = post.meta.readtime or reading_time(body)
         helpers = self.urls_for(entry.url)

@@ -1,0 +1,358 @@
+"""The ``papernotes`` command: start a post, check a site, turn notes into drafts, print the schema.
+
+Like the MkDocs plugin it is an adapter: mkdocs.yml is read through MkDocs
+itself (so ``!!python/name`` tags, ``INHERIT`` and defaults work as in a
+build) and the work is done by the same core functions the build calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Sequence
+
+from markdown import Markdown
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.structure.files import get_files
+
+from papernotes.core.citations import CitationExtension
+from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from papernotes.core.library import Library
+from papernotes.core.posts import title_slug
+from papernotes.core.scaffold import PaperRef, find_paper, post_text, split_notes
+from papernotes.core.schema import schema_json
+from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
+from papernotes.mkdocs_plugin.plugin import PapernotesPlugin
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+
+DESCRIPTION = """\
+Tools for writing a papernotes newsletter. Run them in the folder of your
+site's mkdocs.yml, or point at it with -f.
+
+exit codes:
+  0  done, nothing wrong
+  1  problems found (or a file was not written because it exists)
+  2  the command could not run: wrong arguments, or no usable mkdocs.yml
+"""
+
+EPILOG = """\
+examples:
+  papernotes new "StreamingLLM and attention sinks" --paper 2309.17453 --tag LLM
+  papernotes check
+  papernotes check --strict -f site/mkdocs.yml
+  papernotes import ~/Notes/reading.md --tag Inbox
+  papernotes schema > post-frontmatter.schema.json
+
+Run 'papernotes COMMAND --help' for a command's options.
+"""
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (exit 2)."""
+
+
+class Problem(Exception):
+    """The command ran but will not do what was asked (exit 1)."""
+
+
+# -- the site -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SiteConfig:
+    mkdocs: Any  # MkDocsConfig
+    options: SiteOptions
+
+    def post_sources(self) -> list[PostSource]:
+        """The site's post files, found as MkDocs finds pages (``exclude_docs`` applies)."""
+        prefix = self.options.blog.posts_dir + "/"
+        return [
+            PostSource(file.src_uri, file.abs_src_path, file.content_bytes)
+            for file in get_files(self.mkdocs).documentation_pages()
+            if file.src_uri.startswith(prefix)
+        ]
+
+    def library(self) -> Library:
+        # The library's own problems are `papernotes check`'s to report.
+        return Library.load(self.options.library, self.options.project_dir, Diagnostics())
+
+    def shown(self, path: Path) -> str:
+        return os.path.relpath(path, self.options.project_dir)
+
+
+def read_site(config_file: str) -> SiteConfig:
+    if not os.path.isfile(config_file):
+        raise UsageError(f"no {config_file} here: run papernotes in your site's folder, or pass -f path/to/mkdocs.yml")
+    try:
+        config = load_config(config_file=config_file)
+    except (ConfigurationError, Abort) as exc:
+        raise UsageError(f"cannot read {config_file}: {exc}") from None
+    plugin = next((p for p in config.plugins.values() if isinstance(p, PapernotesPlugin)), None)
+    if plugin is None:
+        raise UsageError(f"{config_file} does not use papernotes: add '- papernotes' under 'plugins:'")
+    # Drafts are checked too, as `mkdocs serve` shows them.
+    return SiteConfig(config, dataclasses.replace(plugin.site_options(config), drafts=True))
+
+
+def format_problem(diagnostic: Diagnostic) -> str:
+    """`file:line: level: message (hint)`, the form editors' problem matchers read."""
+    text = f"{diagnostic.where}: {diagnostic.level}: {diagnostic.message}"
+    return f"{text} ({diagnostic.hint})" if diagnostic.hint else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# -- check --------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace) -> int:
+    site_config = read_site(args.config_file)
+    config = site_config.mkdocs
+    diagnostics = Diagnostics()
+    sources = site_config.post_sources()
+    site = load_site(sources, site_config.options, diagnostics)
+    # The site's own Markdown set-up, so code and raw HTML are skipped exactly as in the build.
+    citations = CitationExtension()
+    md = Markdown(extensions=[*config.markdown_extensions, citations], extension_configs=config.mdx_configs)
+    check_citations(site, md, citations, diagnostics)
+
+    for diagnostic in diagnostics:
+        print(format_problem(diagnostic))
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    checked = f"{_plural(len(sources), 'post')} and {_plural(len(site.library.files), 'library file')}"
+    if not diagnostics:
+        print(f"Checked {checked}: no problems found.")
+        return OK
+    print(f"Checked {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    return PROBLEMS if errors or (warnings and args.strict) else OK
+
+
+# -- new and import -----------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD") from None
+
+
+def _unique(papers: Sequence[PaperRef]) -> list[PaperRef]:
+    kept: list[PaperRef] = []
+    for paper in papers:
+        if paper not in kept:
+            kept.append(paper)
+    return kept
+
+
+def _problems_in(site_config: SiteConfig, new: dict[Path, str]) -> dict[Path, list[Diagnostic]]:
+    """What a build would say about posts not yet written, read with every existing post."""
+    options = site_config.options
+    sources = site_config.post_sources()
+    for path, text in new.items():
+        src_uri = Path(os.path.relpath(path, options.docs_dir)).as_posix()
+        sources.append(PostSource(src_uri, str(path), text.encode("utf-8")))
+    diagnostics = Diagnostics()
+    load_site(sources, options, diagnostics)
+    return {path: diagnostics.for_file(site_config.shown(path)) for path in new}
+
+
+def _write(site_config: SiteConfig, new: dict[Path, str]) -> int:
+    """Write each post that would build cleanly; never over an existing file."""
+    status = OK
+    for path, problems in _problems_in(site_config, new).items():
+        if problems:
+            for problem in problems:
+                print(format_problem(problem), file=sys.stderr)
+            print(f"papernotes: {site_config.shown(path)} was not written", file=sys.stderr)
+            status = PROBLEMS
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8") as handle:  # "x": fails rather than overwrite
+                handle.write(new[path])
+        except FileExistsError:
+            print(f"papernotes: {site_config.shown(path)} already exists; it was left as it is", file=sys.stderr)
+            status = PROBLEMS
+            continue
+        print(site_config.shown(path))
+    return status
+
+
+def run_new(args: argparse.Namespace) -> int:
+    site_config = read_site(args.config_file)
+    library = site_config.library()
+    papers = []
+    for value in args.paper:
+        paper = find_paper(value, library)
+        if paper is None:
+            hint = did_you_mean(value, [record.id for record in library if record.id])
+            raise Problem(
+                f"--paper {value}: not an arXiv id, nor a key of the library"
+                + (f" ({hint})" if hint else " (add the paper to a library file, or give its arXiv id)")
+            )
+        papers.append(paper)
+    slug = args.slug or title_slug(args.title)
+    path = Path(site_config.options.docs_dir, site_config.options.blog.posts_dir, f"{args.date.isoformat()}-{slug}.md")
+    if path.exists():
+        raise Problem(f"{site_config.shown(path)} already exists; pick another title or --slug, or edit that file")
+    text = post_text(
+        args.title, args.date, tags=args.tag, authors=args.author, papers=_unique(papers),
+        draft=args.draft, slug=args.slug,
+    )
+    return _write(site_config, {path: text})
+
+
+def _note_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name).expanduser()
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {name}")
+    return files
+
+
+def run_import(args: argparse.Namespace) -> int:
+    site_config = read_site(args.config_file)
+    options = site_config.options
+    library = site_config.library()
+    out = Path(args.out) if args.out else Path(options.docs_dir, options.blog.posts_dir)
+    new: dict[Path, str] = {}
+    status = OK
+    for file in _note_files(args.notes):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"papernotes: cannot read {file}: {exc}", file=sys.stderr)
+            status = PROBLEMS
+            continue
+        words = " ".join(file.stem.replace("_", " ").replace("-", " ").split()) or "Notes"
+        fallback = words[0].upper() + words[1:]  # `reading-list.md` -> "Reading list"
+        for note in split_notes(text, fallback):
+            papers = [find_paper(arxiv, library, title) for arxiv, title in note.papers]
+            path = (out / f"{args.date.isoformat()}-{title_slug(note.title)}.md").resolve()
+            if path.exists() or path in new:
+                print(
+                    f"papernotes: {site_config.shown(path)} already exists; the note '{note.title}' "
+                    f"from {file} was not imported", file=sys.stderr,
+                )
+                status = PROBLEMS
+                continue
+            new[path] = post_text(
+                note.title, args.date, tags=args.tag, papers=_unique([p for p in papers if p]),
+                draft=True, body=note.body,
+            )
+    return max(status, _write(site_config, new))
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    print(schema_json(), end="")
+    return OK
+
+
+# -- the parser ---------------------------------------------------------------------
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+        help="the site's MkDocs configuration (default: mkdocs.yml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="papernotes", description=DESCRIPTION, epilog=EPILOG, formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"papernotes {version('papernotes')}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new", help="start a post: frontmatter filled from the library, a section per paper",
+        formatter_class=formatter,
+        description="Write docs/posts/DATE-SLUG.md with frontmatter and an outline, and print its path.\n"
+        "Papers the library knows are written as their keys; other arXiv ids as 'arxiv:' entries.\n"
+        "An existing file is never overwritten.",
+        epilog="examples:\n"
+        '  papernotes new "StreamingLLM and attention sinks" --paper 2309.17453 --tag LLM\n'
+        '  papernotes new "Weekly stack #5" --paper xiao2023streaming --paper 2402.08268 \\\n'
+        "      --tag LLM --tag 'Long Context' --author mara --draft\n",
+    )
+    new.add_argument("title", help="the post's title")
+    new.add_argument("--paper", action="append", default=[], metavar="ID", help="an arXiv id or a library key (repeatable)")
+    new.add_argument("--tag", action="append", default=[], metavar="TOPIC", help="a topic (repeatable)")
+    new.add_argument("--author", action="append", default=[], metavar="ID", help="an author id from authors.yml (repeatable)")
+    new.add_argument("--date", type=_date, default=dt.date.today(), help="YYYY-MM-DD (default: today)")
+    new.add_argument("--slug", help="the end of the post's URL (default: from the title)")
+    new.add_argument("--draft", action="store_true", help="mark it a draft: shown by mkdocs serve, left out of builds")
+    _config_option(new)
+    new.set_defaults(run=run_new)
+
+    check = commands.add_parser(
+        "check", help="validate every post and library file, without building",
+        formatter_class=formatter,
+        description="Report what `mkdocs build` would report about posts, authors and library files,\n"
+        "with the same messages, one per line as FILE:LINE: LEVEL: MESSAGE (HINT).\n"
+        "Drafts are checked too. Errors exit 1; warnings only with --strict.",
+        epilog="examples:\n  papernotes check\n  papernotes check --strict -f site/mkdocs.yml\n",
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, like mkdocs build --strict")
+    _config_option(check)
+    check.set_defaults(run=run_check)
+
+    notes = commands.add_parser(
+        "import", help="turn plain notes with arXiv links into draft posts",
+        formatter_class=formatter,
+        description="Each top-level '# heading' of a note starts a draft post titled by it (text before\n"
+        "the first heading joins it); a note without one is one post titled by its file name.\n"
+        "arXiv links (abs, pdf, html), '[2305.10601] Title' lines and 'arXiv:2305.10601' fill 'papers'.\n"
+        "The notes are only read; existing posts are never overwritten.",
+        epilog="examples:\n  papernotes import ~/Notes/reading.md\n  papernotes import exported-notes/ --out docs/posts/inbox --tag Inbox\n",
+    )
+    notes.add_argument("notes", nargs="+", metavar="NOTES", help=f"note files, or folders of them ({', '.join(NOTE_SUFFIXES)})")
+    notes.add_argument("--out", metavar="DIR", help="where the drafts go (default: the posts folder)")
+    notes.add_argument("--tag", action="append", default=[], metavar="TOPIC", help="a topic for every draft (repeatable)")
+    notes.add_argument("--date", type=_date, default=dt.date.today(), help="the drafts' date, YYYY-MM-DD (default: today)")
+    _config_option(notes)
+    notes.set_defaults(run=run_import)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of post frontmatter, for editors",
+        description="Print the JSON Schema of a post's frontmatter (see the writer's guide for editor set-up).",
+    )
+    schema.set_defaults(run=run_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return USAGE
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"papernotes: {exc}", file=sys.stderr)
+        return USAGE
+    except Problem as exc:
+        print(f"papernotes: {exc}", file=sys.stderr)
+        return PROBLEMS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""An on-disk cache of post conversions, so that a rebuild converts only what changed.
+
+Converting Markdown is most of the work of building a post, and its result
+depends on few things: the Markdown text, the post's place in the site, the
+Markdown configuration and the code doing the conversion. Everything else a
+post page shows (citation numbers and the reference list, paper cards,
+authors, neighbours, topics) is rebuilt from fresh data on every build, on top
+of the cached conversion. So editing a library entry, a `.bib` file or
+`authors.yml` never needs to invalidate anything here, and cannot be served
+stale.
+
+An entry is found by `key`: a hash of everything the conversion read that is
+known up front (the adapter passes the text, the post's URL and a fingerprint
+of the configuration and versions). What the conversion looked up along the
+way (other pages a link points to) is recorded in the entry as `lookups` and
+checked against the current site before the entry is used.
+
+Entries are JSON files under ``.cache/papernotes/posts/`` in the project,
+written atomically (a temporary file renamed into place), so an interrupted
+build or two builds at once leave whole entries or none. After a complete
+build, `prune` deletes the entries that build did not use, which bounds the
+cache to one entry per post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .diagnostics import Diagnostic
+
+# Bump when the layout of an entry, or what a conversion produces, changes.
+FORMAT = 1
+
+
+def stable(value: Any) -> Any:
+    """`value` as plain JSON data that is the same in every process.
+
+    Functions and classes (YAML's ``!!python/name:`` options) become their
+    dotted names, never a repr with a memory address; sets are sorted.
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [stable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((stable(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, bytes):
+        return {"sha256": hashlib.sha256(value).hexdigest()}
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    kind = type(value)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    configs = getattr(value, "getConfigs", None)  # a Python-Markdown extension instance
+    if callable(configs):
+        return {"type": name, "config": stable(configs())}
+    if hasattr(value, "value") and hasattr(kind, "__members__"):  # an Enum
+        return {"type": name, "value": stable(value.value)}
+    return {"type": name}
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hex digest of `parts`, stable across processes and machines."""
+    data = json.dumps(stable(list(parts)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CachedConversion:
+    """What one post's conversion produced, as plain data.
+
+    `payload` is the adapter's (converted HTML, table of contents, anchors,
+    citation placeholders...). `lookups` maps what the conversion asked the
+    site about (e.g. a linked page's path) to the answer it got; `logs` are
+    the log records it emitted, (logger, level, message), and `diagnostics`
+    the problems it reported, both replayed when the entry is used.
+    """
+
+    payload: dict[str, Any]
+    lookups: dict[str, Any] = field(default_factory=dict)
+    logs: list[tuple[str, int, str]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def is_fresh(self, lookup: Callable[[str], Any]) -> bool:
+        """Whether every recorded lookup still gets the same answer."""
+        return all(stable(lookup(question)) == answer for question, answer in self.lookups.items())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "payload": self.payload,
+            "lookups": self.lookups,
+            "logs": [list(item) for item in self.logs],
+            "diagnostics": [asdict(d) for d in self.diagnostics],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "CachedConversion | None":
+        """The entry, or None for anything unexpected (an old format, a damaged file)."""
+        try:
+            if data["format"] != FORMAT or not isinstance(data["payload"], dict):
+                return None
+            return cls(
+                payload=data["payload"],
+                lookups=dict(data["lookups"]),
+                logs=[(str(name), int(level), str(message)) for name, level, message in data["logs"]],
+                diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class ConversionCache:
+    """Cached conversions under `directory`, one JSON file per key.
+
+    `context` is folded into every key: a fingerprint of whatever applies to
+    all posts of a build (configuration, versions). A cache that cannot be
+    written (a read-only checkout) silently stops writing; a build never
+    fails because of its cache.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], context: str = "") -> None:
+        self.directory = Path(directory)
+        self.context = context
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        self.skipped = 0  # posts that cannot be cached (see `skip`)
+        self._writable = True
+
+    def key(self, *parts: Any) -> str:
+        return fingerprint(self.context, *parts)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str, lookup: Callable[[str], Any] | None = None) -> CachedConversion | None:
+        """The entry for `key` if there is one and (given `lookup`) it is still fresh."""
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = CachedConversion.from_json(json.load(handle))
+        except (OSError, ValueError):
+            entry = None
+        if entry is not None and lookup is not None and not entry.is_fresh(lookup):
+            entry = None
+        if entry is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self.used.add(key)
+        return entry
+
+    def skip(self) -> None:
+        """Count a post converted without the cache, so that `prune` knows the build was complete."""
+        self.skipped += 1
+
+    def put(self, key: str, entry: CachedConversion) -> None:
+        self.used.add(key)
+        if not self._writable:
+            return
+        path = self._path(key)
+        data = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temp, path)
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            self._writable = False
+
+    def prune(self, expected: int) -> int:
+        """Delete every entry (and stray temporary file) this build did not use; how many went.
+
+        `expected` is the number of posts in the build: when fewer went through
+        the cache (a `--dirty` build, an aborted one) nothing is deleted, or
+        entries of posts that were simply not rendered this time would go too.
+        """
+        removed = 0
+        if self.hits + self.misses + self.skipped < expected or not self.directory.is_dir():
+            return 0
+        for folder in self.directory.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.suffix == ".json" and path.stem not in self.used:
+                    try:
+                        path.unlink()
+                        removed += 1
+                    except OSError:
+                        pass
+            try:
+                folder.rmdir()  # only succeeds when empty
+            except OSError:
+                pass
+        return removed

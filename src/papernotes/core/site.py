@@ -1,0 +1,148 @@
+"""A whole site's input, read once: authors, the library, and every post.
+
+`load_site` is what both `mkdocs build` (through the plugin's ``on_files``)
+and ``papernotes check`` run, so the two report the same problems with the
+same messages. `check_citations` adds what only a conversion finds: unknown
+citation keys, found by converting posts with the site's own Markdown
+set-up, so that code spans and blocks are skipped exactly as in the build.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from markdown import Markdown
+
+from .article import compose_source
+from .authors import Author, load_authors
+from .blog import Blog, BlogOptions, PostEntry
+from .citations import CitationExtension, CitationSession, cited_keys
+from .diagnostics import Diagnostics
+from .library import Library, load_file
+from .papers import PaperIndex
+from .posts import Post, read_post
+from .topics import TopicIndex
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Where a site's files are, and the plugin options that shape what is read."""
+
+    project_dir: str  # the folder of mkdocs.yml: messages name files relative to it
+    docs_dir: str
+    blog: BlogOptions = field(default_factory=BlogOptions)
+    authors_file: str = "authors.yml"  # relative to docs_dir
+    library: Sequence[str] = ()
+    topic_aliases: Mapping[str, str] = field(default_factory=dict)
+    drafts: bool = False  # include drafts, as `mkdocs serve` does
+
+
+@dataclass(frozen=True)
+class PostSource:
+    """One post file: its address under docs/, its path on disk (None if generated), its bytes."""
+
+    src_uri: str
+    path: str | None
+    content: bytes
+
+
+@dataclass
+class Site:
+    blog: Blog
+    library: Library
+    papers: PaperIndex
+    entries: dict[str, PostEntry] = field(default_factory=dict)  # src_uri -> placed post
+    broken: dict[str, str] = field(default_factory=dict)  # src_uri -> file as named in messages
+
+
+def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: Diagnostics) -> Site:
+    """Read and validate every post against the authors and the library, and place it in the blog.
+
+    A post that cannot be read is listed in `Site.broken`; a draft (unless
+    `options.drafts`) or a post whose URL is taken is left out.
+    """
+    topics = TopicIndex(options.topic_aliases)
+    authors_path = os.path.join(options.docs_dir, options.authors_file)
+    blog = Blog(options.blog, read_authors(authors_path, _shown(authors_path, options), diagnostics), topics)
+    library = Library.load(options.library, options.project_dir, diagnostics)
+    papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
+    site = Site(blog, library, papers)
+    for source in sources:
+        shown = _shown(source.path, options) if source.path else source.src_uri
+        post = read_post(source.content, shown, source.src_uri, diagnostics)
+        if post is None:
+            site.broken[source.src_uri] = shown
+            continue
+        if post.draft and not options.drafts:
+            continue
+        if source.path:
+            load_post_bibtex(post, source.path, diagnostics)
+        entry = blog.add(post, diagnostics)
+        if entry is None:
+            continue
+        post.papers = papers.resolve_post_papers(entry, diagnostics)
+        papers.note_citations(entry, post.body + "\n".join(post.meta.takeaways))
+        site.entries[source.src_uri] = entry
+    blog.finalize()
+    papers.finalize()
+    return site
+
+
+def _shown(path: str, options: SiteOptions) -> str:
+    return os.path.relpath(path, options.project_dir)
+
+
+def read_authors(path: str, shown: str, diagnostics: Diagnostics) -> dict[str, Author]:
+    """The authors file; a missing one means no authors."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        diagnostics.error(shown, None, f"cannot read the authors file: {exc}")
+        return {}
+    return load_authors(text, shown, diagnostics)
+
+
+def load_post_bibtex(post: Post, path: str, diagnostics: Diagnostics) -> None:
+    """`.bib` files in a post's bibliography, relative to the post, join its own entries."""
+    folder = os.path.dirname(path)
+    for written, line in post.bib_files:
+        bib = os.path.normpath(os.path.join(folder, written))
+        if not os.path.isfile(bib):
+            diagnostics.error(
+                post.path, line, f"bibliography file '{written}' not found next to the post",
+                f"the path is relative to the post's folder; looked for {os.path.relpath(bib)}",
+            )
+            continue
+        shown = os.path.join(os.path.dirname(post.path), written)
+        post.bibliography.extend(load_file(bib, diagnostics, os.path.normpath(shown)))
+
+
+def check_citations(site: Site, md: Markdown, citations: CitationExtension, diagnostics: Diagnostics) -> None:
+    """Warn about unknown citation keys as the build does, converting posts with `md`.
+
+    `md` must hold `citations` among the site's Markdown extensions. A post is
+    converted only when a scan of its source finds a key that does not
+    resolve: the scan also sees keys in code, so when all of those resolve,
+    the build has nothing to warn about, and most posts skip the conversion
+    (it costs ten times the rest of the check).
+    """
+    for entry in site.blog.entries:
+        post = entry.post
+        composed = compose_source(post)
+        session = CitationSession(
+            post.bibliography, post.papers, site.library, file=post.path,
+            source=composed.markdown, line_map=composed.line_map, diagnostics=diagnostics,
+        )
+        if all(session.resolve(key) for key in cited_keys(composed.markdown)):
+            continue
+        citations.session = session
+        try:
+            html = md.reset().convert(composed.markdown)
+        finally:
+            citations.session = None
+        session.finish(html)

@@ -1,0 +1,219 @@
+"""MkDocs' side of the conversion cache (`papernotes.core.cache`).
+
+`convert` stands in for `Page.render` in `PostPage.render`: it serves the
+conversion from the cache when the key and every recorded lookup match, and
+otherwise converts and stores. What MkDocs' `Page.render` sets is what is
+cached and restored: `content`, `toc`, `present_anchor_ids`,
+`links_to_anchors` and the title found in the content, plus the citation
+placeholders of the post's session (numbering happens after, on every build,
+from fresh records) and the log messages and diagnostics the conversion
+produced (replayed, so `--strict` fails the same way on a cached build).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+import papernotes
+from papernotes.core.cache import CachedConversion, ConversionCache, fingerprint
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from papernotes.core.citations import CitationSession
+    from papernotes.core.diagnostics import Diagnostics
+
+CACHE_DIR = os.path.join(".cache", "papernotes", "posts")
+# Writers' files a post can pull in while converting; posts using them are never cached.
+_SNIPPET_MARK = "--8<--"
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> list[Any]:
+    """papernotes' version, and its source files' sizes and times (a development checkout changes)."""
+    root = Path(papernotes.__file__).parent
+    stamp: list[Any] = [papernotes.__version__]
+    for path in sorted(root.rglob("*.py")):
+        stat = path.stat()
+        stamp.append([str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns])
+    return stamp
+
+
+# Distributions whose name differs from their module's (asking importlib to map all of them is slow).
+_DISTRIBUTIONS = {"pymdownx": "pymdown-extensions", "material": "mkdocs-material", "markdown": "Markdown", "pygments": "Pygments"}
+
+
+@lru_cache(maxsize=None)
+def _version(module: str) -> str | None:
+    """The installed version of the package providing `module`: an upgrade may change its HTML."""
+    top = module.split(".", 1)[0]
+    try:
+        return metadata.version(_DISTRIBUTIONS.get(top, top))
+    except metadata.PackageNotFoundError:
+        version = getattr(sys.modules.get(top), "__version__", None)
+        return str(version) if version is not None else None
+
+
+def _extension_module(extension: Any) -> str:
+    return extension if isinstance(extension, str) else type(extension).__module__
+
+
+def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCache | None:
+    """The cache of this build, or None when `cache: false` or a snippets file applies to every page."""
+    if not options.get("cache", True):
+        return None
+    mdx = config["mdx_configs"] or {}
+    if (mdx.get("pymdownx.snippets") or {}).get("auto_append"):
+        return None
+    extensions = config["markdown_extensions"]
+    modules = sorted({_extension_module(e) for e in extensions} | {"markdown", "mkdocs", "pygments"})
+    context = fingerprint(
+        _code_stamp(),
+        sys.version_info[:2],
+        [(m, _version(m)) for m in modules],
+        extensions,
+        mdx,
+        config["use_directory_urls"],
+        dict(config["validation"]),
+        {name: value for name, value in options.items() if name != "cache"},
+        logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG,
+    )
+    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    return ConversionCache(os.path.join(project, CACHE_DIR), context)
+
+
+# -- what a conversion reads and writes -------------------------------------------
+
+
+def _describe(file: "File | None") -> Any:
+    return None if file is None else [file.url, file.inclusion.is_excluded()]
+
+
+class _RecordingFiles:
+    """`Files` as seen by one conversion: every path looked up is remembered with its answer."""
+
+    def __init__(self, files: "Files") -> None:
+        self._files = files
+        self.lookups: dict[str, Any] = {}
+
+    def get_file_from_path(self, path: str) -> "File | None":
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _describe(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._files
+
+
+class _LogCapture(logging.Handler):
+    """Log records emitted during one conversion (MkDocs' link warnings, extensions' messages)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not any(record is seen for seen in self.records):
+            self.records.append(record)
+
+    def __enter__(self) -> "_LogCapture":
+        for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+            logger.removeHandler(self)
+
+
+def _toc_data(items: Any) -> list[dict[str, Any]]:
+    return [
+        {"title": i.title, "id": i.id, "level": i.level, "active": bool(getattr(i, "active", False)), "children": _toc_data(i.children)}
+        for i in items
+    ]
+
+
+def _toc_items(data: list[dict[str, Any]]) -> list[AnchorLink]:
+    items = []
+    for d in data:
+        link = AnchorLink(d["title"], d["id"], d["level"])
+        if d["active"]:
+            link.active = True  # type: ignore[attr-defined]
+        link.children = _toc_items(d["children"])
+        items.append(link)
+    return items
+
+
+def convert(
+    page: "Page",
+    config: "MkDocsConfig",
+    files: "Files",
+    cache: ConversionCache | None,
+    session: "CitationSession | None",
+    diagnostics: "Diagnostics",
+    render: Callable[["MkDocsConfig", Any], None],
+) -> bool:
+    """Convert `page` with `render` (MkDocs' `Page.render`), or restore it from `cache`; True on a hit."""
+    if cache is None or session is None or _SNIPPET_MARK in (page.markdown or ""):
+        if cache is not None:
+            cache.skip()
+        render(config, files)
+        return False
+    file = page.file
+    key = cache.key(page.markdown, file.src_uri, file.url, file.dest_uri, file.inclusion.is_excluded())
+    entry = cache.get(key, lambda path: _describe(files.get_file_from_path(path)))
+    if entry is not None:
+        data = entry.payload
+        page.content = data["html"]
+        page.toc = TableOfContents(_toc_items(data["toc"]))
+        page._title_from_render = data["title"]
+        page.present_anchor_ids = set(data["anchors"])
+        if data["links_to_anchors"] is not None:
+            page.links_to_anchors = {
+                files.get_file_from_path(uri): links for uri, links in data["links_to_anchors"].items()
+            }
+        session.restore(data["citations"])
+        for name, level, message in entry.logs:
+            logging.getLogger(name).log(level, "%s", message)
+        diagnostics.extend(entry.diagnostics)
+        return True
+
+    recording = _RecordingFiles(files)
+    before = len(diagnostics)
+    with _LogCapture() as capture:
+        render(config, recording)
+    links = getattr(page, "links_to_anchors", None)
+    payload = {
+        "html": page.content,
+        "toc": _toc_data(page.toc),
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links_to_anchors": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+        "citations": session.snapshot(),
+    }
+    cache.put(key, CachedConversion(
+        payload,
+        lookups=recording.lookups,
+        logs=[(r.name, r.levelno, r.getMessage()) for r in capture.records],
+        diagnostics=list(diagnostics.items[before:]),
+    ))
+    return False

@@ -1,0 +1,122 @@
+"""`mkdocs serve` as a writer uses it, over real HTTP: every edit shows up, mistakes too.
+
+A post, a library file (outside docs/, watched by the plugin's on_serve) and
+authors.yml are edited while the server runs; a broken post shows its error
+page while the rest of the site keeps being served, and recovers when fixed.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import BASE_CONFIG, ENV, SiteMaker
+
+pytestmark = pytest.mark.slow
+
+WAIT = 30  # seconds for a rebuild to show; a small site rebuilds in about one
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+        return 0, str(exc)
+
+
+class Server:
+    def __init__(self, root: Path, log: Path) -> None:
+        self.port = _free_port()
+        self.log = log
+        # The mount path comes from site_url (https://example.org/notes/).
+        self.base = f"http://127.0.0.1:{self.port}/notes/"
+        with open(log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{self.port}"],
+                cwd=root, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+            )
+
+    def wait_for(self, path: str, shows: Callable[[str], bool], what: str) -> str:
+        """Poll `path` until its page `shows` what is expected; fail after WAIT seconds."""
+        deadline = time.monotonic() + WAIT
+        status, body = 0, ""
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"mkdocs serve exited:\n{self.log.read_text()}"
+            status, body = _get(self.base + path)
+            if status == 200 and shows(body):
+                return body
+            time.sleep(0.2)
+        pytest.fail(f"{path} never showed {what} (last status {status}):\n{body[-2000:]}\n--- server log:\n{self.log.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+POST = """\
+---
+title: Serving test
+date: 2024-06-01
+authors: [mara]
+tags: {tags}
+papers: [sinks]
+---
+{body}
+"""
+
+
+def test_serve_rebuilds_on_every_source_and_survives_mistakes(site_maker: SiteMaker, tmp_path: Path) -> None:
+    config = BASE_CONFIG.format(per_page=10).replace("      per_page: 10\n", "      per_page: 10\n      library: [library/papers.yaml]\n")
+    site_maker.config(text=config)
+    library = site_maker.write("library/papers.yaml", "- id: sinks\n  title: Old Paper Title\n  year: 2023\n")
+    authors = site_maker.write("docs/authors.yml", "authors:\n  mara:\n    name: Mara Before\n")
+    post = site_maker.write("docs/posts/serving.md", POST.format(tags="[LLM]", body="First version."))
+
+    server = Server(site_maker.root, tmp_path / "serve.log")
+    try:
+        page = server.wait_for("posts/serving-test/", lambda b: "First version." in b, "the first build")
+        assert "Old Paper Title" in page and "Mara Before" in page
+
+        post.write_text(POST.format(tags="[LLM]", body="Second version."), encoding="utf-8")
+        server.wait_for("posts/serving-test/", lambda b: "Second version." in b, "an edited post")
+
+        # Broken YAML: the post's address shows what is wrong; the rest of the site is still served.
+        post.write_text(POST.format(tags="[LLM", body="Third version."), encoding="utf-8")
+        error = server.wait_for("posts/serving-test/", lambda b: "pn-error" in b, "the error page")
+        assert "docs/posts/serving.md:5" in error and "broken YAML" in error
+        server.wait_for("", lambda b: "Latest posts" in b, "the home page while a post is broken")
+
+        post.write_text(POST.format(tags="[LLM]", body="Third version."), encoding="utf-8")
+        page = server.wait_for("posts/serving-test/", lambda b: "Third version." in b, "the fixed post")
+        assert "pn-error" not in page
+
+        # Library files live outside docs/: the plugin asks the server to watch them.
+        library.write_text("- id: sinks\n  title: New Paper Title\n  year: 2023\n", encoding="utf-8")
+        server.wait_for("posts/serving-test/", lambda b: "New Paper Title" in b, "a library edit")
+        server.wait_for("papers/sinks/", lambda b: "New Paper Title" in b, "the paper page after a library edit")
+
+        authors.write_text("authors:\n  mara:\n    name: Mara After\n", encoding="utf-8")
+        server.wait_for("posts/serving-test/", lambda b: "Mara After" in b, "an authors.yml edit")
+    finally:
+        server.stop()
