@@ -1,0 +1,327 @@
+"""Benchmark papernotes against Material's blog plugin and Hugo on generated corpora.
+
+    .venv/bin/python scripts/bench.py                       # 100 and 500 posts, 3 runs each
+    .venv/bin/python scripts/bench.py --sizes 2000 --runs 3 --out results.json
+
+For each size the same generated posts (see `scripts/corpus.py`) are built by:
+
+- papernotes, cold (no `.cache/papernotes/`), and warm (a rebuild with nothing changed);
+- papernotes' `mkdocs serve` rebuild after one post is edited (in one process, as serve does);
+- Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
+- Hugo, when `hugo` is on PATH.
+
+Runs of the different tools are interleaved, so that a noisy machine slows all of
+them alike; the ratios of one run are what to compare, not absolute times.
+Reported per tool: median wall time, peak resident memory of the build process,
+output size, search index size; then ratios papernotes/Hugo and papernotes/Material,
+and papernotes' time at the largest size over the one before (size ratio 4 and time
+ratio about 4 means linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus as corpus_mod  # noqa: E402
+
+PYTHON = sys.executable
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+
+
+@dataclass
+class Measure:
+    tool: str
+    n: int
+    times: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    output_mb: float = 0.0
+    index_mb: float = 0.0
+    pages: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def run_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one child process, which must succeed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.stderr.write(output.decode(errors="replace")[-4000:])
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def tree_size(path: Path) -> tuple[float, int]:
+    total, pages = 0, 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(root, name))
+            pages += name.endswith(".html")
+    return total / 1e6, pages
+
+
+def mkdocs_cmd(project: Path) -> list[str]:
+    return [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
+
+
+class Tool:
+    name = ""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def prepare(self) -> None: ...
+
+    def run(self) -> tuple[float, float]: ...
+
+    def output(self) -> tuple[Path, Path]: ...
+
+
+class Papernotes(Tool):
+    name = "papernotes (cold)"
+
+    def prepare(self) -> None:
+        shutil.rmtree(self.root / "site", ignore_errors=True)
+        shutil.rmtree(self.root / ".cache", ignore_errors=True)
+
+    def run(self) -> tuple[float, float]:
+        return run_child(mkdocs_cmd(self.root), self.root)
+
+    def output(self) -> tuple[Path, Path]:
+        return self.root / "site", self.root / "site" / "search" / "search_index.json"
+
+
+class PapernotesWarm(Papernotes):
+    name = "papernotes (warm)"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.primed = False
+
+    def prepare(self) -> None:
+        if not self.primed:  # one cold build fills the cache; every timed run is a rebuild
+            super().prepare()
+            run_child(mkdocs_cmd(self.root), self.root)
+            self.primed = True
+
+
+class PapernotesServe(Papernotes):
+    """An edit under `mkdocs serve`: one process, the config reloaded, a full rebuild (what serve does)."""
+
+    name = "papernotes (serve edit)"
+
+    def prepare(self) -> None:
+        pass
+
+    def run(self) -> tuple[float, float]:
+        out = self.root / "serve-probe.json"
+        run_child([PYTHON, __file__, "--serve-probe", str(self.root), str(out)], self.root)
+        data = json.loads(out.read_text())
+        return data["edit_seconds"], data["peak_mb"]
+
+
+class MaterialBlog(Tool):
+    name = "Material blog"
+
+    def prepare(self) -> None:
+        shutil.rmtree(self.root / "site", ignore_errors=True)
+        shutil.rmtree(self.root / ".cache", ignore_errors=True)
+
+    def run(self) -> tuple[float, float]:
+        return run_child(mkdocs_cmd(self.root), self.root)
+
+    def output(self) -> tuple[Path, Path]:
+        return self.root / "site", self.root / "site" / "search" / "search_index.json"
+
+
+class Hugo(Tool):
+    name = "Hugo"
+
+    def prepare(self) -> None:
+        shutil.rmtree(self.root / "public", ignore_errors=True)
+        shutil.rmtree(self.root / "resources", ignore_errors=True)
+
+    def run(self) -> tuple[float, float]:
+        return run_child(["hugo", "--quiet", "-d", "public", "-s", str(self.root)], self.root)
+
+    def output(self) -> tuple[Path, Path]:
+        return self.root / "public", self.root / "public" / "index.json"
+
+
+def serve_probe(project: Path, out: Path, edits: int = 3) -> None:
+    """Build as `mkdocs serve` does, then edit one post several times; time each rebuild."""
+    import resource
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+
+    def get_config():
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        config.site_url = "http://127.0.0.1:8000/"
+        return config
+
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    post = sorted((project / "docs" / "posts").glob("*.md"))[len(list((project / "docs" / "posts").glob("*.md"))) // 2]
+    original = post.read_text(encoding="utf-8")
+    times = []
+    try:
+        for i in range(edits):
+            post.write_text(original + f"\nAn edit, number {i}.\n", encoding="utf-8")
+            start = time.perf_counter()
+            build(get_config(), serve_url="http://127.0.0.1:8000/")
+            times.append(time.perf_counter() - start)
+            page = next(site.rglob("index.html"))  # the site was written
+            assert page.exists()
+    finally:
+        post.write_text(original, encoding="utf-8")
+        shutil.rmtree(site, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps({"edit_seconds": statistics.median(times), "times": times, "peak_mb": peak}))
+
+
+def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]:
+    base = workdir / f"n{n}"
+    shutil.rmtree(base, ignore_errors=True)
+    corpus = corpus_mod.make_corpus(n)
+    corpus_mod.write_papernotes(corpus, base / "papernotes")
+    tools: list[Tool] = [Papernotes(base / "papernotes")]
+    if not args.no_warm:
+        shutil.copytree(base / "papernotes", base / "papernotes-warm")
+        tools.append(PapernotesWarm(base / "papernotes-warm"))
+    if args.serve:
+        shutil.copytree(base / "papernotes", base / "papernotes-serve")
+        tools.append(PapernotesServe(base / "papernotes-serve"))
+    if not args.skip_material:
+        corpus_mod.write_material_blog(corpus, base / "material")
+        tools.append(MaterialBlog(base / "material"))
+    if shutil.which("hugo") and not args.skip_hugo:
+        corpus_mod.write_hugo(corpus, base / "hugo")
+        tools.append(Hugo(base / "hugo"))
+    measures = {tool.name: Measure(tool.name, n) for tool in tools}
+    for run in range(args.runs):
+        for tool in tools:  # interleaved: noise hits every tool alike
+            tool.prepare()
+            wall, peak = tool.run()
+            m = measures[tool.name]
+            m.times.append(wall)
+            m.peak_mb = max(m.peak_mb, peak)
+            print(f"  n={n} run {run + 1}/{args.runs} {tool.name:<24} {wall:8.2f} s {peak:7.0f} MB", flush=True)
+    for tool in tools:
+        if isinstance(tool, PapernotesServe):
+            continue
+        site, index = tool.output()
+        m = measures[tool.name]
+        m.output_mb, m.pages = tree_size(site)
+        m.index_mb = index.stat().st_size / 1e6 if index.exists() else 0.0
+    return list(measures.values())
+
+
+def report(results: list[Measure]) -> dict:
+    lines = [
+        "| posts | tool | median wall (s) | peak MB | output MB | HTML pages | search index MB | ×Hugo | ×Material |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    by = {(m.n, m.tool): m for m in results}
+    ratios: dict[str, float] = {}
+    for m in results:
+        hugo = by.get((m.n, "Hugo"))
+        material = by.get((m.n, "Material blog"))
+        vs_hugo = m.median / hugo.median if hugo and m.tool != "Hugo" else None
+        vs_material = m.median / material.median if material and m.tool.startswith("papernotes") else None
+        if vs_hugo:
+            ratios[f"{m.tool} / Hugo @ {m.n}"] = vs_hugo
+        if vs_material:
+            ratios[f"{m.tool} / Material blog @ {m.n}"] = vs_material
+        lines.append(
+            f"| {m.n} | {m.tool} | {m.median:.2f} | {m.peak_mb:.0f} | "
+            + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
+            + f" | {f'{vs_hugo:.1f}' if vs_hugo else '–'} | {f'{vs_material:.2f}' if vs_material else '–'} |"
+        )
+    sizes = sorted({m.n for m in results})
+    for tool in ("papernotes (cold)", "papernotes (warm)"):
+        for small, large in zip(sizes, sizes[1:]):
+            a, b = by.get((small, tool)), by.get((large, tool))
+            if a and b:
+                ratios[f"{tool} time {large} / {small} (sizes ×{large / small:g})"] = b.median / a.median
+                if a.output_mb and b.output_mb:
+                    ratios[f"{tool} output {large} / {small}"] = b.output_mb / a.output_mb
+                    ratios[f"{tool} search index {large} / {small}"] = b.index_mb / a.index_mb
+    print("\n" + "\n".join(lines) + "\n")
+    for name, value in ratios.items():
+        print(f"  {name}: {value:.2f}")
+    return {"table": "\n".join(lines), "ratios": ratios}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split(" ")[0:2] if shutil.which("hugo") else []
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}" + (
+        f", Hugo {' '.join(hugo)[5:]}" if hugo else ""
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve-probe":
+        serve_probe(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,500", help="comma-separated post counts (2000 is opt-in: Material takes minutes)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per tool and size; the median is reported")
+    parser.add_argument("--skip-material", action="store_true", help="do not build with Material's blog plugin")
+    parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo even when it is installed")
+    parser.add_argument("--no-warm", action="store_true", help="skip papernotes' warm (cached) rebuild")
+    parser.add_argument("--serve", action="store_true", help="also time a `mkdocs serve` rebuild after editing one post")
+    parser.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temporary folder, removed after)")
+    parser.add_argument("--out", type=Path, help="write results as JSON here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}\nworkdir: {workdir}", flush=True)
+    results: list[Measure] = []
+    try:
+        for n in sizes:
+            results += bench_size(n, args, workdir)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    summary = report(results)
+    if args.out:
+        args.out.write_text(json.dumps(
+            {"machine": machine(), "command": " ".join(sys.argv), "results": [{**asdict(m), "median": m.median} for m in results], **summary},
+            indent=2,
+        ))
+
+
+if __name__ == "__main__":
+    main()
