@@ -19,8 +19,9 @@ import os
 import re
 
 import markdown
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from htmlscan import dangerous, scan
@@ -180,6 +181,7 @@ def convert(post: Post) -> tuple[str, Diagnostics]:
 
 @SETTINGS
 @given(READABLE, st.sampled_from([None, False]), BODY)
+@example({"title": "Fuzzed", "date": dt.date(2024, 6, 1)}, None, "```\n[@a]")  # a fence never closed is no code
 def test_a_readable_post_converts_with_citations_in_body_takeaways_and_notes(data, flow, body):
     raw = "---\n" + dump(data, flow) + "---\n" + body + "\n"
     read = Diagnostics()
@@ -196,6 +198,7 @@ def test_a_readable_post_converts_with_citations_in_body_takeaways_and_notes(dat
 
 @SETTINGS
 @given(st.lists(st.one_of(RECORDS, VALUES), max_size=6), st.sampled_from([None, False, True]))
+@example(["\x85", {"id": "\x85"}, None], None)  # YAML breaks lines at U+0085, editors do not
 def test_any_yaml_library_structure_loads_or_says_where(data, flow):
     text = dump(data, flow)
     diagnostics = Diagnostics()
@@ -203,6 +206,15 @@ def test_any_yaml_library_structure_loads_or_says_where(data, flow):
     check_lines(text, diagnostics, "library/fuzz.yaml")
     library = Library(records, diagnostics)  # merging never raises either
     assert len(library) <= len(records)
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_unusual_line_breaks_in_values_do_not_shift_lines(char):
+    """A title pasted from a PDF may hold U+2028: YAML counts a line there, an editor does not."""
+    raw = f'---\ntitle: "Two{char}lines"\ndate: 2024-06-01\ntagz: x\n---\nBody\n'
+    diagnostics = Diagnostics()
+    read_post(raw.encode("utf-8"), PATH, "posts/fuzz.md", diagnostics)
+    assert [(d.line, d.message) for d in diagnostics] == [(4, "unknown frontmatter key 'tagz'")]
 
 
 # -- what Markdown fields may hold ---------------------------------------------------------
