@@ -206,3 +206,12 @@ def test_every_cited_key_in_the_demo_resolves(demo_build: Build) -> None:
     assert "citation--broken" not in html
     cited = sum(len(cited_keys(post.content)) for _, post in _demo_posts() if not post.get("draft"))
     assert html.count('class="citation"') >= cited > 20
+
+
+def test_math_is_mathml_on_the_page_and_in_the_feed(demo_build: Build) -> None:
+    html = demo_build.page(DEEP_DIVE)
+    assert html.count("<math ") >= 5
+    assert "\\(" not in html.split('<article class="md-content__inner', 1)[1].split("</article>", 1)[0]
+    feed = feedparser.parse(str(demo_build.site / "feed.xml"))
+    state = next(e for e in feed.entries if "state-space" in e.link)
+    assert "<math" in state.content[0].value

@@ -26,6 +26,7 @@ from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, rss_feed
+from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 from papernotes.core.text import plain_text
 from papernotes.core.topics import Topic
@@ -123,6 +124,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=not self.is_serve)
         return files
 
+    # Posts get MathML while their article is assembled (so feeds carry it too);
+    # the writer's other pages get it here.
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        return html if isinstance(page, PostPage) else render_math(html)
+
     # Listings go in after the search plugin (priority 0) indexed the page, so
     # search results point at posts, not at every page that lists them.
     @event_priority(-50)
@@ -187,6 +193,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if getattr(self, "cache", None) is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
+            log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
         self._report(abort=not self.is_serve)
         self._fill_feeds(config)
         return env
