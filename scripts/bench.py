@@ -38,6 +38,15 @@ import corpus as corpus_mod  # noqa: E402
 
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def snapshot_code(workdir: Path) -> None:
+    """Build with a copy of papernotes taken now: edits made during a long run do not mix versions."""
+    target = workdir / "code"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(SRC / "papernotes", target / "papernotes", ignore=shutil.ignore_patterns("__pycache__"))
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Measure:
     tool: str
     n: int
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds: less sensitive to a busy machine
     peak_mb: float = 0.0
     output_mb: float = 0.0
     index_mb: float = 0.0
@@ -54,9 +64,13 @@ class Measure:
     def median(self) -> float:
         return statistics.median(self.times) if self.times else float("nan")
 
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
-def run_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process, which must succeed."""
+
+def run_child(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one child process, which must succeed."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
@@ -67,7 +81,7 @@ def run_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         sys.stderr.write(output.decode(errors="replace")[-4000:])
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # Linux reports KiB
 
 
 def tree_size(path: Path) -> tuple[float, int]:
@@ -91,7 +105,7 @@ class Tool:
 
     def prepare(self) -> None: ...
 
-    def run(self) -> tuple[float, float]: ...
+    def run(self) -> tuple[float, float, float]: ...
 
     def output(self) -> tuple[Path, Path]: ...
 
@@ -136,7 +150,7 @@ class PapernotesServe(Papernotes):
         out = self.root / "serve-probe.json"
         run_child([PYTHON, __file__, "--serve-probe", str(self.root), str(out)], self.root)
         data = json.loads(out.read_text())
-        return data["edit_seconds"], data["peak_mb"]
+        return data["edit_seconds"], data["peak_mb"], data["edit_cpu"]
 
 
 class MaterialBlog(Tool):
@@ -186,20 +200,21 @@ def serve_probe(project: Path, out: Path, edits: int = 3) -> None:
     build(config, serve_url="http://127.0.0.1:8000/")
     post = sorted((project / "docs" / "posts").glob("*.md"))[len(list((project / "docs" / "posts").glob("*.md"))) // 2]
     original = post.read_text(encoding="utf-8")
-    times = []
+    times, cpu = [], []
     try:
         for i in range(edits):
             post.write_text(original + f"\nAn edit, number {i}.\n", encoding="utf-8")
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             build(get_config(), serve_url="http://127.0.0.1:8000/")
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
             page = next(site.rglob("index.html"))  # the site was written
             assert page.exists()
     finally:
         post.write_text(original, encoding="utf-8")
         shutil.rmtree(site, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.write_text(json.dumps({"edit_seconds": statistics.median(times), "times": times, "peak_mb": peak}))
+    out.write_text(json.dumps({"edit_seconds": statistics.median(times), "times": times, "peak_mb": peak, "edit_cpu": statistics.median(cpu)}))
 
 
 def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]:
@@ -224,11 +239,12 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
     for run in range(args.runs):
         for tool in tools:  # interleaved: noise hits every tool alike
             tool.prepare()
-            wall, peak = tool.run()
+            wall, peak, cpu = tool.run()
             m = measures[tool.name]
             m.times.append(wall)
+            m.cpu.append(cpu)
             m.peak_mb = max(m.peak_mb, peak)
-            print(f"  n={n} run {run + 1}/{args.runs} {tool.name:<24} {wall:8.2f} s {peak:7.0f} MB", flush=True)
+            print(f"  n={n} run {run + 1}/{args.runs} {tool.name:<24} {wall:8.2f} s wall {cpu:8.2f} s CPU {peak:7.0f} MB", flush=True)
     for tool in tools:
         if isinstance(tool, PapernotesServe):
             continue
@@ -241,8 +257,8 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
 
 def report(results: list[Measure]) -> dict:
     lines = [
-        "| posts | tool | median wall (s) | peak MB | output MB | HTML pages | search index MB | ×Hugo | ×Material |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| posts | tool | median wall (s) | median CPU (s) | peak MB | output MB | HTML pages | search index MB | wall ×Hugo | wall ×Material |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     by = {(m.n, m.tool): m for m in results}
     ratios: dict[str, float] = {}
@@ -252,20 +268,22 @@ def report(results: list[Measure]) -> dict:
         vs_hugo = m.median / hugo.median if hugo and m.tool != "Hugo" else None
         vs_material = m.median / material.median if material and m.tool.startswith("papernotes") else None
         if vs_hugo:
-            ratios[f"{m.tool} / Hugo @ {m.n}"] = vs_hugo
+            ratios[f"{m.tool} / Hugo @ {m.n} (wall)"] = vs_hugo
+            ratios[f"{m.tool} / Hugo @ {m.n} (CPU)"] = m.median_cpu / hugo.median_cpu
         if vs_material:
-            ratios[f"{m.tool} / Material blog @ {m.n}"] = vs_material
+            ratios[f"{m.tool} / Material blog @ {m.n} (wall)"] = vs_material
         lines.append(
-            f"| {m.n} | {m.tool} | {m.median:.2f} | {m.peak_mb:.0f} | "
+            f"| {m.n} | {m.tool} | {m.median:.2f} | {m.median_cpu:.2f} | {m.peak_mb:.0f} | "
             + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
             + f" | {f'{vs_hugo:.1f}' if vs_hugo else '–'} | {f'{vs_material:.2f}' if vs_material else '–'} |"
         )
     sizes = sorted({m.n for m in results})
-    for tool in ("papernotes (cold)", "papernotes (warm)"):
+    for tool in ("papernotes (cold)", "papernotes (warm)", "Hugo"):
         for small, large in zip(sizes, sizes[1:]):
             a, b = by.get((small, tool)), by.get((large, tool))
             if a and b:
                 ratios[f"{tool} time {large} / {small} (sizes ×{large / small:g})"] = b.median / a.median
+                ratios[f"{tool} CPU {large} / {small}"] = b.median_cpu / a.median_cpu
                 if a.output_mb and b.output_mb:
                     ratios[f"{tool} output {large} / {small}"] = b.output_mb / a.output_mb
                     ratios[f"{tool} search index {large} / {small}"] = b.index_mb / a.index_mb
@@ -308,6 +326,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}\nworkdir: {workdir}", flush=True)
+    snapshot_code(workdir)
     results: list[Measure] = []
     try:
         for n in sizes:
@@ -318,7 +337,7 @@ def main() -> None:
     summary = report(results)
     if args.out:
         args.out.write_text(json.dumps(
-            {"machine": machine(), "command": " ".join(sys.argv), "results": [{**asdict(m), "median": m.median} for m in results], **summary},
+            {"machine": machine(), "command": " ".join(sys.argv), "results": [{**asdict(m), "median": m.median, "median_cpu": m.median_cpu} for m in results], **summary},
             indent=2,
         ))
 

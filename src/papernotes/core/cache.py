@@ -143,14 +143,18 @@ class ConversionCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str, lookup: Callable[[str], Any] | None = None) -> CachedConversion | None:
-        """The entry for `key` if there is one and (given `lookup`) it is still fresh."""
+    def get(
+        self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
+    ) -> CachedConversion | None:
+        """The entry for `key` if there is one, it is still fresh (given `lookup`) and `accept` takes it."""
         try:
             with open(self._path(key), "rb") as handle:
                 entry = CachedConversion.from_json(json.load(handle))
         except (OSError, ValueError):
             entry = None
         if entry is not None and lookup is not None and not entry.is_fresh(lookup):
+            entry = None
+        if entry is not None and accept is not None and not accept(entry):
             entry = None
         if entry is None:
             self.misses += 1

@@ -12,6 +12,7 @@ produced (replayed, so `--strict` fails the same way on a cached build).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -40,13 +41,12 @@ _SNIPPET_MARK = "--8<--"
 
 @lru_cache(maxsize=1)
 def _code_stamp() -> list[Any]:
-    """papernotes' version, and its source files' sizes and times (a development checkout changes)."""
+    """papernotes' version and a digest of its code (a development checkout changes without a new version)."""
     root = Path(papernotes.__file__).parent
-    stamp: list[Any] = [papernotes.__version__]
+    digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        stat = path.stat()
-        stamp.append([str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns])
-    return stamp
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return [papernotes.__version__, digest.hexdigest()]
 
 
 # Distributions whose name differs from their module's (asking importlib to map all of them is slow).
@@ -69,8 +69,8 @@ def _extension_module(extension: Any) -> str:
 
 
 def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCache | None:
-    """The cache of this build, or None when `cache: false` or a snippets file applies to every page."""
-    if not options.get("cache", True):
+    """The cache of this build, or None when `cache: false`, PAPERNOTES_NO_CACHE is set, or a snippets file applies to every page."""
+    if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):
         return None
     mdx = config["mdx_configs"] or {}
     if (mdx.get("pymdownx.snippets") or {}).get("auto_append"):
@@ -86,7 +86,6 @@ def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCac
         config["use_directory_urls"],
         dict(config["validation"]),
         {name: value for name, value in options.items() if name != "cache"},
-        logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG,
     )
     project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
     return ConversionCache(os.path.join(project, CACHE_DIR), context)
@@ -122,6 +121,28 @@ class _RecordingFiles:
 
     def __contains__(self, item: Any) -> bool:
         return item in self._files
+
+
+def _log_levels() -> list[int]:
+    """From which level on a conversion's messages reach the log now: MkDocs' own, and others'.
+
+    An entry holds only the messages that were emitted when it was made (`mkdocs
+    build -q` emits no warnings at all): it serves a build that shows no more.
+    """
+    return [max(logging.INFO, logging.getLogger(name).getEffectiveLevel()) for name in ("mkdocs", "")]
+
+
+_PAYLOAD = {"html", "toc", "title", "anchors", "links_to_anchors", "citations", "log_levels"}
+
+
+def _usable(entry: CachedConversion) -> bool:
+    data = entry.payload
+    if not _PAYLOAD <= data.keys() or not isinstance(data["log_levels"], list):
+        return False
+    if any(now < then for now, then in zip(_log_levels(), data["log_levels"])):
+        return False
+    # MkDocs records links to anchors except when debugging; an entry made while debugging lacks them.
+    return data["links_to_anchors"] is not None or logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() <= logging.DEBUG
 
 
 class _LogCapture(logging.Handler):
@@ -180,14 +201,14 @@ def convert(
         return False
     file = page.file
     key = cache.key(page.markdown, file.src_uri, file.url, file.dest_uri, file.inclusion.is_excluded())
-    entry = cache.get(key, lambda path: _describe(files.get_file_from_path(path)))
+    entry = cache.get(key, lambda path: _describe(files.get_file_from_path(path)), _usable)
     if entry is not None:
         data = entry.payload
         page.content = data["html"]
         page.toc = TableOfContents(_toc_items(data["toc"]))
         page._title_from_render = data["title"]
         page.present_anchor_ids = set(data["anchors"])
-        if data["links_to_anchors"] is not None:
+        if data["links_to_anchors"] is not None and logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = {
                 files.get_file_from_path(uri): links for uri, links in data["links_to_anchors"].items()
             }
@@ -209,6 +230,7 @@ def convert(
         "anchors": sorted(page.present_anchor_ids or ()),
         "links_to_anchors": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
         "citations": session.snapshot(),
+        "log_levels": _log_levels(),
     }
     cache.put(key, CachedConversion(
         payload,
