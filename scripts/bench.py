@@ -110,8 +110,8 @@ class Tool:
     def output(self) -> tuple[Path, Path]: ...
 
 
-class Papernotes(Tool):
-    name = "papernotes (cold)"
+class MkDocsBuild(Tool):
+    """A clean `mkdocs build` of the tool's folder: papernotes' or Material's blog config."""
 
     def prepare(self) -> None:
         shutil.rmtree(self.root / "site", ignore_errors=True)
@@ -122,6 +122,10 @@ class Papernotes(Tool):
 
     def output(self) -> tuple[Path, Path]:
         return self.root / "site", self.root / "site" / "search" / "search_index.json"
+
+
+class Papernotes(MkDocsBuild):
+    name = "papernotes (cold)"
 
 
 class PapernotesWarm(Papernotes):
@@ -153,18 +157,8 @@ class PapernotesServe(Papernotes):
         return data["edit_seconds"], data["peak_mb"], data["edit_cpu"]
 
 
-class MaterialBlog(Tool):
+class MaterialBlog(MkDocsBuild):
     name = "Material blog"
-
-    def prepare(self) -> None:
-        shutil.rmtree(self.root / "site", ignore_errors=True)
-        shutil.rmtree(self.root / ".cache", ignore_errors=True)
-
-    def run(self) -> tuple[float, float]:
-        return run_child(mkdocs_cmd(self.root), self.root)
-
-    def output(self) -> tuple[Path, Path]:
-        return self.root / "site", self.root / "site" / "search" / "search_index.json"
 
 
 class Hugo(Tool):
