@@ -170,6 +170,52 @@ def _attr(text: str) -> str:
     return html_lib.escape(text, quote=True)
 
 
+class Resolver:
+    """What a citation key names in one post: its bibliography, then its papers, then the library.
+
+    `@arxiv:ID` finds the paper with that arXiv id in the same order. A paper
+    the post describes itself (under any key) is returned as the post's record.
+    """
+
+    def __init__(self, bibliography: Sequence[Record], papers: Sequence[Record], library: LibraryLike | None) -> None:
+        self.library = library
+        self._keys: list[dict[str, Record]] = [{}, {}]
+        self._arxiv: list[dict[str, Record]] = [{}, {}]
+        self._canonical: dict[str, Record] = {}
+        for table, records in enumerate((bibliography, papers)):
+            for record in records:
+                if record.key:
+                    self._keys[table].setdefault(record.key, record)
+                if record.arxiv:
+                    self._arxiv[table].setdefault(record.arxiv, record)
+                # The post's own record of a paper wins over the library's.
+                self._canonical.setdefault(record.identity, record)
+
+    def resolve(self, key: str) -> Record | None:
+        found = None
+        if key[:6].lower() == "arxiv:":
+            try:
+                arxiv = normalize_arxiv(key[6:])
+            except ValueError:
+                arxiv = None
+            if arxiv:
+                found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
+                if found is None and self.library is not None:
+                    found = self.library.by_arxiv(arxiv)
+        if found is None:
+            found = self._keys[0].get(key) or self._keys[1].get(key)
+            if found is None and self.library is not None:
+                found = self.library.get(key)
+        return None if found is None else self.canonical(found)
+
+    def canonical(self, record: Record) -> Record:
+        return self._canonical.get(record.identity, record)
+
+    def known_keys(self) -> list[str]:
+        """The post's own keys, for "did you mean" hints."""
+        return [*self._keys[0], *self._keys[1]]
+
+
 class CitationSession:
     """The citations of one post: collected during conversion, numbered by `finish`."""
 
@@ -185,7 +231,7 @@ class CitationSession:
         diagnostics: Diagnostics,
     ) -> None:
         self.bibliography = list(bibliography)
-        self.library = library
+        self.resolver = Resolver(self.bibliography, papers, library)
         self.file = file
         self.source = source
         self.line_map = line_map
@@ -193,17 +239,6 @@ class CitationSession:
         # A writer's own HTML can never match another session's placeholders.
         self._token = secrets.token_hex(4)
         self._groups: list[list[Item]] = []
-        self._keys: list[dict[str, Record]] = [{}, {}]
-        self._arxiv: list[dict[str, Record]] = [{}, {}]
-        self._canonical: dict[str, Record] = {}
-        for table, records in enumerate((self.bibliography, papers)):
-            for record in records:
-                if record.key:
-                    self._keys[table].setdefault(record.key, record)
-                if record.arxiv:
-                    self._arxiv[table].setdefault(record.arxiv, record)
-                # The post's own record of a paper wins over the library's.
-                self._canonical.setdefault(record.identity, record)
 
     def placeholder(self, items: list[Item]) -> etree.Element:
         """An empty element standing for one group until `finish` numbers it."""
@@ -220,29 +255,14 @@ class CitationSession:
         self._groups = [[(key, locator) for key, locator in group] for group in snapshot["groups"]]
 
     def resolve(self, key: str) -> Record | None:
-        """The record a citation key names: bibliography, then papers, then library."""
-        found = None
-        if key[:6].lower() == "arxiv:":
-            try:
-                arxiv = normalize_arxiv(key[6:])
-            except ValueError:
-                arxiv = None
-            if arxiv:
-                found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
-                if found is None and self.library is not None:
-                    found = self.library.by_arxiv(arxiv)
-        if found is None:
-            found = self._keys[0].get(key) or self._keys[1].get(key)
-            if found is None and self.library is not None:
-                found = self.library.get(key)
-        return None if found is None else self._canonical.get(found.identity, found)
+        return self.resolver.resolve(key)
 
     def finish(self, html: str) -> CitationResult:
         """Number the citations in `html` in document order and build the list."""
         run = _Numbering(self)
         body = _PLACEHOLDER_RE.sub(run.replace, html)
         for record in self.bibliography:
-            run.reference(self._canonical.get(record.identity, record), record.key)
+            run.reference(self.resolver.canonical(record), record.key)
         self._warn(run.broken)
         references = list(run.by_identity.values())
         # The heading joins the page: it must not take the id of a writer's "## References".
@@ -276,7 +296,7 @@ class CitationSession:
         for key in broken:
             counts[key] = counts.get(key, 0) + 1
         lines = _cited_lines(self.source)
-        known = [*self._keys[0], *self._keys[1]]
+        known = self.resolver.known_keys()
         for key, count in counts.items():
             hint = did_you_mean(key, known) or "add it to the post's bibliography or to a library file"
             where = sorted(set(lines.get(key, [])[:count])) or [None]

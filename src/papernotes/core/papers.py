@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
-from .citations import cited_keys
+from .citations import Resolver, cited_keys
 from .diagnostics import Diagnostics, did_you_mean
-from .records import Record, normalize_arxiv
+from .records import Record
 from .topics import Topic, TopicIndex
 
 if TYPE_CHECKING:
@@ -98,25 +98,11 @@ class PaperIndex:
             return self.library.by_identity(f"doi:{ref.doi}")
         return self.library.get(ref.id) if ref.id else None
 
-    def resolve_key(self, key: str, entry: "PostEntry") -> Record | None:
-        """A cited key as the citation module resolves it: bibliography, papers, library."""
-        post = entry.post
-        if key.lower().startswith("arxiv:"):
-            try:
-                arxiv = normalize_arxiv(key)
-            except ValueError:
-                return None
-            pool = [*post.bibliography, *post.papers]
-            return next((r for r in pool if r.arxiv == arxiv), None) or self.library.by_arxiv(arxiv)
-        for record in (*post.bibliography, *post.papers):
-            if record.key == key:
-                return record
-        return self.library.get(key)
-
     def note_citations(self, entry: "PostEntry", source: str) -> None:
         """Cited papers get pages too; found by a cheap scan before conversion."""
+        resolver = Resolver(entry.post.bibliography, entry.post.papers, self.library)
         for key in dict.fromkeys(cited_keys(source)):
-            record = self.resolve_key(key, entry)
+            record = resolver.resolve(key)
             if record is not None and not record.text:
                 paper = self._paper(record)
                 if not paper.cited_in or paper.cited_in[-1] is not entry:
