@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
+from .blog import newest_first
 from .citations import Resolver, cited_keys
 from .diagnostics import Diagnostics, did_you_mean
 from .records import Record
@@ -56,7 +57,7 @@ class Paper:
         seen: dict[int, "PostEntry"] = {}
         for entry in [*self.reviewed_in, *self.cited_in]:
             seen.setdefault(id(entry), entry)
-        return sorted(seen.values(), key=lambda e: e.post.created, reverse=True)
+        return newest_first(seen.values())
 
 
 class PaperIndex:

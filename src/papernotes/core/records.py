@@ -246,10 +246,6 @@ class Record(BaseModel):
             return f"doi:{self.doi}"
         return self.id or "Untitled"
 
-    @property
-    def is_free_text(self) -> bool:
-        return bool(self.text)
-
     def merged_with(self, override: "Record") -> "Record":
         """This record with every field the override set explicitly taking its place."""
         data = self.model_dump()
@@ -257,9 +253,6 @@ class Record(BaseModel):
         merged = Record.model_validate(data)
         merged._origin = override._origin or self._origin
         return merged
-
-    def same_content(self, other: "Record") -> bool:
-        return self.model_dump() == other.model_dump()
 
 
 @dataclass(frozen=True)
