@@ -182,6 +182,7 @@ def convert(post: Post) -> tuple[str, Diagnostics]:
 @SETTINGS
 @given(READABLE, st.sampled_from([None, False]), BODY)
 @example({"title": "Fuzzed", "date": dt.date(2024, 6, 1)}, None, "```\n[@a]")  # a fence never closed is no code
+@example({"title": "Fuzzed", "date": dt.date(2024, 6, 1)}, None, "```\n`[@a]`")  # '``' + '`' read as a code span before [@a]
 def test_a_readable_post_converts_with_citations_in_body_takeaways_and_notes(data, flow, body):
     raw = "---\n" + dump(data, flow) + "---\n" + body + "\n"
     read = Diagnostics()
@@ -253,3 +254,4 @@ def test_markdown_output_keeps_its_markup():
     assert sanitize_html('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
     assert sanitize_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert re.fullmatch(r'<img src="x">', sanitize_html("<img src=x onerror=alert(1)>"))
+

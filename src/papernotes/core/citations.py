@@ -299,7 +299,12 @@ class CitationSession:
         known = self.resolver.known_keys()
         for key, count in counts.items():
             hint = did_you_mean(key, known) or "add it to the post's bibliography or to a library file"
-            where = sorted(set(lines.get(key, [])[:count])) or [None]
+            found = lines.get(key)
+            if not found:
+                # Blanking code only approximates Python-Markdown's code spans; a key it
+                # hid was still cited, so its line is found in the unmasked source.
+                found = _group_lines(self.source).get(key, [])
+            where = sorted(set(found[:count])) or [None]
             for line in where:
                 file_line = self.line_map(line) if line is not None else None
                 self.diagnostics.warning(self.file, file_line, f"unknown citation key '{key}'", hint)
@@ -416,7 +421,10 @@ def _cited_lines(source: str) -> dict[str, list[int]]:
             unclosed.add(opened)
             del masked[opened:]
             index, fence = opened, None
-    text = "\n".join(masked)
+    return _group_lines("\n".join(masked))
+
+
+def _group_lines(text: str) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
     line, position = 1, 0
     for match in _SOURCE_GROUP_RE.finditer(text):
