@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -211,3 +212,75 @@ class ConversionCache:
             except OSError:
                 pass
         return removed
+
+
+class Pack:
+    """Many small cached values (rendered page frames, search entries) in one file.
+
+    A build reads the file once at its start and writes it once at its end,
+    keeping only the entries that build used; thousands of tiny files would
+    cost more in opening and renaming than the values are worth. Values are
+    plain data (str, bytes, lists, dicts) stored with `marshal`, whose format
+    is tied to the Python version: the file name carries it, and a file that
+    does not load is treated as empty.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.values: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self._loaded_mtime: int | None = None
+        self._writable = True
+
+    def load(self) -> None:
+        """Read the file, unless it is the one this object last read or wrote (serve keeps it in memory)."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            self.values = {}
+            return
+        if stat.st_mtime_ns == self._loaded_mtime:
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                data = marshal.load(handle)
+            self.values = data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+        except (OSError, EOFError, ValueError, TypeError):
+            self.values = {}
+        self.values.pop("format", None)
+        self._loaded_mtime = stat.st_mtime_ns
+
+    def get(self, key: str) -> Any:
+        value = self.values.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.values[key] = value
+        self.used.add(key)
+
+    def save(self, *, prune: bool = True) -> None:
+        """Write the entries, atomically; with `prune`, only those this build used.
+
+        A build that skipped pages (`--dirty`) passes ``prune=False``, or it would
+        drop the entries of every page it did not render this time.
+        """
+        if prune:
+            self.values = {key: value for key, value in self.values.items() if key in self.used}
+        self.used = set()
+        if not self._writable:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    marshal.dump({"format": FORMAT, **self.values}, handle)
+                os.replace(temp, self.path)
+            except BaseException:
+                os.unlink(temp)
+                raise
+            self._loaded_mtime = self.path.stat().st_mtime_ns
+        except (OSError, ValueError):
+            self._writable = False

@@ -68,6 +68,12 @@ def _extension_module(extension: Any) -> str:
     return extension if isinstance(extension, str) else type(extension).__module__
 
 
+def pack_path(config: "MkDocsConfig") -> str:
+    """Where rendered frames and search entries are kept (marshal's format follows the Python version)."""
+    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    return os.path.join(project, ".cache", "papernotes", f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
+
+
 def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCache | None:
     """The cache of this build, or None when `cache: false`, PAPERNOTES_NO_CACHE is set, or a snippets file applies to every page."""
     if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):

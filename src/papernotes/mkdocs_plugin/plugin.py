@@ -18,12 +18,13 @@ from importlib import resources
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
+from papernotes.core.cache import Pack
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, rss_feed
 from papernotes.core.mathml import render_math
@@ -33,7 +34,8 @@ from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
-from .cache import open_cache
+from .cache import open_cache, pack_path
+from .page_cache import PageOutputs
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer, topics_index
 
@@ -53,6 +55,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._reported = 0
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
+        self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
+        self.outputs: PageOutputs | None = None
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -90,6 +94,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
+        self._pages: list[Any] = []  # every page papernotes made, for the page cache
+        self.outputs = None
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
@@ -112,7 +118,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 continue
             self._place(file, entry.url, entry.dest)
             file.inclusion = InclusionLevel.NOT_IN_NAV
-            PostPage(entry, file, config, renderer, self.cache)
+            self._pages.append(PostPage(entry, file, config, renderer, self.cache))
             self._last_url[file.src_uri] = entry.url
 
         self._add_home_pages(files, config)
@@ -129,17 +135,41 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         return html if isinstance(page, PostPage) else render_math(html)
 
+    # Before the search plugin (priority 0): a page whose search entries are
+    # stored is added to the index directly, and the plugin skips it.
+    @event_priority(50)
+    def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+        if self.outputs is not None and hasattr(page, "papernotes_template"):
+            self.outputs.before_search(page)
+        return context
+
     # Listings go in after the search plugin (priority 0) indexed the page, so
     # search results point at posts, not at every page that lists them.
     @event_priority(-50)
-    def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+    def _fill_listings(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+        if self.outputs is not None:
+            self.outputs.after_search(page)
         fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
         if fill is not None:
             page.content = (page.content or "") + fill(page)
         return context
 
-    # Feed links go into every page's <head>, so readers' feed finders see them.
+    # Last of all, when the page and its context are final: reuse its stored theme output.
+    @event_priority(-1000)
+    def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+        if self.outputs is not None and hasattr(page, "papernotes_template"):
+            self.outputs.before_render(page, context, excluded=page.file.inclusion.is_excluded())
+        return context
+
+    on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
+
+    # First of all: store the theme's output of a page that missed the cache,
+    # before other plugins change it (they run again on every build). Then feed
+    # links go into every page's <head>, so readers' feed finders see them.
+    @event_priority(100)
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if self.outputs is not None:
+            self.outputs.after_render(page, output)
         if self.blog is None or not self._feeds:
             return output
         feeds = [(config.site_name, "feed.xml")]
@@ -188,15 +218,38 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 page_url=page, language=language, limit=self.config.feed_length,
             )
 
+    # The navigation is final here; the page cache's signature includes it.
+    @event_priority(-100)
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._nav = nav
+        return nav
+
     # Errors found while converting (citations, bibliography files) stop a build here,
-    # before any page is written.
+    # before any page is written. Last of the plugins' on_env, so that the
+    # template environment the page cache signs is the one pages render with.
+    @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if getattr(self, "cache", None) is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
             log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
         self._report(abort=not self.is_serve)
         self._fill_feeds(config)
+        if getattr(self, "cache", None) is not None and self.blog is not None:
+            path = pack_path(config)
+            if self.pack is None or self.pack.path != path:
+                self.pack = Pack(path)
+            self.pack.load()
+            self.outputs = PageOutputs(self.pack, config, self._nav, env)
+            for page in self._pages:
+                self.outputs.wrap(page)
         return env
+
+    # Stored frames and search entries are written once, for the next build.
+    def on_post_build(self, *, config: Any) -> None:
+        outputs = self.outputs
+        if outputs is not None:
+            log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
+            outputs.pack.save(prune=outputs.hits + outputs.misses >= len(self._pages))
 
     # -- helpers ---------------------------------------------------------------
 
@@ -241,7 +294,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._place(file, url, dest)
         file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(file)
-        return GeneratedPage(title, file, config, **kwargs)
+        page = GeneratedPage(title, file, config, **kwargs)
+        self._pages.append(page)
+        return page
 
     def _add_home_pages(self, files: Files, config: Any) -> None:
         for page in self.blog.home_pages(config.use_directory_urls):

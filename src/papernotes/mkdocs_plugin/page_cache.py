@@ -1,0 +1,276 @@
+"""Reusing the theme's output and the search entries of papernotes' pages.
+
+After the conversion cache (`cache.py`), most of a rebuild is MkDocs' page
+loop: rendering Material's `main.html` around each page, parsing each page's
+HTML again for the search index, and writing the file. For the pages
+papernotes makes (posts, listings, topics, papers: thousands of them), the
+first two are reused here when nothing they read changed:
+
+- search entries are keyed by what Material's search plugin reads from a page
+  (its content, table of contents, URL, title, tags and boost, and the search
+  configuration); on a hit they are added to the index directly and the
+  plugin is told to skip the page;
+- the theme's output is keyed by everything a page template can read: the
+  page itself (final content, title, meta, table of contents, URL and
+  neighbours) and a signature of the whole site (configuration, navigation,
+  template files, versions). It is stored as a *frame*: the output with the
+  page's content cut out, so the cache holds each page's chrome only.
+
+Rendering goes through a small wrapper template (`papernotes/page.html`) that
+prints the cached output on a hit and includes the page's own template
+otherwise, so a miss renders exactly what MkDocs would have.
+
+Output is never cached when a template could print something the key cannot
+see: custom templates that read the build date or a file's modification
+date, or template functions added by other plugins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment
+
+from papernotes.core.cache import Pack, fingerprint, stable
+
+from .cache import _code_stamp, _toc_data, _version
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.papernotes")
+
+WRAPPER = "papernotes/page.html"
+_WRAPPER_SOURCE = (
+    "{%- if page.papernotes_frame is not none -%}{{ papernotes_cached(page) }}"
+    "{%- else -%}{% include page.papernotes_template %}{%- endif -%}"
+)
+# Stands for the page's content inside a stored frame; NUL never occurs in rendered HTML.
+_CONTENT = "\x00papernotes:content\x00"
+# Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
+_STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "build_date_utc", "config", "page"}
+# What a template may read that no key can follow.
+_VOLATILE = ("build_date_utc", "update_date")
+# Modules whose template functions print only what their arguments say.
+_KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def _config_data(value: Any) -> Any:
+    """MkDocs' configuration as plain data: sub-configs, plugin options and script entries included."""
+    from mkdocs.plugins import PluginCollection
+    from mkdocs.theme import Theme
+
+    if isinstance(value, PluginCollection):
+        return {name: [type(plugin).__module__, _config_data(dict(plugin.config))] for name, plugin in value.items()}
+    if isinstance(value, Theme):
+        return {"name": value.name, "dirs": list(value.dirs), "options": _config_data(dict(value))}
+    if hasattr(value, "data") and hasattr(value, "keys"):  # a Config: a UserDict
+        return {str(k): _config_data(value[k]) for k in value.keys()}
+    if isinstance(value, dict):
+        return {str(k): _config_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_config_data(v) for v in value]
+    if type(value).__name__ == "ExtraScriptValue":
+        return [str(value), _config_data(dict(getattr(value, "data", {}) or {}))]
+    return stable(value)
+
+
+def _nav_data(items: Any) -> list[Any]:
+    return [
+        [type(item).__name__, str(item.title or ""), getattr(item, "url", None), _nav_data(getattr(item, "children", None) or [])]
+        for item in items
+    ]
+
+
+def _templates_data(env: Environment) -> list[Any] | None:
+    """What the template folders hold; None when a writer's template reads something no key can follow."""
+    searchpath = getattr(env.loader, "searchpath", None)
+    if searchpath is None:
+        return None
+    shipped = {}
+    for module in ("material", "mkdocs"):
+        try:
+            shipped[os.path.dirname(__import__(module).__file__)] = _version(module)
+        except ImportError:
+            pass
+    data: list[Any] = []
+    for root in searchpath:
+        package = next((path for path in shipped if os.path.abspath(root).startswith(path + os.sep)), None)
+        if package is not None:  # a theme's own templates change with its version only
+            data.append([root, shipped[package]])
+            continue
+        for folder, _, names in sorted(os.walk(root)):
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                try:
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                except OSError:
+                    continue
+                if any(word.encode() in body for word in _VOLATILE):
+                    return None
+                data.append([os.path.relpath(path, root), hashlib.blake2b(body, digest_size=20).hexdigest()])
+    return data
+
+
+def _template_code_is_known(env: Environment) -> bool:
+    for value in [*env.globals.values(), *env.filters.values(), *env.tests.values()]:
+        module = getattr(value, "__module__", None) or type(value).__module__ or ""
+        if callable(value) and module.split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
+            return False
+    return True
+
+
+def _search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
+    """Material's search plugin and its index, when it is the search in use."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if type(plugin).__module__.startswith("material.plugins.search") and isinstance(getattr(index, "entries", None), list):
+            return plugin, index
+    return None
+
+
+class PageOutputs:
+    """The theme output and search entries of papernotes' pages, for one build.
+
+    `pack` keeps them between builds (and in memory under serve); `enabled`
+    is False when the site uses something whose effect on a page no key can
+    follow, and then every page renders as usual.
+    """
+
+    def __init__(self, pack: Pack, config: "MkDocsConfig", nav: "Navigation", env: Environment) -> None:
+        self.pack = pack
+        self.hits = self.misses = 0
+        self.search_hits = 0
+        templates = _templates_data(env)
+        self.enabled = templates is not None and _template_code_is_known(env)
+        self.signature = fingerprint(
+            "page", _code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
+            {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
+        ) if self.enabled else ""
+        search = _search_index(config)
+        self.search_plugin, self.index = search if search else (None, None)
+        self.search_signature = fingerprint(
+            "search", _version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
+        ) if search else ""
+        if self.enabled:
+            env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
+            env.globals["papernotes_cached"] = self.cached_output
+
+    def wrap(self, page: "Page") -> None:
+        """Render `page` through the wrapper template, which falls back to the page's own."""
+        page.papernotes_template = page.meta.get("template") or "main.html"
+        page.papernotes_frame = None
+        if self.enabled:
+            page.meta["template"] = WRAPPER
+
+    # -- search ----------------------------------------------------------------
+
+    def before_search(self, page: "Page") -> None:
+        """Ahead of the search plugin: add the page's stored entries, or note where its new ones will start."""
+        page.papernotes_search = None
+        if self.index is None or not self.search_plugin.config.enabled or (page.meta.get("search") or {}).get("exclude"):
+            return
+        meta = page.meta
+        key = fingerprint(
+            self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
+            stable(meta.get("search")), _toc_data(page.toc), _digest(page.content or ""),
+        )
+        entries = self.pack.get(key)
+        if entries is not None:
+            self.index.entries.extend(dict(entry) for entry in entries)
+            page.papernotes_search = (key, None, meta.get("search"))
+            meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
+            self.search_hits += 1
+        else:
+            page.papernotes_search = (key, len(self.index.entries), None)
+
+    def after_search(self, page: "Page") -> None:
+        """Store the entries the search plugin made for the page; undo the skip marker."""
+        state = getattr(page, "papernotes_search", None)
+        if state is None:
+            return
+        key, start, search = state
+        if start is None:
+            if search is None:
+                del page.meta["search"]
+            else:
+                page.meta["search"] = search
+        else:
+            self.pack.put(key, [_plain(entry) for entry in self.index.entries[start:]])
+        page.papernotes_search = None
+
+    # -- theme output ----------------------------------------------------------
+
+    def before_render(self, page: "Page", context: dict[str, Any], *, excluded: bool) -> None:
+        """Last before the template: find the page's stored frame, or note the key to store it under."""
+        page.papernotes_frame = None
+        page.papernotes_key = None
+        if not self.enabled or page.meta.get("template") != WRAPPER:
+            return
+        extra = {name: value for name, value in context.items() if name not in _STANDARD_CONTEXT}
+        if not _is_plain(extra) or not _is_plain(page.meta):
+            return  # something a key cannot describe: render as usual
+        key = fingerprint(
+            self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
+            page.papernotes_template, _digest(page.content or ""), _toc_data(page.toc), page.canonical_url,
+            page.edit_url, excluded, page.is_homepage, stable(extra),
+            [[p.url, str(p.title)] if p else None for p in (page.previous_page, page.next_page)],
+            [[type(a).__name__, str(a.title)] for a in page.ancestors],
+        )
+        frame = self.pack.get(key)
+        if frame is not None:
+            page.papernotes_frame = frame
+            self.hits += 1
+        else:
+            page.papernotes_key = key
+            self.misses += 1
+
+    def cached_output(self, page: "Page") -> str:
+        whole, data = page.papernotes_frame
+        text = zlib.decompress(data).decode("utf-8")
+        return text if whole else text.replace(_CONTENT, page.content, 1)
+
+    def after_render(self, page: "Page", output: str) -> None:
+        """Store what the theme made of a page that missed (before other plugins change it)."""
+        key = getattr(page, "papernotes_key", None)
+        if key is None:
+            return
+        content = page.content or ""
+        whole = not content or _CONTENT in output or output.count(content) != 1
+        frame = output if whole else output.replace(content, _CONTENT, 1)
+        self.pack.put(key, [whole, zlib.compress(frame.encode("utf-8"), 1)])
+        page.papernotes_key = None
+
+
+def _is_plain(value: Any) -> bool:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
+    """A search entry as builtin types only (marshal stores nothing else)."""
+    return {str(k): (str(v) if isinstance(v, str) else [str(t) for t in v] if isinstance(v, list) else v) for k, v in entry.items()}
+
+
+def _has_jieba() -> bool:
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
