@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from papernotes.core.article import compose_source
 from papernotes.core.blog import PostEntry
+from papernotes.core.mathml import render_math
 
 from .cache import convert
 
@@ -59,9 +60,15 @@ class PostPage(Page):
         self.renderer.before_render(self)
         try:
             # A rebuild reuses the conversion when nothing it depends on changed (see cache.py).
-            convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, super().render)
+            convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, self._convert)
         finally:
             self.renderer.after_render(self)
+
+    def _convert(self, config: "MkDocsConfig", files: Any) -> None:
+        super().render(config, files)
+        # MathML is made here, inside the conversion, so that the cache keeps it.
+        if self.content:
+            self.content = render_math(self.content)
 
 
 class GeneratedPage(Page):

@@ -130,7 +130,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=not self.is_serve)
         return files
 
-    # Posts get MathML while their article is assembled (so feeds carry it too);
+    # Posts get MathML in their conversion (so feeds and the cache carry it);
     # the writer's other pages get it here.
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         return html if isinstance(page, PostPage) else render_math(html)

@@ -17,7 +17,6 @@ from papernotes.core.article import excerpt_html, split_html, unwrap_paragraph
 from papernotes.core.blog import Blog, ListingPage, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.mathml import render_math
 from papernotes.core.papers import Paper, PaperIndex, bibtex_entry, paper_links
 from papernotes.core.records import display_name, first_authors
 from papernotes.core.sanitize import sanitize_html
@@ -92,7 +91,7 @@ class PostRenderer:
         cited = session.finish(page.content)
         entry = page.entry
         post = entry.post
-        parts = split_html(render_math(cited.html))
+        parts = split_html(cited.html)
         # Takeaways and notes are Markdown from frontmatter or a library: raw markup in them is shown as text.
         parts.sections = {name: sanitize_html(html) for name, html in parts.sections.items()}
         body = parts.body
