@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.core.cache import CachedConversion, ConversionCache, fingerprint, stable
+from papernotes.core.cache import CachedConversion, ConversionCache, Pack, fingerprint, stable
 from papernotes.core.diagnostics import Diagnostic
 
 
@@ -108,3 +108,69 @@ def test_an_unwritable_cache_stops_writing_quietly(tmp_path: Path) -> None:
     cache = ConversionCache(blocker / "cache")
     cache.put(cache.key(1), _entry())  # no exception
     assert cache.get(cache.key(1)) is None
+
+
+# -- Pack: many small values in one file -------------------------------------------
+
+
+def test_a_pack_keeps_what_the_last_build_used(tmp_path: Path) -> None:
+    pack = Pack(tmp_path / "pages.marshal")
+    pack.load()
+    pack.put("a", [True, b"frame"])
+    pack.put("b", [{"location": "x/", "title": "T", "text": "t"}])
+    pack.save()
+
+    again = Pack(tmp_path / "pages.marshal")
+    again.load()
+    assert again.get("a") == [True, b"frame"]
+    assert again.get("missing") is None
+    again.save()  # "b" was not asked for: it goes
+    third = Pack(tmp_path / "pages.marshal")
+    third.load()
+    assert third.get("a") == [True, b"frame"] and third.get("b") is None
+
+
+def test_a_build_that_skipped_pages_keeps_every_entry(tmp_path: Path) -> None:
+    pack = Pack(tmp_path / "p")
+    pack.put("a", "1")
+    pack.put("b", "2")
+    pack.save()
+    pack.get("a")
+    pack.save(prune=False)
+    fresh = Pack(tmp_path / "p")
+    fresh.load()
+    assert fresh.get("a") == "1" and fresh.get("b") == "2"
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00\x01garbage", b"[1, 2, 3]"])
+def test_a_damaged_pack_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
+    (tmp_path / "p").write_bytes(damage)
+    pack = Pack(tmp_path / "p")
+    pack.load()
+    assert pack.get("a") is None
+    pack.put("a", "1")
+    pack.save()
+    again = Pack(tmp_path / "p")
+    again.load()
+    assert again.get("a") == "1"
+
+
+def test_entries_from_elsewhere_count_only_when_asked_for(tmp_path: Path) -> None:
+    pack = Pack(tmp_path / "p")
+    pack.put("mine", "1")
+    assert pack.take_fresh() == [["mine", "1"]] and pack.take_fresh() == []
+    pack.receive([["theirs", "2"], ["unused", "3"]])
+    assert pack.get("theirs") == "2"
+    pack.save()
+    again = Pack(tmp_path / "p")
+    again.load()
+    assert again.get("mine") == "1" and again.get("theirs") == "2"
+    assert again.get("unused") is None  # received but never asked for: pruned
+
+
+def test_an_unwritable_pack_does_not_fail_the_build(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    pack = Pack(tmp_path / "file" / "p")
+    pack.put("a", "1")
+    pack.save()  # no exception
+    assert pack.get("a") == "1"

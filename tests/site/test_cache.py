@@ -82,6 +82,7 @@ plugins:
   - search
   - papernotes:
       library: [library/papers.yaml]
+      parallel: false  # conversions are counted in this process (the helper's own test is test_page_cache.py)
 markdown_extensions:
   - toc:
       permalink: true

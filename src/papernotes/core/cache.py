@@ -229,6 +229,7 @@ class Pack:
         self.path = Path(path)
         self.values: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.fresh: list[str] = []  # keys put since `take_fresh`: what a helper process sends back
         self._loaded_mtime: int | None = None
         self._writable = True
 
@@ -259,6 +260,17 @@ class Pack:
     def put(self, key: str, value: Any) -> None:
         self.values[key] = value
         self.used.add(key)
+        self.fresh.append(key)
+
+    def take_fresh(self) -> list[list[Any]]:
+        """The entries put since the last call, as [key, value] pairs."""
+        fresh, self.fresh = self.fresh, []
+        return [[key, self.values[key]] for key in fresh]
+
+    def receive(self, pairs: list[list[Any]]) -> None:
+        """Entries made elsewhere (a helper process); used only if a page asks for their key."""
+        for key, value in pairs:
+            self.values[key] = value
 
     def save(self, *, prune: bool = True) -> None:
         """Write the entries, atomically; with `prune`, only those this build used.
@@ -268,7 +280,7 @@ class Pack:
         """
         if prune:
             self.values = {key: value for key, value in self.values.items() if key in self.used}
-        self.used = set()
+        self.used, self.fresh = set(), []
         if not self._writable:
             return
         try:

@@ -91,7 +91,7 @@ def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCac
         mdx,
         config["use_directory_urls"],
         dict(config["validation"]),
-        {name: value for name, value in options.items() if name != "cache"},
+        {name: value for name, value in options.items() if name not in ("cache", "parallel")},
     )
     project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
     return ConversionCache(os.path.join(project, CACHE_DIR), context)

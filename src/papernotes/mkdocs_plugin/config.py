@@ -29,3 +29,5 @@ class PapernotesConfig(Config):
 
     # Rebuilds: reuse each post's Markdown conversion from .cache/papernotes/ when nothing it depends on changed.
     cache = c.Type(bool, default=True)
+    # Builds on a machine with several cores: a forked helper renders pages from the other end (see helper.py).
+    parallel = c.Type(bool, default=True)

@@ -36,6 +36,7 @@ from papernotes.core.urls import relative_url
 from .config import PapernotesConfig
 from .cache import open_cache, pack_path
 from .page_cache import PageOutputs
+from . import helper as helpers
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer, topics_index
 
@@ -57,6 +58,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.citations = CitationExtension()
         self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
         self.outputs: PageOutputs | None = None
+        self.helper: helpers.Helper | None = None
+        self._ahead: tuple[int, Any, Any] | None = None  # a helper to start once the build has done a page
+        self.cache = None
+        self._pages: list[Any] = []
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -140,6 +145,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(50)
     def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         if self.outputs is not None and hasattr(page, "papernotes_template"):
+            self._from_helper(page)
             self.outputs.before_search(page)
         return context
 
@@ -218,17 +224,38 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 page_url=page, language=language, limit=self.config.feed_length,
             )
 
-    # The navigation is final here; the page cache's signature includes it.
+    # The navigation is final here; the page cache's signature includes it. The
+    # files are final too: a helper starts converting posts from the last one.
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
+        posts = [page for page in self._pages if isinstance(page, PostPage)] if self.blog is not None else []
+        if self.cache is not None and self._may_fork() and len(posts) > 2:
+            for index, page in enumerate(posts):
+                page.papernotes_index = index
+
+            def convert(index: int) -> None:
+                page = posts[index]
+                config._current_page = page
+                page.read_source(config)
+                page.render(config, files)  # lands in the on-disk conversion cache
+
+            self._ahead = (len(posts), convert, None)
         return nav
+
+    # First of the page's Markdown events: tell the helper this post is taken.
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if isinstance(page, PostPage):
+            self._claim(page)
+        return markdown
 
     # Errors found while converting (citations, bibliography files) stop a build here,
     # before any page is written. Last of the plugins' on_env, so that the
     # template environment the page cache signs is the one pages render with.
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._stop_helper()
         if getattr(self, "cache", None) is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
             log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
@@ -242,10 +269,81 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.outputs = PageOutputs(self.pack, config, self._nav, env)
             for page in self._pages:
                 self.outputs.wrap(page)
+            if self._may_fork():
+                self._render_ahead(config, files, env)
         return env
+
+    def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
+        """Start a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
+        from mkdocs.commands.build import get_context
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [file.page for file in doc_files if hasattr(file.page, "papernotes_template")]
+        for index, page in enumerate(pages):
+            page.papernotes_index = index
+        search = self.outputs.search_plugin
+        nav, pack = self._nav, self.pack
+
+        def render(index: int) -> list[Any]:
+            page = pages[index]
+            page.active = True
+            config._current_page = page
+            try:  # the steps of MkDocs' _build_page up to the template, with papernotes' and search's hooks
+                context = get_context(nav, doc_files, config, page)
+                template = env.get_template(page.meta.get("template", "main.html"))
+                context = self._search_from_cache(context, page=page, config=config, nav=nav)
+                if search is not None:
+                    search.on_page_context(context, page=page, config=config, nav=nav)
+                context = self._fill_listings(context, page=page, config=config, nav=nav)
+                context = self._output_from_cache(context, page=page, config=config, nav=nav)
+                self.outputs.after_render(page, template.render(context))
+            finally:
+                page.active = False
+            return pack.take_fresh()
+
+        def setup() -> None:
+            config._current_page.active = False  # the page the build is on when the helper starts is the build's
+
+        if len(pages) > 2:
+            self._ahead = (len(pages), render, setup)
+
+    def _from_helper(self, page: Any) -> None:
+        """Take what the helper rendered so far, and tell it this page is taken."""
+        self._claim(page)
+        if self.helper is not None:
+            for pairs in self.helper.receive():
+                self.pack.receive(pairs)
+
+    def _claim(self, page: Any) -> None:
+        """Tell the helper the build has taken `page`; start the helper at the build's second page.
+
+        Starting it then, not before, lets it inherit what the first page
+        loaded and compiled (templates, Markdown extensions, lexers).
+        """
+        index = getattr(page, "papernotes_index", -1)
+        if self._ahead is not None and index >= 1:
+            count, work, setup = self._ahead
+            self._ahead = None
+            self.helper = helpers.Helper(count, work, taken=index, setup=setup)
+        elif self.helper is not None:
+            self.helper.claim(index)
+
+    def _may_fork(self) -> bool:
+        return self.config.parallel and not self.is_serve and helpers.available()
+
+    def _stop_helper(self) -> None:
+        self._ahead = None
+        if self.helper is not None:
+            self.helper.stop()
+            self.helper = None
+
+    # A failed build leaves no helper behind.
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_helper()
 
     # Stored frames and search entries are written once, for the next build.
     def on_post_build(self, *, config: Any) -> None:
+        self._stop_helper()
         outputs = self.outputs
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
