@@ -174,3 +174,22 @@ def test_an_unwritable_pack_does_not_fail_the_build(tmp_path: Path) -> None:
     pack.put("a", "1")
     pack.save()  # no exception
     assert pack.get("a") == "1"
+
+
+def test_entries_kept_in_memory_are_served_without_the_file(tmp_path: Path) -> None:
+    memory: dict = {}
+    cache = ConversionCache(tmp_path / "c", "ctx", memory)
+    key = cache.key("post")
+    cache.put(key, _entry())
+    for path in (tmp_path / "c").rglob("*.json"):
+        path.unlink()
+    again = ConversionCache(tmp_path / "c", "ctx", memory)  # the next serve rebuild
+    assert again.get(key) == _entry()
+    other = again.key("another post")
+    again.put(other, _entry("<p>y</p>"))
+    again.prune(expected=2)
+    assert set(memory) == {key, other}
+    third = ConversionCache(tmp_path / "c", "ctx", memory)
+    assert third.get(other) is not None
+    third.prune(expected=1)
+    assert set(memory) == {other}  # what a complete build did not use goes from memory too

@@ -129,9 +129,14 @@ class ConversionCache:
     fails because of its cache.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], context: str = "") -> None:
+    def __init__(
+        self, directory: str | os.PathLike[str], context: str = "", memory: dict[str, CachedConversion] | None = None
+    ) -> None:
         self.directory = Path(directory)
         self.context = context
+        # Entries already read or written, by key: `mkdocs serve` passes the same dict to
+        # every rebuild, so an unchanged post costs no file read. Entries are never mutated.
+        self.memory = memory
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -148,11 +153,15 @@ class ConversionCache:
         self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
     ) -> CachedConversion | None:
         """The entry for `key` if there is one, it is still fresh (given `lookup`) and `accept` takes it."""
-        try:
-            with open(self._path(key), "rb") as handle:
-                entry = CachedConversion.from_json(json.load(handle))
-        except (OSError, ValueError):
-            entry = None
+        entry = self.memory.get(key) if self.memory is not None else None
+        if entry is None:
+            try:
+                with open(self._path(key), "rb") as handle:
+                    entry = CachedConversion.from_json(json.load(handle))
+            except (OSError, ValueError):
+                entry = None
+            if entry is not None and self.memory is not None:
+                self.memory[key] = entry
         if entry is not None and lookup is not None and not entry.is_fresh(lookup):
             entry = None
         if entry is not None and accept is not None and not accept(entry):
@@ -170,6 +179,8 @@ class ConversionCache:
 
     def put(self, key: str, entry: CachedConversion) -> None:
         self.used.add(key)
+        if self.memory is not None:
+            self.memory[key] = entry
         if not self._writable:
             return
         path = self._path(key)
@@ -195,7 +206,11 @@ class ConversionCache:
         entries of posts that were simply not rendered this time would go too.
         """
         removed = 0
-        if self.hits + self.misses + self.skipped < expected or not self.directory.is_dir():
+        if self.hits + self.misses + self.skipped < expected:
+            return 0
+        for key in [key for key in self.memory or () if key not in self.used]:
+            del self.memory[key]
+        if not self.directory.is_dir():
             return 0
         for folder in self.directory.iterdir():
             if not folder.is_dir():

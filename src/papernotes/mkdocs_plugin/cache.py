@@ -74,7 +74,9 @@ def pack_path(config: "MkDocsConfig") -> str:
     return os.path.join(project, ".cache", "papernotes", f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
 
 
-def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCache | None:
+def open_cache(
+    config: "MkDocsConfig", options: dict[str, Any], memory: dict[str, CachedConversion] | None = None
+) -> ConversionCache | None:
     """The cache of this build, or None when `cache: false`, PAPERNOTES_NO_CACHE is set, or a snippets file applies to every page."""
     if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):
         return None
@@ -94,7 +96,7 @@ def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCac
         {name: value for name, value in options.items() if name not in ("cache", "parallel")},
     )
     project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    return ConversionCache(os.path.join(project, CACHE_DIR), context)
+    return ConversionCache(os.path.join(project, CACHE_DIR), context, memory)
 
 
 # -- what a conversion reads and writes -------------------------------------------

@@ -61,6 +61,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.helper: helpers.Helper | None = None
         self._ahead: tuple[int, Any, Any] | None = None  # a helper to start once the build has done a page
         self.cache = None
+        self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
         self._pages: list[Any] = []
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
@@ -113,7 +114,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
         renderer = self.renderer = PostRenderer(site.blog, self.diagnostics, self.citations, site.library, site.papers)
-        self.cache = open_cache(config, dict(self.config))  # conversions reused from .cache/papernotes/
+        # Conversions reused from .cache/papernotes/; under serve, also from memory between rebuilds.
+        self.cache = open_cache(config, dict(self.config), self._conversions if self.is_serve else None)
         for file in posts:
             entry = site.entries.get(file.src_uri)
             if entry is None:  # broken, a draft, or its URL taken
