@@ -193,3 +193,19 @@ def test_entries_kept_in_memory_are_served_without_the_file(tmp_path: Path) -> N
     assert third.get(other) is not None
     third.prune(expected=1)
     assert set(memory) == {other}  # what a complete build did not use goes from memory too
+
+
+def test_a_rebuild_that_changed_nothing_leaves_the_pack_file_alone(tmp_path: Path) -> None:
+    pack = Pack(tmp_path / "p")
+    pack.put("a", "1")
+    pack.save()
+    before = (tmp_path / "p").stat().st_mtime_ns
+    os.utime(tmp_path / "p", ns=(before - 10**9, before - 10**9))
+    again = Pack(tmp_path / "p")
+    again.load()
+    assert again.get("a") == "1"
+    again.save()
+    assert (tmp_path / "p").stat().st_mtime_ns == before - 10**9  # not written
+    again.put("b", "2")
+    again.save()
+    assert (tmp_path / "p").stat().st_mtime_ns != before - 10**9

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes.core.urls import rebase_links, relative_url, resolve_url
+from papernotes.core.urls import _relpath, rebase_links, relative_url, resolve_url
 
 SITE = "https://example.org/base/"
 
@@ -242,3 +242,11 @@ def test_property_oracle_agrees_with_posixpath():
     # The oracle itself: urljoin resolves like a browser.
     assert browser("../b/", "posts/a/") == posixpath.normpath("posts/a/../b") + "/"
     assert browser("..", "posts/a/") == "posts/"
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "posts", "x.html", "..", ".", "", "é"]), max_size=5).map("/".join),
+    st.lists(st.sampled_from(["a", "b", "posts", "page", "..", ".", ""]), max_size=5).map("/".join),
+)
+def test_the_fast_relative_path_agrees_with_posixpath(path: str, base: str) -> None:
+    assert _relpath(path, base) == posixpath.relpath("/" + path, "/" + base)

@@ -102,6 +102,11 @@ def test_an_edited_post_shows_on_every_page_that_shows_it(site: SiteMaker) -> No
         assert "A renamed fifth post" in page and "Post number 5<" not in page, url
     index = (build.site / "search" / "search_index.json").read_text()
     assert "now argues" in index and "Post 5 discusses" not in index
+    for feed in ("feed.xml", "tags/topic-2/feed.xml"):
+        xml = (build.site / feed).read_text()
+        assert "A renamed fifth post" in xml and "now argues" in xml and "Post 5 discusses" not in xml, feed
+    untouched = (build.site / "tags/topic-0/feed.xml").read_text()
+    assert "Post number 3" in untouched and "A renamed fifth post" not in untouched
 
 
 def test_site_configuration_changes_show_on_cached_pages(site: SiteMaker) -> None:

@@ -246,6 +246,7 @@ class Pack:
         self.used: set[str] = set()
         self.fresh: list[str] = []  # keys put since `take_fresh`: what a helper process sends back
         self._loaded_mtime: int | None = None
+        self._changed = False  # put since the last save
         self._writable = True
 
     def load(self) -> None:
@@ -276,6 +277,7 @@ class Pack:
         self.values[key] = value
         self.used.add(key)
         self.fresh.append(key)
+        self._changed = True
 
     def take_fresh(self) -> list[list[Any]]:
         """The entries put since the last call, as [key, value] pairs."""
@@ -286,6 +288,7 @@ class Pack:
         """Entries made elsewhere (a helper process); used only if a page asks for their key."""
         for key, value in pairs:
             self.values[key] = value
+        self._changed = self._changed or bool(pairs)
 
     def save(self, *, prune: bool = True) -> None:
         """Write the entries, atomically; with `prune`, only those this build used.
@@ -293,11 +296,13 @@ class Pack:
         A build that skipped pages (`--dirty`) passes ``prune=False``, or it would
         drop the entries of every page it did not render this time.
         """
-        if prune:
+        changed = self._changed
+        if prune and len(self.used) < len(self.values):
             self.values = {key: value for key, value in self.values.items() if key in self.used}
-        self.used, self.fresh = set(), []
-        if not self._writable:
-            return
+            changed = True
+        self.used, self.fresh, self._changed = set(), [], False
+        if not self._writable or not changed:
+            return  # a rebuild that changed nothing rewrites nothing
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)

@@ -33,6 +33,11 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def newest(items: Sequence[FeedItem], limit: int) -> list[FeedItem]:
+    """The `limit` newest items, newest first: what a feed shows."""
+    return sorted(items, key=lambda i: _aware(i.created), reverse=True)[:limit]
+
+
 def rss_feed(
     items: Sequence[FeedItem], *, title: str, description: str, site_url: str, feed_url: str,
     page_url: str = "", language: str = "en", limit: int = 20,
@@ -48,11 +53,11 @@ def rss_feed(
     fg.load_extension("dc")
     fg.language(language)
     fg.generator("papernotes")
-    newest = sorted(items, key=lambda i: _aware(i.created), reverse=True)[:limit]
-    if newest:
-        fg.lastBuildDate(max(_aware(i.updated or i.created) for i in newest))
+    shown = newest(items, limit)
+    if shown:
+        fg.lastBuildDate(max(_aware(i.updated or i.created) for i in shown))
     # feedgen prepends entries, so add the oldest first to keep newest first in the XML.
-    for item in reversed(newest):
+    for item in reversed(shown):
         entry = fg.add_entry()
         link = base + item.url
         entry.id(link)

@@ -8,6 +8,25 @@ import re
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/)")
 
 
+def _relpath(path: str, base: str) -> str:
+    """`posixpath.relpath("/" + path, "/" + base)`, without its cost for the plain paths a site has.
+
+    Listings and paper pages link every post they show, so this runs a hundred
+    thousand times on a large site; paths with `.`/`..` segments or doubled
+    slashes take the general route.
+    """
+    if "/." in "/" + path or "/." in "/" + base or "//" in path or "//" in base:
+        return posixpath.relpath("/" + path, "/" + base)
+    parts = [part for part in path.split("/") if part]
+    folders = [part for part in base.split("/") if part]
+    common = 0
+    for mine, theirs in zip(parts, folders):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(folders) - common) + parts[common:]) or "."
+
+
 def relative_url(target: str, from_page: str) -> str:
     """`target` (a site-relative URL like 'posts/x/', '' for home) as seen from page URL `from_page`."""
     if _ABSOLUTE.match(target):
@@ -20,9 +39,9 @@ def relative_url(target: str, from_page: str) -> str:
     if path and not path.endswith("/"):
         # A file: reach its folder, then name it (relpath of 'a' from 'a/' is '.', a folder).
         folder, name = posixpath.split(path)
-        rel_folder = posixpath.relpath("/" + folder, "/" + base)
+        rel_folder = _relpath(folder, base)
         return (name if rel_folder == "." else f"{rel_folder}/{name}") + suffix
-    rel = posixpath.relpath("/" + path, "/" + base)
+    rel = _relpath(path, base)
     if rel != ".":
         rel += "/"
     return ("./" if rel == "." else rel) + suffix

@@ -12,6 +12,8 @@ Order of a build, and what papernotes does at each step:
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 from importlib import resources
@@ -24,9 +26,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
-from papernotes.core.cache import Pack
+from papernotes.core.cache import Pack, fingerprint
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.feeds import FeedItem, rss_feed
+from papernotes.core.feeds import FeedItem, newest, rss_feed
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 from papernotes.core.text import plain_text
@@ -34,7 +36,7 @@ from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
-from .cache import open_cache, pack_path
+from .cache import _code_stamp, _version, open_cache, pack_path
 from .page_cache import PageOutputs
 from . import helper as helpers
 from .pages import GeneratedPage, PostPage
@@ -183,9 +185,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         feeds = [(config.site_name, "feed.xml")]
         if getattr(page, "feed", None):
             feeds.append(page.feed)
-        links = "".join(
-            fragments.render("feed-link.html", title=title, href=relative_url(url, page.url)) for title, url in feeds
-        )
+        links = "".join(_feed_link(title, relative_url(url, page.url)) for title, url in feeds)
         return output.replace("</head>", links + "</head>", 1)
 
     def _topic_feed_url(self, topic: Topic) -> str:
@@ -221,10 +221,21 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 for e in entries
                 if e.rendered is not None
             ]
-            file.content_bytes = rss_feed(
-                items, title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
-                page_url=page, language=language, limit=self.config.feed_length,
-            )
+            items = newest(items, self.config.feed_length)
+            options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
+                           page_url=page, language=language, limit=self.config.feed_length)
+            # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
+            key = fingerprint("feed", _code_stamp(), _version("feedgen"), options, [
+                [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
+                 i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
+                for i in items
+            ]) if self.pack is not None and self.outputs is not None and items else None
+            stored = self.pack.get(key) if key else None
+            if stored is None:
+                stored = rss_feed(items, **options)
+                if key:
+                    self.pack.put(key, stored)
+            file.content_bytes = stored
 
     # The navigation is final here; the page cache's signature includes it. The
     # files are final too: a helper starts converting posts from the last one.
@@ -262,7 +273,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
             log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
         self._report(abort=not self.is_serve)
-        self._fill_feeds(config)
         if getattr(self, "cache", None) is not None and self.blog is not None:
             path = pack_path(config)
             if self.pack is None or self.pack.path != path:
@@ -271,8 +281,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.outputs = PageOutputs(self.pack, config, self._nav, env)
             for page in self._pages:
                 self.outputs.wrap(page)
-            if self._may_fork():
-                self._render_ahead(config, files, env)
+        self._fill_feeds(config)
+        if self.outputs is not None and self._may_fork():
+            self._render_ahead(config, files, env)
         return env
 
     def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
@@ -285,6 +296,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             page.papernotes_index = index
         search = self.outputs.search_plugin
         nav, pack = self._nav, self.pack
+        pack.take_fresh()  # the helper sends back only what it makes itself
 
         def render(index: int) -> list[Any]:
             page = pages[index]
@@ -305,6 +317,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
         def setup() -> None:
             config._current_page.active = False  # the page the build is on when the helper starts is the build's
+            # Folders first, in the build's order: creating thousands of them is slow on
+            # some disks, and the build then finds each one already made.
+            for page in pages:
+                os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
 
         if len(pages) > 2:
             self._ahead = (len(pages), render, setup)
@@ -468,6 +484,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             raise PluginError(
                 f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_link(title: str, href: str) -> str:
+    """A feed's <link> tag; pages at the same depth share theirs."""
+    return fragments.render("feed-link.html", title=title, href=href)
 
 
 def _log(diagnostic: Diagnostic) -> None:
