@@ -698,3 +698,41 @@ def test_merging_does_not_change_cached_records(tmp_path: Path) -> None:
     again = Library.load(["a.bib"], tmp_path, Diagnostics())
     assert again.get("x").abstract is None
     assert again.get("x").tags == ["A"]
+
+
+# -- parses kept on disk between builds (`store`) -----------------------------------------
+
+
+def test_a_stored_parse_serves_the_next_process(tmp_path: Path, parse_counter: list[str]) -> None:
+    write(tmp_path, "refs.bib", "@misc{ok, title = {A}}\n@misc{bad, url = {javascript:x}}\n")
+    store = tmp_path / ".cache"
+    for _ in range(2):
+        library_module.clear_cache()  # what a new `mkdocs build` starts with
+        diagnostics = Diagnostics()
+        lib = Library.load(["refs.bib"], tmp_path, diagnostics, store)
+        assert [p.id for p in lib] == ["ok"] and lib.get("ok").title == "A"
+        assert [(d.file, d.line) for d in diagnostics.errors] == [("refs.bib", 2)]  # reported again from the store
+    assert parse_counter == ["refs.bib"]
+    assert len(list(store.glob("library-*.pickle"))) == 1
+
+
+def test_an_edited_file_is_parsed_again_and_replaces_its_stored_parse(tmp_path: Path, parse_counter: list[str]) -> None:
+    path = write(tmp_path, "refs.bib", "@misc{a, title = {A}}")
+    store = tmp_path / ".cache"
+    Library.load(["refs.bib"], tmp_path, Diagnostics(), store)
+    library_module.clear_cache()
+    path.write_text("@misc{a, title = {B}}", encoding="utf-8")
+    lib = Library.load(["refs.bib"], tmp_path, Diagnostics(), store)
+    assert lib.get("a").title == "B" and parse_counter == ["refs.bib", "refs.bib"]
+    assert len(list(store.glob("library-*.pickle"))) == 1
+
+
+def test_a_damaged_stored_parse_is_parsed_again(tmp_path: Path, parse_counter: list[str]) -> None:
+    write(tmp_path, "refs.bib", "@misc{a, title = {A}}")
+    store = tmp_path / ".cache"
+    Library.load(["refs.bib"], tmp_path, Diagnostics(), store)
+    for stored in store.glob("library-*.pickle"):
+        stored.write_bytes(b"\x80\x05not a pickle")
+    library_module.clear_cache()
+    lib = Library.load(["refs.bib"], tmp_path, Diagnostics(), store)
+    assert lib.get("a").title == "A" and len(parse_counter) == 2

@@ -30,6 +30,7 @@ import marshal
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,6 +74,18 @@ def fingerprint(*parts: Any) -> str:
     """A hex digest of `parts`, stable across processes and machines."""
     data = json.dumps(stable(list(parts)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> list[Any]:
+    """papernotes' version and a digest of its code (a development checkout changes without a new version)."""
+    import papernotes
+
+    root = Path(papernotes.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return [papernotes.__version__, digest.hexdigest()]
 
 
 @dataclass

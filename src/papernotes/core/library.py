@@ -13,15 +13,19 @@ Records in the cache are shared between builds: treat them as read-only.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .bibtex import parse_bibtex
+from .cache import code_stamp
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
 from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
@@ -294,10 +298,13 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def load_file(path: str | os.PathLike[str], diagnostics: Diagnostics, name: str | None = None) -> list[Record]:
+def load_file(
+    path: str | os.PathLike[str], diagnostics: Diagnostics, name: str | None = None, store: str | os.PathLike[str] | None = None
+) -> list[Record]:
     """The records of one library file, parsed once per (path, mtime, size).
 
     `name` is how messages and origins show the file (default: the path).
+    With a `store` folder, a parse also outlives the process (see `_stored_parse`).
     """
     path = Path(path)
     name = name or str(path)
@@ -330,10 +337,48 @@ def load_file(path: str | os.PathLike[str], diagnostics: Diagnostics, name: str 
         diagnostics.extend(cached.diagnostics)
         return list(cached.records)
     local = Diagnostics()
-    records = _parse_file(path, name, parser, local)
+    records = _stored_parse(path, name, parser, local, Path(store)) if store else _parse_file(path, name, parser, local)
     _CACHE[key] = _Parsed(stamp, records, list(local))
     diagnostics.extend(local)
     return list(records)
+
+
+def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostics, store: Path) -> list[Record]:
+    """`_parse_file`, kept in `store` by the file's bytes: a rebuild skips parsing a large `.bib`.
+
+    One pickle per library file (by path and name), replaced when the file's
+    content or papernotes' code changes. The store is papernotes' own folder
+    in the project (`.cache/papernotes`), trusted as the project's other files
+    are; anything unreadable there is parsed again.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return _parse_file(path, name, parser, diagnostics)  # reports the problem
+    source = hashlib.blake2b(f"{os.path.abspath(path)}\0{name}".encode(), digest_size=8).hexdigest()
+    content = hashlib.blake2b(raw + repr(code_stamp()).encode(), digest_size=16).hexdigest()
+    target = store / f"library-{source}-{content}.pickle"
+    try:
+        with open(target, "rb") as handle:
+            records, found = pickle.load(handle)
+        diagnostics.extend(found)
+        return records
+    except Exception:  # missing, damaged or from other code: parse again
+        pass
+    local = Diagnostics()
+    records = _parse_file(path, name, parser, local)
+    diagnostics.extend(local)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        for old in store.glob(f"library-{source}-*.pickle"):
+            old.unlink()
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=store)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((records, list(local)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, target)
+    except (OSError, pickle.PicklingError):
+        pass  # a cache that cannot be written never fails a build
+    return records
 
 
 def _parse_file(path: Path, name: str, parser: Parser, diagnostics: Diagnostics) -> list[Record]:
@@ -402,12 +447,14 @@ class Library:
 
     @classmethod
     def load(
-        cls, sources: Iterable[str | os.PathLike[str]], base_dir: str | os.PathLike[str], diagnostics: Diagnostics
+        cls, sources: Iterable[str | os.PathLike[str]], base_dir: str | os.PathLike[str], diagnostics: Diagnostics,
+        store: str | os.PathLike[str] | None = None,
     ) -> "Library":
         """Load the files named under ``library`` in mkdocs.yml (relative to `base_dir`).
 
         A source ending in ``?`` is optional: skipped silently when the file is missing.
         Files listed first win where two files give different values for a field.
+        Parses are kept in the `store` folder, when given, for the next build.
         """
         records: list[Record] = []
         files: list[Path] = []
@@ -418,7 +465,7 @@ class Library:
             path = Path(base_dir, name)
             if (optional and not path.exists()) or path in files:
                 continue
-            records += load_file(path, diagnostics, name)
+            records += load_file(path, diagnostics, name, store)
             files.append(path)
         library = cls(records, diagnostics)
         library.files = files

@@ -37,6 +37,7 @@ class SiteOptions:
     library: Sequence[str] = ()
     topic_aliases: Mapping[str, str] = field(default_factory=dict)
     drafts: bool = False  # include drafts, as `mkdocs serve` does
+    cache_dir: str | None = None  # where parsed library files are kept between builds (None: nowhere)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     topics = TopicIndex(options.topic_aliases)
     authors_path = os.path.join(options.docs_dir, options.authors_file)
     blog = Blog(options.blog, read_authors(authors_path, _shown(authors_path, options), diagnostics), topics)
-    library = Library.load(options.library, options.project_dir, diagnostics)
+    library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)
     for source in sources:

@@ -12,19 +12,16 @@ produced (replayed, so `--strict` fails the same way on a cached build).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-import papernotes
-from papernotes.core.cache import CachedConversion, ConversionCache, fingerprint
+from papernotes.core.cache import CachedConversion, ConversionCache, code_stamp, fingerprint
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -34,19 +31,8 @@ if TYPE_CHECKING:
     from papernotes.core.citations import CitationSession
     from papernotes.core.diagnostics import Diagnostics
 
-CACHE_DIR = os.path.join(".cache", "papernotes", "posts")
 # Writers' files a post can pull in while converting; posts using them are never cached.
 _SNIPPET_MARK = "--8<--"
-
-
-@lru_cache(maxsize=1)
-def _code_stamp() -> list[Any]:
-    """papernotes' version and a digest of its code (a development checkout changes without a new version)."""
-    root = Path(papernotes.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return [papernotes.__version__, digest.hexdigest()]
 
 
 # Distributions whose name differs from their module's (asking importlib to map all of them is slow).
@@ -74,11 +60,20 @@ def pack_path(config: "MkDocsConfig") -> str:
     return os.path.join(project, ".cache", "papernotes", f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
 
 
+def cache_dir(config: "MkDocsConfig", options: dict[str, Any]) -> str | None:
+    """`.cache/papernotes` next to mkdocs.yml, or None when caching is off (`cache: false`, PAPERNOTES_NO_CACHE)."""
+    if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):
+        return None
+    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    return os.path.join(project, ".cache", "papernotes")
+
+
 def open_cache(
     config: "MkDocsConfig", options: dict[str, Any], memory: dict[str, CachedConversion] | None = None
 ) -> ConversionCache | None:
-    """The cache of this build, or None when `cache: false`, PAPERNOTES_NO_CACHE is set, or a snippets file applies to every page."""
-    if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):
+    """The cache of this build, or None when caching is off or a snippets file applies to every page."""
+    root = cache_dir(config, options)
+    if root is None:
         return None
     mdx = config["mdx_configs"] or {}
     if (mdx.get("pymdownx.snippets") or {}).get("auto_append"):
@@ -86,7 +81,7 @@ def open_cache(
     extensions = config["markdown_extensions"]
     modules = sorted({_extension_module(e) for e in extensions} | {"markdown", "mkdocs", "pygments"})
     context = fingerprint(
-        _code_stamp(),
+        code_stamp(),
         sys.version_info[:2],
         [(m, _version(m)) for m in modules],
         extensions,
@@ -95,8 +90,7 @@ def open_cache(
         dict(config["validation"]),
         {name: value for name, value in options.items() if name not in ("cache", "parallel")},
     )
-    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    return ConversionCache(os.path.join(project, CACHE_DIR), context, memory)
+    return ConversionCache(os.path.join(root, "posts"), context, memory)
 
 
 # -- what a conversion reads and writes -------------------------------------------

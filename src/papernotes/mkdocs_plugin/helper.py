@@ -13,8 +13,9 @@ built as usual. So the output is what a build without the helper makes,
 whatever the helper did or did not get to, and a helper that fails costs
 nothing but its time.
 
-The helper runs only where fork is safe: a POSIX system, more than one core,
-and a single thread (never under `mkdocs serve`, whose server has threads).
+The helper runs only where fork is safe: a POSIX system other than macOS, more
+than one core, and a single thread (never under `mkdocs serve`, whose server
+has threads).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import mmap
 import os
 import signal
 import struct
+import sys
 import threading
 from typing import Any, Callable
 
@@ -31,7 +33,8 @@ _LENGTH = struct.Struct("<I")
 
 
 def available() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    # macOS system libraries may not survive a fork (Python itself spawns there instead).
+    return hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
 class Helper:

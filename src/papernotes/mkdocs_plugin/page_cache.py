@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment
 
-from papernotes.core.cache import Pack, fingerprint, stable
+from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
 
-from .cache import _code_stamp, _toc_data, _version
+from .cache import _toc_data, _version
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -155,7 +155,7 @@ class PageOutputs:
         templates = _templates_data(env)
         self.enabled = templates is not None and _template_code_is_known(env)
         self.signature = fingerprint(
-            "page", _code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
+            "page", code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
             {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
         ) if self.enabled else ""
         search = _search_index(config)

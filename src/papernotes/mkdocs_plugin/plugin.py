@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
-from papernotes.core.cache import Pack, fingerprint
+from papernotes.core.cache import Pack, code_stamp, fingerprint
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, newest, rss_feed
 from papernotes.core.mathml import render_math
@@ -36,7 +36,7 @@ from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
-from .cache import _code_stamp, _version, open_cache, pack_path
+from .cache import _version, cache_dir, open_cache, pack_path
 from .page_cache import PageOutputs
 from . import helper as helpers
 from .pages import GeneratedPage, PostPage
@@ -225,7 +225,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
                            page_url=page, language=language, limit=self.config.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", _code_stamp(), _version("feedgen"), options, [
+            key = fingerprint("feed", code_stamp(), _version("feedgen"), options, [
                 [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
                  i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
                 for i in items
@@ -383,6 +383,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             project_dir=os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")),
             docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
             library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
+            cache_dir=cache_dir(config, dict(self.config)),
         )
 
     @staticmethod
