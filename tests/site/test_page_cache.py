@@ -205,3 +205,17 @@ def test_stopping_ends_a_busy_helper() -> None:
     assert time.monotonic() - start < 5
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+@forks
+def test_waiting_lets_the_helper_finish(tmp_path: Path) -> None:
+    def work(index: int) -> None:
+        time.sleep(0.2)
+        (tmp_path / "parsed").write_text("done")
+
+    helper = Helper(1, work)
+    pid = helper.pid
+    helper.wait()
+    assert (tmp_path / "parsed").read_text() == "done"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

@@ -124,6 +124,13 @@ class Helper:
             self._buffer = self._buffer[end:]
         return messages
 
+    def wait(self) -> None:
+        """Let the helper finish its tasks, then clean up."""
+        if self.pid is not None:
+            os.waitpid(self.pid, 0)
+            self.pid = None
+        self.stop()
+
     def stop(self) -> None:
         """End the helper, whatever it is doing."""
         if self.pid is not None:

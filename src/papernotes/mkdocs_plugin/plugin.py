@@ -27,6 +27,7 @@ from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.cache import Pack, code_stamp, fingerprint
+from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, newest, rss_feed
 from papernotes.core.mathml import render_math
@@ -61,6 +62,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
         self.outputs: PageOutputs | None = None
         self.helper: helpers.Helper | None = None
+        self.library_helper: helpers.Helper | None = None
         self._ahead: tuple[int, Any, Any] | None = None  # a helper to start once the build has done a page
         self.cache = None
         self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
@@ -80,7 +82,23 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
+        self._parse_library_ahead(config)
         return config
+
+    def _parse_library_ahead(self, config: Any) -> None:
+        """Parse the library files in a helper while MkDocs starts up; `on_files` finds them in the store.
+
+        A large `.bib` takes a while to parse and nothing else depends on it until
+        `on_files`; the helper leaves its parse in `.cache/papernotes`, as a build would.
+        """
+        options = self.site_options(config)
+        if options.cache_dir is None or not options.library or not self._may_fork():
+            return
+
+        def parse(_: int) -> None:
+            Library.load(options.library, options.project_dir, Diagnostics(), options.cache_dir)
+
+        self.library_helper = helpers.Helper(1, parse)
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
     # authors file moved out of docs/) are read too, so edits to them rebuild.
@@ -111,6 +129,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
+        if self.library_helper is not None:
+            self.library_helper.wait()
+            self.library_helper = None
         site = load_site(
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
@@ -351,6 +372,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def _stop_helper(self) -> None:
         self._ahead = None
+        if self.library_helper is not None:
+            self.library_helper.stop()
+            self.library_helper = None
         if self.helper is not None:
             self.helper.stop()
             self.helper = None
