@@ -63,7 +63,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.outputs: PageOutputs | None = None
         self.helper: helpers.Helper | None = None
         self.library_helper: helpers.Helper | None = None
-        self._ahead: tuple[int, Any, Any] | None = None  # a helper to start once the build has done a page
+        self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
         self.cache = None
         self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
         self._pages: list[Any] = []
@@ -274,7 +274,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 page.read_source(config)
                 page.render(config, files)  # lands in the on-disk conversion cache
 
-            self._ahead = (len(posts), convert, None)
+            self._ahead = (len(posts), convert, None, lambda: self.cache.misses + self.cache.skipped > 0)
         return nav
 
     # First of the page's Markdown events: tell the helper this post is taken.
@@ -344,7 +344,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
 
         if len(pages) > 2:
-            self._ahead = (len(pages), render, setup)
+            self._ahead = (len(pages), render, setup, lambda: self.outputs.misses > 0)
 
     def _from_helper(self, page: Any) -> None:
         """Take what the helper rendered so far, and tell it this page is taken."""
@@ -357,13 +357,16 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         """Tell the helper the build has taken `page`; start the helper at the build's second page.
 
         Starting it then, not before, lets it inherit what the first page
-        loaded and compiled (templates, Markdown extensions, lexers).
+        loaded and compiled (templates, Markdown extensions, lexers). And when
+        the first page came from the cache, most others will too: a helper
+        would only add the cost of forking.
         """
         index = getattr(page, "papernotes_index", -1)
         if self._ahead is not None and index >= 1:
-            count, work, setup = self._ahead
+            count, work, setup, first_missed = self._ahead
             self._ahead = None
-            self.helper = helpers.Helper(count, work, taken=index, setup=setup)
+            if first_missed():
+                self.helper = helpers.Helper(count, work, taken=index, setup=setup)
         elif self.helper is not None:
             self.helper.claim(index)
 
