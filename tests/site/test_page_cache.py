@@ -44,7 +44,7 @@ def reused(build: Build) -> tuple[int, int, int]:
 def site(site_maker: SiteMaker) -> SiteMaker:
     papers = "\n".join(
         f"- id: paper{i}\n  title: Paper number {i}\n  authors: [Author {i}]\n  year: {2000 + i}\n  abstract: What paper {i} found."
-        for i in range(40)
+        for i in range(120)
     )
     site_maker.write("library/papers.yaml", papers + "\n")
     site_maker.config(extra="""
@@ -54,7 +54,7 @@ def site(site_maker: SiteMaker) -> SiteMaker:
     text = text.replace("      per_page: 10\n", "      per_page: 4\n      library: [library/papers.yaml]\n")
     (site_maker.root / "mkdocs.yml").write_text(text)
     for n in range(12):
-        cites = " ".join(f"[@paper{(n * 3 + k) % 40}]" for k in range(4))
+        cites = " ".join(f"[@paper{(n * 10 + k) % 120}]" for k in range(10))  # every paper gets its page
         site_maker.post(
             f"post-{n:02d}", f"Post number {n}", date=f"2024-05-{n + 1:02d}", tags=f"[Topic {n % 3}, Shared]",
             papers=f"[paper{n}]",
