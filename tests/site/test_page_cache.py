@@ -148,6 +148,56 @@ def test_a_template_that_prints_the_build_date_is_rendered_every_time(site: Site
     assert reused(second)[0] == 0  # not even the helper's pages: the cache is off
 
 
+def _matches_an_uncached_build(site: SiteMaker, tmp_path: Path, env: dict[str, str] | None = None) -> Build:
+    """Build (with the cache), build again with the cache off, and check the two sites are the same."""
+    build = site.build(site=tmp_path / "cached", env=env)
+    assert build.returncode == 0, build.output
+    uncached = site.build(site=tmp_path / "uncached", env={**(env or {}), **NO_CACHE})
+    assert tree(build.site) == tree(uncached.site)
+    return build
+
+
+def _override(site: SiteMaker, template: str) -> None:
+    config = site.root / "mkdocs.yml"
+    if "custom_dir" not in config.read_text():
+        config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    site.write("overrides/main.html", '{% extends "base.html" %}\n{% block footer %}' + template + "{% endblock %}\n")
+
+
+def test_hooks_and_what_they_give_templates_are_followed(site: SiteMaker, tmp_path: Path) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks: [hooks.py]\n")
+    site.write("hooks.py", """
+        import os
+
+        def on_env(env, config, files):
+            env.globals["release"] = os.environ.get("RELEASE", "none")
+            return env
+    """)
+    _override(site, "Release {{ release }}")
+    first = site.build(env={"RELEASE": "1.0"})
+    assert first.returncode == 0, first.output
+    assert "Release 1.0" in first.page("papers/paper7")
+    second = _matches_an_uncached_build(site, tmp_path, env={"RELEASE": "2.0"})
+    assert "Release 2.0" in second.page("papers/paper7") and "Release 2.0" in second.page("posts/post-number-4")
+
+
+def test_a_date_in_extra_is_followed(site: SiteMaker, tmp_path: Path) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra:\n  released: 2024-05-01\n")
+    _override(site, "Released {{ config.extra.released }}")
+    assert "Released 2024-05-01" in site.build().page("posts/post-number-2")
+    config.write_text(config.read_text().replace("2024-05-01", "2024-06-01"))
+    build = _matches_an_uncached_build(site, tmp_path)
+    assert "Released 2024-06-01" in build.page("posts/post-number-2")
+
+
+def test_an_icon_on_a_navigation_entry_is_followed(site: SiteMaker, tmp_path: Path) -> None:
+    assert site.build().returncode == 0
+    site.write("docs/about.md", "---\nicon: material/home\n---\n# About\n\nA page of the writer's own.\n")
+    _matches_an_uncached_build(site, tmp_path)
+
+
 def test_strict_fails_and_each_warning_is_printed_once(site: SiteMaker, tmp_path: Path) -> None:
     site.post("post-11", "Post number 11", date="2024-05-12", body="A link to [nowhere](missing.md).")
     for attempt in ("cold", "warm"):

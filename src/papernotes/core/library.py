@@ -21,6 +21,8 @@ import pickle
 import re
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -356,7 +358,7 @@ def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostic
     except OSError:
         return _parse_file(path, name, parser, diagnostics)  # reports the problem
     source = hashlib.blake2b(f"{os.path.abspath(path)}\0{name}".encode(), digest_size=8).hexdigest()
-    content = hashlib.blake2b(raw + repr(code_stamp()).encode(), digest_size=16).hexdigest()
+    content = hashlib.blake2b(raw + repr((code_stamp(), _versions())).encode(), digest_size=16).hexdigest()
     target = store / f"library-{source}-{content}.pickle"
     try:
         with open(target, "rb") as handle:
@@ -368,6 +370,7 @@ def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostic
     local = Diagnostics()
     records = _parse_file(path, name, parser, local)
     diagnostics.extend(local)
+    temp = None
     try:
         store.mkdir(parents=True, exist_ok=True)
         for old in store.glob(f"library-{source}-*.pickle"):
@@ -376,9 +379,22 @@ def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostic
         with os.fdopen(fd, "wb") as handle:
             pickle.dump((records, list(local)), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, target)
-    except (OSError, pickle.PicklingError):
-        pass  # a cache that cannot be written never fails a build
+    except Exception:  # a cache that cannot be written never fails a build
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
     return records
+
+
+@lru_cache(maxsize=1)
+def _versions() -> list[str | None]:
+    """The libraries a parsed record depends on besides papernotes itself."""
+    found = []
+    for name in ("pydantic", "PyYAML", "bibtexparser", "pylatexenc"):
+        try:
+            found.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            found.append(None)
+    return found
 
 
 def _parse_file(path: Path, name: str, parser: Parser, diagnostics: Diagnostics) -> list[Record]:

@@ -79,7 +79,7 @@ def open_cache(
     if (mdx.get("pymdownx.snippets") or {}).get("auto_append"):
         return None
     extensions = config["markdown_extensions"]
-    modules = sorted({_extension_module(e) for e in extensions} | {"markdown", "mkdocs", "pygments"})
+    modules = sorted({_extension_module(e) for e in extensions} | {"markdown", "mkdocs", "pygments", "latex2mathml"})
     context = fingerprint(
         code_stamp(),
         sys.version_info[:2],

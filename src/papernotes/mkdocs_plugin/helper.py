@@ -58,7 +58,12 @@ class Helper:
         self._fd: int | None = None
         self._buffer = b""
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the build does every task itself
+            for fd in (read, write):
+                os.close(fd)
+            return
         if pid == 0:
             os.close(read)
             self._run(work, write, setup)
@@ -114,20 +119,21 @@ class Helper:
             if not chunk:
                 break
             self._buffer += chunk
-        messages = []
-        while len(self._buffer) >= _LENGTH.size:
-            (size,) = _LENGTH.unpack_from(self._buffer)
-            end = _LENGTH.size + size
+        messages, start = [], 0
+        while len(self._buffer) - start >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._buffer, start)
+            end = start + _LENGTH.size + size
             if len(self._buffer) < end:
                 break
-            messages.append(marshal.loads(self._buffer[_LENGTH.size : end]))
-            self._buffer = self._buffer[end:]
+            messages.append(marshal.loads(self._buffer[start + _LENGTH.size : end]))
+            start = end
+        self._buffer = self._buffer[start:]
         return messages
 
     def wait(self) -> None:
         """Let the helper finish its tasks, then clean up."""
         if self.pid is not None:
-            os.waitpid(self.pid, 0)
+            _reap(self.pid)
             self.pid = None
         self.stop()
 
@@ -138,9 +144,16 @@ class Helper:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(self.pid, 0)
+            _reap(self.pid)
             self.pid = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
         self.claims.close()
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # already reaped (SIGCHLD ignored by whoever started the build)
+        pass

@@ -27,9 +27,12 @@ date, or template functions added by other plugins.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
+import re
+import types
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +59,8 @@ _CONTENT = "\x00papernotes:content\x00"
 # Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
 _STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "build_date_utc", "config", "page"}
 # What a template may read that no key can follow.
-_VOLATILE = ("build_date_utc", "update_date")
+# What a writer's template may read that no key can follow (`pages`: every page of the site).
+_VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
 # Modules whose template functions print only what their arguments say.
 _KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
 
@@ -65,29 +69,64 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
+class _Unknown(Exception):
+    """A value whose content cannot be told from its type: no key can follow it."""
+
+
 def _config_data(value: Any) -> Any:
-    """MkDocs' configuration as plain data: sub-configs, plugin options and script entries included."""
+    """MkDocs' configuration as plain data: sub-configs, plugin options, hook modules and script entries included.
+
+    Raises `_Unknown` for a value it cannot describe, rather than keying it by its type alone.
+    """
     from mkdocs.plugins import PluginCollection
     from mkdocs.theme import Theme
 
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
     if isinstance(value, PluginCollection):
-        return {name: [type(plugin).__module__, _config_data(dict(plugin.config))] for name, plugin in value.items()}
+        return {name: _plugin_data(plugin) for name, plugin in value.items()}
     if isinstance(value, Theme):
         return {"name": value.name, "dirs": list(value.dirs), "options": _config_data(dict(value))}
     if hasattr(value, "data") and hasattr(value, "keys"):  # a Config: a UserDict
         return {str(k): _config_data(value[k]) for k in value.keys()}
     if isinstance(value, dict):
         return {str(k): _config_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_config_data(v) for v in value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_config_data(v) for v in value]
+        return items if isinstance(value, (list, tuple)) else sorted(items, key=repr)
     if type(value).__name__ == "ExtraScriptValue":
         return [str(value), _config_data(dict(getattr(value, "data", {}) or {}))]
-    return stable(value)
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if callable(value) or hasattr(value, "getConfigs"):  # a function by name, a Markdown extension by its options
+        return stable(value)
+    text = repr(value)  # a Locale, an Enum...: its repr says what it is, unless it is the default one
+    if " object at 0x" in text:
+        raise _Unknown(type(value).__qualname__)
+    return [type(value).__qualname__, text]
+
+
+def _plugin_data(plugin: Any) -> Any:
+    """A plugin's options; for a hooks file (a module), its source."""
+    if isinstance(plugin, types.ModuleType):
+        try:
+            with open(plugin.__file__, "rb") as handle:
+                return [plugin.__name__, hashlib.blake2b(handle.read(), digest_size=20).hexdigest()]
+        except (OSError, TypeError):
+            raise _Unknown(plugin.__name__) from None
+    return [type(plugin).__module__, _config_data(dict(getattr(plugin, "config", None) or {}))]
 
 
 def _nav_data(items: Any) -> list[Any]:
+    """What the theme prints of the navigation: titles, addresses, and each page's meta (icons, status...)."""
     return [
-        [type(item).__name__, str(item.title or ""), getattr(item, "url", None), _nav_data(getattr(item, "children", None) or [])]
+        [
+            type(item).__name__, str(item.title or ""), getattr(item, "url", None),
+            _config_data(getattr(item, "meta", None) or {}), _config_data(getattr(item, "typeset", None)),
+            _nav_data(getattr(item, "children", None) or []),
+        ]
         for item in items
     ]
 
@@ -117,18 +156,24 @@ def _templates_data(env: Environment) -> list[Any] | None:
                         body = handle.read()
                 except OSError:
                     continue
-                if any(word.encode() in body for word in _VOLATILE):
+                if _VOLATILE.search(body):
                     return None
                 data.append([os.path.relpath(path, root), hashlib.blake2b(body, digest_size=20).hexdigest()])
     return data
 
 
-def _template_code_is_known(env: Environment) -> bool:
-    for value in [*env.globals.values(), *env.filters.values(), *env.tests.values()]:
-        module = getattr(value, "__module__", None) or type(value).__module__ or ""
-        if callable(value) and module.split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
-            return False
-    return True
+def _template_globals(env: Environment) -> Any:
+    """What plugins put in the template environment, as key data; `_Unknown` if a function no key can follow."""
+    data = {}
+    for kind, mapping in (("globals", env.globals), ("filters", env.filters), ("tests", env.tests)):
+        for name, value in mapping.items():
+            if callable(value):
+                module = getattr(value, "__module__", None) or type(value).__module__ or ""
+                if module.split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
+                    raise _Unknown(f"{kind}.{name}")
+            else:
+                data[f"{kind}.{name}"] = _config_data(value)
+    return data
 
 
 def _search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
@@ -152,12 +197,18 @@ class PageOutputs:
         self.pack = pack
         self.hits = self.misses = 0
         self.search_hits = 0
-        templates = _templates_data(env)
-        self.enabled = templates is not None and _template_code_is_known(env)
-        self.signature = fingerprint(
-            "page", code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
-            {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
-        ) if self.enabled else ""
+        self.seen = 0  # pages that reached `before_render`: all of them, in a complete build
+        try:
+            templates = _templates_data(env)
+            self.enabled = templates is not None
+            self.signature = fingerprint(
+                "page", code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
+                {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
+                _template_globals(env),
+            ) if self.enabled else ""
+        except _Unknown as unknown:
+            log.debug(f"papernotes: pages are rendered every time: no key can follow {unknown}")
+            self.enabled, self.signature = False, ""
         search = _search_index(config)
         self.search_plugin, self.index = search if search else (None, None)
         self.search_signature = fingerprint(
@@ -216,6 +267,7 @@ class PageOutputs:
         """Last before the template: find the page's stored frame, or note the key to store it under."""
         page.papernotes_frame = None
         page.papernotes_key = None
+        self.seen += 1
         if not self.enabled or page.meta.get("template") != WRAPPER:
             return
         extra = {name: value for name, value in context.items() if name not in _STANDARD_CONTEXT}

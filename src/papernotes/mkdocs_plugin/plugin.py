@@ -63,6 +63,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.outputs: PageOutputs | None = None
         self.helper: helpers.Helper | None = None
         self.library_helper: helpers.Helper | None = None
+        self._feeds: list[Any] = []
         self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
         self.cache = None
         self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
@@ -195,12 +196,15 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
 
     # First of all: store the theme's output of a page that missed the cache,
-    # before other plugins change it (they run again on every build). Then feed
-    # links go into every page's <head>, so readers' feed finders see them.
+    # before other plugins change it (they run again on every build).
     @event_priority(100)
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+    def _store_output(self, output: str, *, page: Any, config: Any) -> str:
         if self.outputs is not None:
             self.outputs.after_render(page, output)
+        return output
+
+    # Feed links go into every page's <head>, so readers' feed finders see them.
+    def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
         if self.blog is None or not self._feeds:
             return output
         feeds = [(config.site_name, "feed.xml")]
@@ -208,6 +212,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             feeds.append(page.feed)
         links = "".join(_feed_link(title, relative_url(url, page.url)) for title, url in feeds)
         return output.replace("</head>", links + "</head>", 1)
+
+    on_post_page = CombinedEvent(_store_output, _add_feed_links)
 
     def _topic_feed_url(self, topic: Topic) -> str:
         return f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml"
@@ -317,7 +323,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             page.papernotes_index = index
         search = self.outputs.search_plugin
         nav, pack = self._nav, self.pack
-        pack.take_fresh()  # the helper sends back only what it makes itself
 
         def render(index: int) -> list[Any]:
             page = pages[index]
@@ -338,6 +343,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
         def setup() -> None:
             config._current_page.active = False  # the page the build is on when the helper starts is the build's
+            pack.take_fresh()  # the helper sends back only what it makes itself
             # Folders first, in the build's order: creating thousands of them is slow on
             # some disks, and the build then finds each one already made.
             for page in pages:
@@ -365,7 +371,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self._ahead is not None and index >= 1:
             count, work, setup, first_missed = self._ahead
             self._ahead = None
-            if first_missed():
+            if first_missed() and helpers.available():  # again: a plugin may have started a thread since
                 self.helper = helpers.Helper(count, work, taken=index, setup=setup)
         elif self.helper is not None:
             self.helper.claim(index)
@@ -392,7 +398,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         outputs = self.outputs
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
-            outputs.pack.save(prune=outputs.hits + outputs.misses >= len(self._pages))
+            outputs.pack.save(prune=outputs.seen >= len(self._pages))
 
     # -- helpers ---------------------------------------------------------------
 
