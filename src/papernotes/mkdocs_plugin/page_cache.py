@@ -36,7 +36,7 @@ import types
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 
 from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
 
@@ -326,3 +326,31 @@ def _has_jieba() -> bool:
     except ImportError:
         return False
     return True
+
+
+class TemplateBytecode(FileSystemBytecodeCache):
+    """Compiled theme templates, kept in `directory` (one file per template, checked against its source).
+
+    MkDocs makes a new template environment for every build, and `mkdocs serve`
+    for every rebuild, so Material's templates would be compiled again each time.
+    A folder that cannot be written only means compiling, never a failed build.
+    """
+
+    def __init__(self, directory: str) -> None:
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError:
+            pass
+        super().__init__(directory)
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass

@@ -38,7 +38,7 @@ from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
 from .cache import _version, cache_dir, open_cache, pack_path
-from .page_cache import PageOutputs
+from .page_cache import PageOutputs, TemplateBytecode
 from . import helper as helpers
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer, topics_index
@@ -308,6 +308,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.outputs = PageOutputs(self.pack, config, self._nav, env)
             for page in self._pages:
                 self.outputs.wrap(page)
+            # MkDocs makes a new template environment for every build, serve's rebuilds
+            # included; compiled templates are kept (Jinja checks each against its source).
+            if env.bytecode_cache is None:
+                env.bytecode_cache = TemplateBytecode(os.path.join(os.path.dirname(path), "templates"))
         self._fill_feeds(config)
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
