@@ -339,24 +339,26 @@ def load_file(
         diagnostics.extend(cached.diagnostics)
         return list(cached.records)
     local = Diagnostics()
-    records = _stored_parse(path, name, parser, local, Path(store)) if store else _parse_file(path, name, parser, local)
+    raw = _read(path, name, local)
+    if raw is None:
+        records = []
+    elif store:
+        records = _stored_parse(raw, path, name, parser, local, Path(store))
+    else:
+        records = _parse_bytes(raw, name, parser, local)
     _CACHE[key] = _Parsed(stamp, records, list(local))
     diagnostics.extend(local)
     return list(records)
 
 
-def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostics, store: Path) -> list[Record]:
-    """`_parse_file`, kept in `store` by the file's bytes: a rebuild skips parsing a large `.bib`.
+def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics: Diagnostics, store: Path) -> list[Record]:
+    """`_parse_bytes`, kept in `store` by the file's bytes: a rebuild skips parsing a large `.bib`.
 
     One pickle per library file (by path and name), replaced when the file's
     content or papernotes' code changes. The store is papernotes' own folder
     in the project (`.cache/papernotes`), trusted as the project's other files
     are; anything unreadable there is parsed again.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return _parse_file(path, name, parser, diagnostics)  # reports the problem
     source = hashlib.blake2b(f"{os.path.abspath(path)}\0{name}".encode(), digest_size=8).hexdigest()
     content = hashlib.blake2b(raw + repr((code_stamp(), _versions())).encode(), digest_size=16).hexdigest()
     target = store / f"library-{source}-{content}.pickle"
@@ -368,7 +370,7 @@ def _stored_parse(path: Path, name: str, parser: Parser, diagnostics: Diagnostic
     except Exception:  # missing, damaged or from other code: parse again
         pass
     local = Diagnostics()
-    records = _parse_file(path, name, parser, local)
+    records = _parse_bytes(raw, name, parser, local)
     diagnostics.extend(local)
     temp = None
     try:
@@ -397,12 +399,15 @@ def _versions() -> list[str | None]:
     return found
 
 
-def _parse_file(path: Path, name: str, parser: Parser, diagnostics: Diagnostics) -> list[Record]:
+def _read(path: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         diagnostics.error(name, None, f"cannot read library file: {exc.strerror}", "check that it is a readable file")
-        return []
+        return None
+
+
+def _parse_bytes(raw: bytes, name: str, parser: Parser, diagnostics: Diagnostics) -> list[Record]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
