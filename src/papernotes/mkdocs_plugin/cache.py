@@ -40,7 +40,7 @@ _DISTRIBUTIONS = {"pymdownx": "pymdown-extensions", "material": "mkdocs-material
 
 
 @lru_cache(maxsize=None)
-def _version(module: str) -> str | None:
+def installed_version(module: str) -> str | None:
     """The installed version of the package providing `module`: an upgrade may change its HTML."""
     top = module.split(".", 1)[0]
     try:
@@ -54,18 +54,21 @@ def _extension_module(extension: Any) -> str:
     return extension if isinstance(extension, str) else type(extension).__module__
 
 
-def pack_path(config: "MkDocsConfig") -> str:
-    """Where rendered frames and search entries are kept (marshal's format follows the Python version)."""
-    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    return os.path.join(project, ".cache", "papernotes", f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
+def project_dir(config: "MkDocsConfig") -> str:
+    """The folder of mkdocs.yml: library paths and the cache are relative to it."""
+    return os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+
+
+def pack_path(root: str) -> str:
+    """Where, under the cache folder `root`, rendered frames and search entries are kept (marshal's format follows the Python version)."""
+    return os.path.join(root, f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
 
 
 def cache_dir(config: "MkDocsConfig", options: dict[str, Any]) -> str | None:
     """`.cache/papernotes` next to mkdocs.yml, or None when caching is off (`cache: false`, PAPERNOTES_NO_CACHE)."""
     if not options.get("cache", True) or os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0"):
         return None
-    project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-    return os.path.join(project, ".cache", "papernotes")
+    return os.path.join(project_dir(config), ".cache", "papernotes")
 
 
 def open_cache(
@@ -83,7 +86,7 @@ def open_cache(
     context = fingerprint(
         code_stamp(),
         sys.version_info[:2],
-        [(m, _version(m)) for m in modules],
+        [(m, installed_version(m)) for m in modules],
         extensions,
         mdx,
         config["use_directory_urls"],
@@ -168,9 +171,9 @@ class _LogCapture(logging.Handler):
             logger.removeHandler(self)
 
 
-def _toc_data(items: Any) -> list[dict[str, Any]]:
+def toc_data(items: Any) -> list[dict[str, Any]]:
     return [
-        {"title": i.title, "id": i.id, "level": i.level, "active": bool(getattr(i, "active", False)), "children": _toc_data(i.children)}
+        {"title": i.title, "id": i.id, "level": i.level, "active": bool(getattr(i, "active", False)), "children": toc_data(i.children)}
         for i in items
     ]
 
@@ -227,7 +230,7 @@ def convert(
     links = getattr(page, "links_to_anchors", None)
     payload = {
         "html": page.content,
-        "toc": _toc_data(page.toc),
+        "toc": toc_data(page.toc),
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),
         "links_to_anchors": None if links is None else {f.src_uri: dict(v) for f, v in links.items()},

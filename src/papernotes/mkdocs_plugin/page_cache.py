@@ -40,7 +40,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCach
 
 from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
 
-from .cache import _toc_data, _version
+from .cache import installed_version, toc_data
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -139,7 +139,7 @@ def _templates_data(env: Environment) -> list[Any] | None:
     shipped = {}
     for module in ("material", "mkdocs"):
         try:
-            shipped[os.path.dirname(__import__(module).__file__)] = _version(module)
+            shipped[os.path.dirname(__import__(module).__file__)] = installed_version(module)
         except ImportError:
             pass
     data: list[Any] = []
@@ -202,7 +202,7 @@ class PageOutputs:
             templates = _templates_data(env)
             self.enabled = templates is not None
             self.signature = fingerprint(
-                "page", code_stamp(), [(m, _version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
+                "page", code_stamp(), [(m, installed_version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
                 {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
                 _template_globals(env),
             ) if self.enabled else ""
@@ -212,7 +212,7 @@ class PageOutputs:
         search = _search_index(config)
         self.search_plugin, self.index = search if search else (None, None)
         self.search_signature = fingerprint(
-            "search", _version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
+            "search", installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
         ) if search else ""
         if self.enabled:
             env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
@@ -235,7 +235,7 @@ class PageOutputs:
         meta = page.meta
         key = fingerprint(
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
-            stable(meta.get("search")), _toc_data(page.toc), _digest(page.content or ""),
+            stable(meta.get("search")), toc_data(page.toc), _digest(page.content or ""),
         )
         entries = self.pack.get(key)
         if entries is not None:
@@ -275,7 +275,7 @@ class PageOutputs:
             return  # something a key cannot describe: render as usual
         key = fingerprint(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
-            page.papernotes_template, _digest(page.content or ""), _toc_data(page.toc), page.canonical_url,
+            page.papernotes_template, _digest(page.content or ""), toc_data(page.toc), page.canonical_url,
             page.edit_url, excluded, page.is_homepage, stable(extra),
             [[p.url, str(p.title)] if p else None for p in (page.previous_page, page.next_page)],
             [[type(a).__name__, str(a.title)] for a in page.ancestors],

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -37,7 +38,7 @@ from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
-from .cache import _version, cache_dir, open_cache, pack_path
+from .cache import cache_dir, installed_version, open_cache, pack_path, project_dir
 from .page_cache import PageOutputs, TemplateBytecode
 from . import helper as helpers
 from .pages import GeneratedPage, PostPage
@@ -252,11 +253,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
                            page_url=page, language=language, limit=self.config.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", code_stamp(), _version("feedgen"), options, [
+            key = fingerprint("feed", code_stamp(), installed_version("feedgen"), options, [
                 [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
                  i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
                 for i in items
-            ]) if self.pack is not None and self.outputs is not None and items else None
+            ]) if self.outputs is not None and items else None
             stored = self.pack.get(key) if key else None
             if stored is None:
                 stored = rss_feed(items, **options)
@@ -296,12 +297,13 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self._stop_helper()
-        if getattr(self, "cache", None) is not None and self.blog is not None:
+        if self.cache is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
             log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
         self._report(abort=not self.is_serve)
-        if getattr(self, "cache", None) is not None and self.blog is not None:
-            path = pack_path(config)
+        if self.cache is not None and self.blog is not None:
+            root = cache_dir(config, dict(self.config))
+            path = Path(pack_path(root))
             if self.pack is None or self.pack.path != path:
                 self.pack = Pack(path)
             self.pack.load()
@@ -311,7 +313,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             # MkDocs makes a new template environment for every build, serve's rebuilds
             # included; compiled templates are kept (Jinja checks each against its source).
             if env.bytecode_cache is None:
-                env.bytecode_cache = TemplateBytecode(os.path.join(os.path.dirname(path), "templates"))
+                env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
         self._fill_feeds(config)
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
@@ -417,7 +419,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             directory_urls=config.use_directory_urls,
         )
         return SiteOptions(
-            project_dir=os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")),
+            project_dir=project_dir(config),
             docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
             library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
             cache_dir=cache_dir(config, dict(self.config)),
