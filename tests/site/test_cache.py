@@ -197,22 +197,25 @@ def test_a_neighbours_new_title_shows_in_the_post_navigation(site: SiteMaker, mo
     assert warm.converted == ["posts/second.md"]
 
 
-def test_markdown_extensions_in_mkdocs_yml_are_part_of_the_key(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "url", "shown"),
+    [
+        pytest.param("permalink: true", 'permalink: "§"', "posts/first-post", "§", id="markdown extensions"),
+        pytest.param(
+            "  - papernotes:\n", '  - papernotes:\n      post_url_format: "notes/{slug}"\n', "notes/first-post",
+            "Cites the library", id="plugin options",
+        ),
+    ],
+)
+def test_options_in_mkdocs_yml_are_part_of_the_key(
+    site: SiteMaker, monkeypatch: pytest.MonkeyPatch, old: str, new: str, url: str, shown: str
+) -> None:
     build_here(site, monkeypatch)
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("permalink: true", "permalink: \"§\""))
+    config.write_text(config.read_text().replace(old, new))
     warm = build_here(site, monkeypatch)
     assert len(warm.converted) == 3
-    assert "§" in warm.page("posts/first-post")
-
-
-def test_plugin_options_in_mkdocs_yml_are_part_of_the_key(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_here(site, monkeypatch)
-    config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - papernotes:\n", "  - papernotes:\n      post_url_format: \"notes/{slug}\"\n"))
-    warm = build_here(site, monkeypatch)
-    assert len(warm.converted) == 3
-    assert "Cites the library" in warm.page("notes/first-post")
+    assert shown in warm.page(url)
 
 
 def test_an_unknown_citation_warns_again_from_the_cache(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
