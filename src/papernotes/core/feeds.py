@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from feedgen.feed import FeedGenerator
 
@@ -33,9 +33,16 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-def newest(items: Sequence[FeedItem], limit: int) -> list[FeedItem]:
-    """The `limit` newest items, newest first: what a feed shows."""
-    return sorted(items, key=lambda i: _aware(i.created), reverse=True)[:limit]
+T = TypeVar("T")
+
+
+def newest(items: Sequence[T], limit: int, created: Callable[[T], dt.datetime] = lambda item: item.created) -> list[T]:
+    """The `limit` newest items, newest first: what a feed shows.
+
+    `created` reads an item's date, so that a caller can pick the posts of a
+    feed before making feed items of just those.
+    """
+    return sorted(items, key=lambda item: _aware(created(item)), reverse=True)[:limit]
 
 
 def rss_feed(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from .blog import newest_first
 from .citations import Resolver, cited_keys
@@ -21,6 +21,12 @@ from .topics import Topic, TopicIndex
 
 if TYPE_CHECKING:
     from .blog import PostEntry
+    from .posts import Post
+
+
+def citation_source(post: "Post", body: str | None = None) -> str:
+    """The Markdown a post's citations are found in: its body, then its takeaways."""
+    return (post.body if body is None else body) + "\n".join(post.meta.takeaways)
 
 
 class LibraryLike(Protocol):
@@ -101,13 +107,21 @@ class PaperIndex:
 
     def note_citations(self, entry: "PostEntry", source: str) -> None:
         """Cited papers get pages too; found by a cheap scan before conversion."""
-        resolver = Resolver(entry.post.bibliography, entry.post.papers, self.library)
+        for record in self._cited_records(entry.post, source):
+            paper = self._paper(record)
+            if not paper.cited_in or paper.cited_in[-1] is not entry:
+                paper.cited_in.append(entry)
+
+    def cited_identities(self, post: "Post", body: str) -> set[str]:
+        """The papers `post` cites if its body were `body` (its takeaways as they are)."""
+        return {record.identity for record in self._cited_records(post, citation_source(post, body))}
+
+    def _cited_records(self, post: "Post", source: str) -> Iterator[Record]:
+        resolver = Resolver(post.bibliography, post.papers, self.library)
         for key in dict.fromkeys(cited_keys(source)):
             record = resolver.resolve(key)
             if record is not None and not record.text:
-                paper = self._paper(record)
-                if not paper.cited_in or paper.cited_in[-1] is not entry:
-                    paper.cited_in.append(entry)
+                yield record
 
     def _paper(self, record: Record) -> Paper:
         identity = record.identity

@@ -142,6 +142,7 @@ class Post:
     body: str
     body_line: int  # line of the file where `body` starts
     frontmatter: LoadedYaml
+    frontmatter_text: str = ""  # as written: an edit that leaves it alone changes only the body
     papers: list[Record] = field(default_factory=list)
     bibliography: list[Record] = field(default_factory=list)
     bib_files: list[tuple[str, int | None]] = field(default_factory=list)  # (path as written, line)
@@ -223,7 +224,10 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
             path, second, f"'{key_path[-1]}' is written twice (lines {first} and {second}); the second wins",
             "remove one of them",
         )
-    return _validate(data, loaded, body, body_line, path, src_uri, diagnostics)
+    post = _validate(data, loaded, body, body_line, path, src_uri, diagnostics)
+    if post is not None:
+        post.frontmatter_text = fm_text
+    return post
 
 
 def _decode(raw: bytes, path: str, diagnostics: Diagnostics) -> str | None:

@@ -21,7 +21,7 @@ from .blog import Blog, BlogOptions, PostEntry
 from .citations import CitationExtension, CitationSession, cited_keys
 from .diagnostics import Diagnostics
 from .library import Library, load_file
-from .papers import PaperIndex
+from .papers import PaperIndex, citation_source
 from .posts import Post, read_post
 from .topics import TopicIndex
 
@@ -84,7 +84,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
         if entry is None:
             continue
         post.papers = papers.resolve_post_papers(entry, diagnostics)
-        papers.note_citations(entry, post.body + "\n".join(post.meta.takeaways))
+        papers.note_citations(entry, citation_source(post))
         site.entries[source.src_uri] = entry
     blog.finalize()
     papers.finalize()

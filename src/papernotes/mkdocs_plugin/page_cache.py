@@ -176,7 +176,7 @@ def _template_globals(env: Environment) -> Any:
     return data
 
 
-def _search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
+def search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
     """Material's search plugin and its index, when it is the search in use."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
@@ -209,7 +209,7 @@ class PageOutputs:
         except _Unknown as unknown:
             log.debug(f"papernotes: pages are rendered every time: no key can follow {unknown}")
             self.enabled, self.signature = False, ""
-        search = _search_index(config)
+        search = search_index(config)
         self.search_plugin, self.index = search if search else (None, None)
         self.search_signature = fingerprint(
             "search", installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),

@@ -39,8 +39,9 @@ from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
 from .cache import cache_dir, installed_version, open_cache, pack_path, project_dir
-from .page_cache import PageOutputs, TemplateBytecode
+from .page_cache import PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
+from . import live
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer, topics_index
 
@@ -69,6 +70,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.cache = None
         self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
         self._pages: list[Any] = []
+        self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
+        self._stamps: dict[str, Any] | None = None
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -104,6 +107,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
     # authors file moved out of docs/) are read too, so edits to them rebuild.
+    # An edit of a post's text rebuilds only the pages showing it (see live.py).
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.blog is None:
             return server
@@ -111,7 +115,20 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         for path in sources:
             if os.path.isfile(path):
                 server.watch(str(path))
+        server.builder = live.LiveUpdater(self, server.builder)
         return server
+
+    # Under serve, the inputs' stamps are taken before anything is read, so an
+    # edit made during the build is seen by the next one.
+    def on_pre_build(self, *, config: Any) -> None:
+        self.live = None
+        if self.is_serve and self.config.enabled:
+            self._stamps = live.snapshot(self._live_roots(config))
+
+    def _live_roots(self, config: Any) -> list[str]:
+        base = project_dir(config)
+        library = [os.path.join(base, name.removesuffix("?")) for name in self.config.library]
+        return live.watched_roots(config, [*library, os.path.join(config.docs_dir, self.config.authors_file)])
 
     # Posts are read here, before MkDocs builds its navigation, so that they can
     # be kept out of it and so that every error is known before any conversion.
@@ -138,6 +155,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        self._entries = site.entries
+        self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
         renderer = self.renderer = PostRenderer(site.blog, self.diagnostics, self.citations, site.library, site.papers)
         # Conversions reused from .cache/papernotes/; under serve, also from memory between rebuilds.
         self.cache = open_cache(config, dict(self.config), self._conversions if self.is_serve else None)
@@ -236,9 +255,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             files.append(file)
             self._feeds.append((file, entries, title, description, page))
 
-    def _fill_feeds(self, config: Any) -> None:
+    def _fill_feeds(self, config: Any, feeds: list[Any] | None = None) -> None:
         language = config.theme.get("language") or "en"
-        for file, entries, title, description, page in self._feeds:
+        for file, entries, title, description, page in self._feeds if feeds is None else feeds:
+            shown = newest([e for e in entries if e.rendered is not None], self.config.feed_length, lambda e: e.post.created)
             items = [
                 FeedItem(
                     title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
@@ -246,10 +266,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                     content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
                     categories=[t.name for t in e.topics],
                 )
-                for e in entries
-                if e.rendered is not None
+                for e in shown
             ]
-            items = newest(items, self.config.feed_length)
             options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
                            page_url=page, language=language, limit=self.config.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
@@ -296,6 +314,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # template environment the page cache signs is the one pages render with.
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._files, self._env = files, env
         self._stop_helper()
         if self.cache is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
@@ -394,9 +413,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.helper.stop()
             self.helper = None
 
-    # A failed build leaves no helper behind.
+    # A failed build leaves no helper behind, and no state for a quick rebuild.
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helper()
+        self.live = None
 
     # Stored frames and search entries are written once, for the next build.
     def on_post_build(self, *, config: Any) -> None:
@@ -405,6 +425,38 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
             outputs.pack.save(prune=outputs.seen >= len(self._pages))
+        if self.is_serve and self._stamps is not None and self.blog is not None:
+            search = search_index(config)
+            self.live = live.LiveSite(
+                config, self._files, self._nav, self._env, self._live_roots(config), self._stamps,
+                {page.file.abs_src_path: page.file.src_uri for page in self._pages if isinstance(page, PostPage)},
+                search[0] if search else None,
+            )
+        self._stamps = None
+
+    # -- for quick rebuilds under serve (live.py) -------------------------------
+
+    def entry_for(self, src_uri: str) -> Any:
+        return self._entries.get(src_uri)
+
+    def listing_pages(self, entry: Any) -> list[Any]:
+        """The pages listing `entry` (home and topic pages, the writer's own included)."""
+        return [
+            self._files.get_file_from_path(src_uri).page
+            for listing, src_uri in self._listings
+            if any(item is entry for item in listing.items)
+        ]
+
+    def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
+        """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
+        wanted = {id(entry) for entry in entries}
+        feeds = [feed for feed in self._feeds if any(id(e) in wanted for e in feed[1])]
+        before = [feed[0].content_bytes for feed in feeds]
+        self._fill_feeds(config, feeds)
+        return [(feed[0], feed[0].content_bytes) for feed, old in zip(feeds, before) if feed[0].content_bytes != old]
+
+    def report(self) -> None:
+        self._report(abort=False)
 
     # -- helpers ---------------------------------------------------------------
 
@@ -437,7 +489,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         The writer's page keeps its content, and what papernotes would have
         listed there (posts, topics, papers) is appended under it.
         """
-        src_uri = f"{stem}/index.md" if stem else "index.md"
+        src_uri = _src_uri(stem)
         own = files.get_file_from_path(src_uri)
         if own is not None:
             content, fill = kwargs.get("content"), kwargs.get("fill")
@@ -458,6 +510,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         for page in self.blog.home_pages(config.use_directory_urls):
             title = self.config.home_title if page.number == 1 else f"{self.config.home_title}, page {page.number}"
             self._generated(files, config, page.stem, title, search=False, fill=self._listing_filler(page))
+            self._listings.append((page, _src_uri(page.stem)))
 
     def _add_topic_pages(self, files: Files, config: Any) -> None:
         blog = self.blog
@@ -476,6 +529,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                     fill=self._topic_filler(topic, listing),
                     feed=(f"{config.site_name}: {topic.name}", self._topic_feed_url(topic)),
                 )
+                self._listings.append((listing, _src_uri(listing.stem)))
 
     def _add_paper_pages(self, files: Files, config: Any) -> None:
         papers = self.papers.sorted()
@@ -524,6 +578,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             raise PluginError(
                 f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
             )
+
+
+def _src_uri(stem: str) -> str:
+    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
+    return f"{stem}/index.md" if stem else "index.md"
 
 
 @functools.lru_cache(maxsize=4096)

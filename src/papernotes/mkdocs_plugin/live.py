@@ -1,0 +1,291 @@
+"""Showing an edited post under `mkdocs serve` without rebuilding the whole site.
+
+On every change `mkdocs serve` runs a complete build: at a few thousand posts
+that is many seconds between saving a post and seeing it. While writing, most
+saves change only the text of one post. Such a save changes only the pages
+that show that text: the post's own page, the listings that show its summary
+or reading time when those changed, its feeds and the search index. So
+papernotes keeps the last complete build (`LiveSite`) and, when every changed
+file is the body of a post it placed, rebuilds just those pages with MkDocs'
+own page steps and plugin events, in place.
+
+Anything else runs the usual full build: a file added, removed or renamed; a
+change to frontmatter (titles, dates, tags and records show on other pages), to
+mkdocs.yml, the library, authors, templates or any file besides post bodies; a
+body whose citations now reach other papers (their pages list the post); new
+problems in the post (the full build reports them and shows the error page);
+plugins besides search and papernotes, whose state papernotes cannot vouch
+for; and any failure on the way. The result is what a full build would write;
+the tests compare the two.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import write_file
+
+from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.posts import read_post
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+
+    from .plugin import PapernotesPlugin
+
+log = logging.getLogger("mkdocs.plugins.papernotes")
+
+# Plugins whose part in a rebuild of a few pages papernotes knows: its own and the search index.
+_KNOWN_PLUGINS = {"papernotes", "search", "material/search"}
+
+Stamp = tuple[int, int]  # (mtime in ns, size) of a file
+
+
+def snapshot(roots: list[str]) -> dict[str, Stamp | None]:
+    """Every file under `roots` (files or folders) with its stamp; a missing root maps to None."""
+    stamps: dict[str, Stamp | None] = {}
+
+    def walk(folder: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    walk(entry.path)
+                else:
+                    stat = entry.stat()
+                    stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamps[entry.path] = None
+
+    for root in roots:
+        if os.path.isdir(root):
+            walk(root)
+        else:
+            try:
+                stat = os.stat(root)
+                stamps[root] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamps[root] = None
+    return stamps
+
+
+@dataclass
+class LiveSite:
+    """What the last complete serve build left: MkDocs' objects, and the stamps of every input it read."""
+
+    config: "MkDocsConfig"
+    files: "Files"
+    nav: "Navigation"
+    env: Any
+    roots: list[str]
+    stamps: dict[str, Stamp | None]
+    posts: dict[str, str] = field(default_factory=dict)  # absolute path of a placed post -> its src_uri
+    search: Any = None  # Material's search plugin, whose index holds every page's entries
+    index_file: "IndexFile | None" = None  # the search index as written, read at the first quick rebuild
+
+    def __post_init__(self) -> None:
+        self.doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+
+
+def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
+    """Where a serve build reads from: docs, mkdocs.yml, overrides, watched paths, and `extra` (library files)."""
+    roots = [config.docs_dir, *extra, *(str(item) for item in config.watch)]
+    if config.config_file_path:
+        roots.append(config.config_file_path)
+    custom_dir = config.theme.custom_dir
+    if custom_dir:
+        roots.append(custom_dir)
+    return list(dict.fromkeys(os.path.abspath(root) for root in roots))
+
+
+class LiveUpdater:
+    """Wraps serve's builder: a rebuild of just the pages an edit changes, else the full build."""
+
+    def __init__(self, plugin: "PapernotesPlugin", full_build: Callable[[], None]) -> None:
+        self.plugin = plugin
+        self.full_build = full_build
+
+    def __call__(self) -> None:
+        started = time.monotonic()
+        site = self.plugin.live
+        try:
+            rebuilt = update(self.plugin, site) if site is not None else None
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the full build makes the site right
+            log.debug(f"papernotes: quick rebuild failed ({exc!r}); rebuilding everything", exc_info=True)
+            rebuilt = None
+        if rebuilt is None:
+            self.plugin.live = None  # a failed full build must not leave half-updated state behind
+            self.full_build()
+            return
+        log.info(f"papernotes: rebuilt {', '.join(rebuilt)} in {time.monotonic() - started:.2f} s (the rest of the site is unchanged)")
+
+
+def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
+    """Rebuild the pages an edit of post bodies changes; None when a full build is needed.
+
+    Nothing is changed before every check has passed, except pages being rebuilt.
+    """
+    if not set(site.config.plugins) <= _KNOWN_PLUGINS:
+        return None
+    stamps = snapshot(site.roots)
+    changed = [path for path in stamps.keys() | site.stamps.keys() if stamps.get(path) != site.stamps.get(path)]
+    if not changed or any(path not in site.posts for path in changed):
+        return None  # nothing papernotes can see (a template? a watched file?), or more than post bodies
+    edits = []
+    for path in changed:
+        edit = _read_edit(plugin, site.posts[path], path)
+        if edit is None:
+            return None
+        edits.append(edit)
+
+    config, files, doc_files = site.config, site.files, site.doc_files
+    search = site.search if site.search is not None and site.search.config.enabled else None
+    if search is not None and site.index_file is None:
+        site.index_file = IndexFile.read(os.path.join(config.site_dir, "search", "search_index.json"), search.search_index.entries)
+    listings_before = {id(entry): _listed(entry) for entry, _ in edits}
+    pages = []
+    for entry, body in edits:
+        entry.post.body = body
+        pages.append(files.get_file_from_path(entry.post.src_uri).page)
+    for page in pages:
+        _populate(plugin, page, config, files)
+    rebuild = list(pages)
+    taken = {id(page) for page in pages}  # by identity: comparing pages compares their files
+    for entry, _ in edits:
+        if _listed(entry) != listings_before[id(entry)]:
+            for page in plugin.listing_pages(entry):
+                if id(page) not in taken:
+                    taken.add(id(page))
+                    rebuild.append(page)
+    for page in rebuild[len(pages):]:
+        _populate(plugin, page, config, files)
+    for page in rebuild:
+        _rebuild_page(page, config, search, site)
+    anchors = config.validation.links.anchors
+    for file in doc_files:
+        if file.page.links_to_anchors:
+            file.page.validate_anchor_links(files=files, log_level=anchors)
+
+    entries = [entry for entry, _ in edits]
+    for file, content in plugin.refill_feeds(config, entries):
+        write_file(content, file.abs_dest_path)
+    if search is not None:
+        if site.index_file is not None:
+            site.index_file.write()
+        else:
+            search.on_post_build(config=config)
+    plugin.report()
+    site.stamps = stamps
+    return [page.url or "/" for page in rebuild]
+
+
+def _read_edit(plugin: "PapernotesPlugin", src_uri: str, path: str) -> tuple[Any, str] | None:
+    """(the post's entry, its new body) when only its body changed and the change stays on its own pages."""
+    entry = plugin.entry_for(src_uri)
+    if entry is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return None
+    diagnostics = Diagnostics()
+    post = read_post(raw, entry.post.path, src_uri, diagnostics)
+    if post is None or len(diagnostics) or post.frontmatter_text != entry.post.frontmatter_text:
+        return None
+    if plugin.papers.cited_identities(entry.post, post.body) != plugin.papers.cited_identities(entry.post, entry.post.body):
+        return None  # the papers' pages list the posts citing them
+    return entry, post.body
+
+
+def _listed(entry: Any) -> tuple[str, int] | None:
+    """What listings show of a post beyond its frontmatter."""
+    rendered = entry.rendered
+    return None if rendered is None else (rendered.summary_html, rendered.readtime)
+
+
+def _populate(plugin: "PapernotesPlugin", page: Any, config: Any, files: Any) -> None:
+    """Read and convert a page again, as MkDocs' first page loop does, and let the page cache wrap it."""
+    _populate_page(page, config, files)
+    if plugin.outputs is not None:
+        plugin.outputs.wrap(page)
+
+
+def _rebuild_page(page: Any, config: Any, search: Any, site: LiveSite) -> None:
+    """Build one page again, its search entries taking the place of its old ones."""
+    build = lambda: _build_page(page, config, site.doc_files, site.nav, site.env, excluded=page.file.inclusion.is_excluded())  # noqa: E731
+    if search is None:
+        build()
+        return
+    entries = search.search_index.entries
+    url, anchor = page.url, page.url + "#"
+    own = [i for i, entry in enumerate(entries) if entry["location"] == url or entry["location"].startswith(anchor)]
+    if own and own != list(range(own[0], own[-1] + 1)):
+        raise ValueError(f"the search entries of {url!r} are not together")  # not as a full build makes them
+    at = own[0] if own else len(entries)
+    del entries[at : at + len(own)]
+    before = len(entries)
+    build()
+    added = entries[before:]
+    del entries[before:]
+    entries[at:at] = added
+    if site.index_file is not None:
+        site.index_file.replace(at, len(own), added)
+
+
+class IndexFile:
+    """Material's search_index.json as one JSON text per entry.
+
+    Replacing a page's entries then rewrites the file without encoding the
+    thousands of other entries again (encoding all of them is most of a
+    quick rebuild at a few thousand posts). The text is Material's own:
+    `json.dumps` of {"config", "docs"} with compact separators, which is the
+    join of its entries' encodings; `read` checks that the file splits into
+    exactly the entries in memory, else the caller lets Material write it.
+    """
+
+    _ENTRY_START = re.compile(r',(?=\{"location":)')  # inside a JSON string a quote is escaped: only entries start so
+
+    def __init__(self, path: str, head: str, entries: list[str]) -> None:
+        self.path, self.head, self.entries = path, head, entries
+
+    @classmethod
+    def read(cls, path: str, entries: list[dict[str, Any]]) -> "IndexFile | None":
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        start = text.find(',"docs":[')
+        if start < 0 or not text.endswith("]}"):
+            return None
+        start += len(',"docs":[')
+        body = text[start:-2]
+        parts = cls._ENTRY_START.split(body) if body else []
+        if len(parts) != len(entries) or any(part != _encode(entry) for part, entry in zip(parts[:1] + parts[-1:], entries[:1] + entries[-1:])):
+            return None
+        return cls(path, text[:start], parts)
+
+    def replace(self, at: int, count: int, entries: list[dict[str, Any]]) -> None:
+        self.entries[at : at + count] = [_encode(entry) for entry in entries]
+
+    def write(self) -> None:
+        write_file((self.head + ",".join(self.entries) + "]}").encode("utf-8"), self.path)
+
+
+def _encode(entry: dict[str, Any]) -> str:
+    """One entry as Material's `generate_search_index` encodes it."""
+    return json.dumps(entry, separators=(",", ":"), default=str)
