@@ -6,7 +6,8 @@
 For each size the same generated posts (see `scripts/corpus.py`) are built by:
 
 - papernotes, cold (no `.cache/papernotes/`), and warm (a rebuild with nothing changed);
-- papernotes' `mkdocs serve` rebuild after one post is edited (in one process, as serve does);
+- papernotes under a real `mkdocs serve`: the time from saving a post to the server returning
+  the edited page, for an edit of its text and for an edit of its frontmatter;
 - Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
 - Hugo, when `hugo` is on PATH.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -142,19 +144,97 @@ class PapernotesWarm(Papernotes):
             self.primed = True
 
 
-class PapernotesServe(Papernotes):
-    """An edit under `mkdocs serve`: one process, the config reloaded, a full rebuild (what serve does)."""
+class PapernotesServe(Tool):
+    """A real `mkdocs serve`: the time from saving a post to the server returning the edited page.
 
-    name = "papernotes (serve edit)"
+    Each run starts the server, waits for its first build, then saves one post
+    `EDITS` times, each time polling the post's address until the edit shows;
+    the run's figure is the median of those waits. `edit` says what is changed:
+    a sentence added to the body (papernotes rebuilds the post's own pages), or
+    the description in the frontmatter (it shows on listings: a full rebuild).
+    The waits include MkDocs' own delays: its file watcher polls every 0.5 s.
+    """
 
-    def prepare(self) -> None:
-        pass
+    EDITS = 5
 
-    def run(self) -> tuple[float, float]:
-        out = self.root / "serve-probe.json"
-        run_child([PYTHON, __file__, "--serve-probe", str(self.root), str(out)], self.root)
-        data = json.loads(out.read_text())
-        return data["edit_seconds"], data["peak_mb"], data["edit_cpu"]
+    def __init__(self, root: Path, edit: str) -> None:
+        super().__init__(root)
+        self.edit = edit
+        self.name = f"papernotes (serve: {edit} edit shown)"
+
+    def run(self) -> tuple[float, float, float]:
+        from papernotes.core.posts import title_slug
+
+        posts = sorted((self.root / "docs" / "posts").glob("*.md"))
+        post = posts[len(posts) // 2]
+        original = post.read_text(encoding="utf-8")
+        title = next(line for line in original.splitlines() if line.startswith("title: "))[7:].strip().strip("'\"")
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/bench/posts/{title_slug(title)}/"
+        log = open(self.root / "serve.log", "wb")
+        proc = subprocess.Popen(
+            [PYTHON, "-m", "mkdocs", "serve", "-f", str(self.root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=self.root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+        )
+        waits = []
+        try:
+            wait_for(proc, url, lambda page: title_slug(title) in page, timeout=1800)
+            for number in range(self.EDITS):
+                marker = f"Saved edit {number} {time.time_ns()}"
+                if self.edit == "body":
+                    text = original.rstrip("\n") + f"\n\n{marker}.\n"
+                else:
+                    text = original.replace("description: ", f"description: {marker} ", 1)
+                post.write_text(text, encoding="utf-8")
+                saved = time.perf_counter()
+                wait_for(proc, url, lambda page: marker in page, timeout=600)
+                waits.append(time.perf_counter() - saved)
+                time.sleep(1)  # let the watcher settle before the next save
+            peak = peak_rss_mb(proc.pid)
+        finally:
+            post.write_text(original, encoding="utf-8")
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+        return statistics.median(waits), peak, float("nan")
+
+    def output(self) -> tuple[Path, Path]:
+        raise NotImplementedError("serve writes to a temporary folder")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(proc: subprocess.Popen, url: str, shows, timeout: float) -> None:
+    """Poll `url` every 10 ms until its page `shows` what is wanted (the server answers once a rebuild is done)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"mkdocs serve exited ({proc.returncode}); see its serve.log")
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                if shows(response.read().decode("utf-8", "replace")):
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.01)
+    raise SystemExit(f"{url} did not show the edit within {timeout:.0f} s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The most memory the process has held (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 class MaterialBlog(MkDocsBuild):
@@ -175,42 +255,6 @@ class Hugo(Tool):
         return self.root / "public", self.root / "public" / "index.json"
 
 
-def serve_probe(project: Path, out: Path, edits: int = 3) -> None:
-    """Build as `mkdocs serve` does, then edit one post several times; time each rebuild."""
-    import resource
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-
-    def get_config():
-        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
-        config.site_url = "http://127.0.0.1:8000/"
-        return config
-
-    config = get_config()
-    config.plugins.on_startup(command="serve", dirty=False)
-    build(config, serve_url="http://127.0.0.1:8000/")
-    post = sorted((project / "docs" / "posts").glob("*.md"))[len(list((project / "docs" / "posts").glob("*.md"))) // 2]
-    original = post.read_text(encoding="utf-8")
-    times, cpu = [], []
-    try:
-        for i in range(edits):
-            post.write_text(original + f"\nAn edit, number {i}.\n", encoding="utf-8")
-            start, start_cpu = time.perf_counter(), time.process_time()
-            build(get_config(), serve_url="http://127.0.0.1:8000/")
-            times.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-            page = next(site.rglob("index.html"))  # the site was written
-            assert page.exists()
-    finally:
-        post.write_text(original, encoding="utf-8")
-        shutil.rmtree(site, ignore_errors=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.write_text(json.dumps({"edit_seconds": statistics.median(times), "times": times, "peak_mb": peak, "edit_cpu": statistics.median(cpu)}))
-
-
 def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]:
     base = workdir / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
@@ -222,7 +266,7 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
         tools.append(PapernotesWarm(base / "papernotes-warm"))
     if args.serve:
         shutil.copytree(base / "papernotes", base / "papernotes-serve")
-        tools.append(PapernotesServe(base / "papernotes-serve"))
+        tools += [PapernotesServe(base / "papernotes-serve", "body"), PapernotesServe(base / "papernotes-serve", "frontmatter")]
     if not args.skip_material:
         corpus_mod.write_material_blog(corpus, base / "material")
         tools.append(MaterialBlog(base / "material"))
@@ -259,15 +303,17 @@ def report(results: list[Measure]) -> dict:
     for m in results:
         hugo = by.get((m.n, "Hugo"))
         material = by.get((m.n, "Material blog"))
-        vs_hugo = m.median / hugo.median if hugo and m.tool != "Hugo" else None
-        vs_material = m.median / material.median if material and m.tool.startswith("papernotes") else None
+        # A serve wait is a latency with its own target (1 s), not a build to set against another tool's.
+        build = "serve" not in m.tool
+        vs_hugo = m.median / hugo.median if hugo and m.tool != "Hugo" and build else None
+        vs_material = m.median / material.median if material and m.tool.startswith("papernotes") and build else None
         if vs_hugo:
             ratios[f"{m.tool} / Hugo @ {m.n} (wall)"] = vs_hugo
             ratios[f"{m.tool} / Hugo @ {m.n} (CPU)"] = m.median_cpu / hugo.median_cpu
         if vs_material:
             ratios[f"{m.tool} / Material blog @ {m.n} (wall)"] = vs_material
         lines.append(
-            f"| {m.n} | {m.tool} | {m.median:.2f} | {m.median_cpu:.2f} | {m.peak_mb:.0f} | "
+            f"| {m.n} | {m.tool} | {m.median:.2f} | {'–' if math.isnan(m.median_cpu) else f'{m.median_cpu:.2f}'} | {m.peak_mb:.0f} | "
             + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
             + f" | {f'{vs_hugo:.1f}' if vs_hugo else '–'} | {f'{vs_material:.2f}' if vs_material else '–'} |"
         )
@@ -303,16 +349,13 @@ def machine() -> str:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve-probe":
-        serve_probe(Path(sys.argv[2]), Path(sys.argv[3]))
-        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,500", help="comma-separated post counts (2000 is opt-in: Material takes minutes)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool and size; the median is reported")
     parser.add_argument("--skip-material", action="store_true", help="do not build with Material's blog plugin")
     parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo even when it is installed")
     parser.add_argument("--no-warm", action="store_true", help="skip papernotes' warm (cached) rebuild")
-    parser.add_argument("--serve", action="store_true", help="also time a `mkdocs serve` rebuild after editing one post")
+    parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve` from saving a post to showing it")
     parser.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temporary folder, removed after)")
     parser.add_argument("--out", type=Path, help="write results as JSON here")
     args = parser.parse_args()
