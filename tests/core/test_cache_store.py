@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.core.cache import CachedConversion, ConversionCache, Pack, fingerprint, stable
+from papernotes.core.cache import FORMAT, CachedConversion, ConversionCache, Pack, fingerprint, stable
 from papernotes.core.diagnostics import Diagnostic
 
 
@@ -63,10 +64,14 @@ def test_accept_can_refuse_an_entry(tmp_path: Path) -> None:
     assert cache.get("a" * 64, accept=lambda entry: False) is None
 
 
-@pytest.mark.parametrize("content", [b"", b"{", b"[]", b'{"format": 999, "payload": {}}', b'{"format": 1}', b"\xff\xfe"])
+@pytest.mark.parametrize("content", [
+    b"", b"{", b"[]", b'{"format": 999, "payload": {}}', b"\xff\xfe",
+    marshal.dumps({"format": 999, "payload": {}}), marshal.dumps({"format": FORMAT}), marshal.dumps([1, 2]),
+    marshal.dumps({"format": FORMAT, "payload": {}, "lookups": 3, "logs": [], "diagnostics": []}),
+])
 def test_damaged_or_foreign_entries_are_misses(tmp_path: Path, content: bytes) -> None:
     cache = ConversionCache(tmp_path)
-    path = tmp_path / "ab" / ("ab" + "0" * 62 + ".json")
+    path = tmp_path / "ab" / ("ab" + "0" * 62 + ".marshal")
     path.parent.mkdir()
     path.write_bytes(content)
     assert cache.get("ab" + "0" * 62) is None
@@ -89,7 +94,7 @@ def test_prune_keeps_what_this_build_used(tmp_path: Path) -> None:
     assert new.get(new.key("fresh")) is None  # a new post: a miss, then stored
     new.put(new.key("fresh"), _entry())
     assert new.prune(expected=2) == 3
-    assert sorted(p.stem for p in tmp_path.rglob("*.json")) == sorted([new.key(0), new.key("fresh")])
+    assert sorted(p.stem for p in tmp_path.rglob("*.marshal")) == sorted([new.key(0), new.key("fresh")])
 
 
 def test_prune_does_nothing_after_an_incomplete_build(tmp_path: Path) -> None:
@@ -99,7 +104,7 @@ def test_prune_does_nothing_after_an_incomplete_build(tmp_path: Path) -> None:
     new = ConversionCache(tmp_path)
     new.get(new.key(0))
     assert new.prune(expected=3) == 0  # two posts were not rendered (a --dirty build)
-    assert len(list(tmp_path.rglob("*.json"))) == 3
+    assert len(list(tmp_path.rglob("*.marshal"))) == 3
 
 
 def test_an_unwritable_cache_stops_writing_quietly(tmp_path: Path) -> None:
@@ -181,7 +186,7 @@ def test_entries_kept_in_memory_are_served_without_the_file(tmp_path: Path) -> N
     cache = ConversionCache(tmp_path / "c", "ctx", memory)
     key = cache.key("post")
     cache.put(key, _entry())
-    for path in (tmp_path / "c").rglob("*.json"):
+    for path in (tmp_path / "c").rglob("*.marshal"):
         path.unlink()
     again = ConversionCache(tmp_path / "c", "ctx", memory)  # the next serve rebuild
     assert again.get(key) == _entry()

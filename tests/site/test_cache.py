@@ -8,8 +8,8 @@ edits to the files it comes from.
 
 from __future__ import annotations
 
-import json
 import logging
+import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 
 from conftest import SiteMaker
+from papernotes.core.cache import FORMAT
 from papernotes.mkdocs_plugin.pages import PostPage
 
 pytestmark = pytest.mark.slow
@@ -69,7 +70,7 @@ def build_here(maker: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> InProcessBu
 
 
 def entries(maker: SiteMaker) -> list[Path]:
-    return sorted((maker.root / ".cache" / "papernotes" / "posts").rglob("*.json"))
+    return sorted((maker.root / ".cache" / "papernotes" / "posts").rglob("*.marshal"))
 
 
 CONFIG = """\
@@ -290,11 +291,11 @@ def test_the_environment_variable_turns_the_cache_off_for_one_build(site: SiteMa
 def test_a_damaged_entry_is_converted_again(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
     cold = build_here(site, monkeypatch)
     for path in entries(site):
-        path.write_text('{"format": 1, "payload": ', encoding="utf-8")
+        path.write_bytes(marshal.dumps({"format": FORMAT, "payload": {}})[:-3])
     warm = build_here(site, monkeypatch)
     assert len(warm.converted) == 3
     assert warm.page("posts/first-post") == cold.page("posts/first-post")
-    assert all(json.loads(p.read_text())["format"] == 1 for p in entries(site))
+    assert all(marshal.loads(p.read_bytes())["format"] == FORMAT for p in entries(site))
 
 
 def test_a_deleted_post_leaves_no_entry_behind(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,9 @@ of the configuration and versions). What the conversion looked up along the
 way (other pages a link points to) is recorded in the entry as `lookups` and
 checked against the current site before the entry is used.
 
-Entries are JSON files under ``.cache/papernotes/posts/`` in the project,
+Entries are marshal files under ``.cache/papernotes/posts/`` in the project
+(plain data, read several times faster than JSON; the key carries the Python
+version, whose marshal format they follow),
 written atomically (a temporary file renamed into place), so an interrupted
 build or two builds at once leave whole entries or none. After a complete
 build, `prune` deletes the entries that build did not use, which bounds the
@@ -37,7 +39,7 @@ from typing import Any, Callable
 from .diagnostics import Diagnostic
 
 # Bump when the layout of an entry, or what a conversion produces, changes.
-FORMAT = 1
+FORMAT = 2
 
 
 def stable(value: Any) -> Any:
@@ -46,8 +48,12 @@ def stable(value: Any) -> Any:
     Functions and classes (YAML's ``!!python/name:`` options) become their
     dotted names, never a repr with a memory address; sets are sorted.
     """
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or type(value) in (bool, int, float, str):
         return value
+    if isinstance(value, str):  # Markup and other subclasses: their text (marshal takes only exact types)
+        return str(value)
+    if isinstance(value, (int, float)) and not hasattr(type(value), "__members__"):  # not an IntEnum
+        return int(value) if isinstance(value, int) else float(value)
     if isinstance(value, dict):
         return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
@@ -78,12 +84,12 @@ def fingerprint(*parts: Any) -> str:
 
 @lru_cache(maxsize=1)
 def code_stamp() -> list[Any]:
-    """papernotes' version and a digest of its code (a development checkout changes without a new version)."""
+    """papernotes' version and a digest of its code and templates (a development checkout changes without a new version)."""
     import papernotes
 
     root = Path(papernotes.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".md") and p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return [papernotes.__version__, digest.hexdigest()]
 
@@ -97,12 +103,15 @@ class CachedConversion:
     site about (e.g. a linked page's path) to the answer it got; `logs` are
     the log records it emitted, (logger, level, message), and `diagnostics`
     the problems it reported, both replayed when the entry is used.
+    `assembled` is the adapter's: the page last made around this conversion,
+    with the key of everything else it was made from.
     """
 
     payload: dict[str, Any]
     lookups: dict[str, Any] = field(default_factory=dict)
     logs: list[tuple[str, int, str]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    assembled: dict[str, Any] | None = None
 
     def is_fresh(self, lookup: Callable[[str], Any]) -> bool:
         """Whether every recorded lookup still gets the same answer."""
@@ -115,6 +124,7 @@ class CachedConversion:
             "lookups": self.lookups,
             "logs": [list(item) for item in self.logs],
             "diagnostics": [asdict(d) for d in self.diagnostics],
+            "assembled": self.assembled,
         }
 
     @classmethod
@@ -128,13 +138,14 @@ class CachedConversion:
                 lookups=dict(data["lookups"]),
                 logs=[(str(name), int(level), str(message)) for name, level, message in data["logs"]],
                 diagnostics=[Diagnostic(**d) for d in data["diagnostics"]],
+                assembled=data.get("assembled") if isinstance(data.get("assembled"), dict) else None,
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
 
 class ConversionCache:
-    """Cached conversions under `directory`, one JSON file per key.
+    """Cached conversions under `directory`, one marshal file per key.
 
     `context` is folded into every key: a fingerprint of whatever applies to
     all posts of a build (configuration, versions). A cache that cannot be
@@ -148,7 +159,8 @@ class ConversionCache:
         self.directory = Path(directory)
         self.context = context
         # Entries already read or written, by key: `mkdocs serve` passes the same dict to
-        # every rebuild, so an unchanged post costs no file read. Entries are never mutated.
+        # every rebuild, so an unchanged post costs no file read. An entry changes only
+        # through `put` (which writes it again).
         self.memory = memory
         self.used: set[str] = set()
         self.hits = 0
@@ -160,7 +172,7 @@ class ConversionCache:
         return fingerprint(self.context, *parts)
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return self.directory / key[:2] / f"{key}.marshal"
 
     def get(
         self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
@@ -170,8 +182,8 @@ class ConversionCache:
         if entry is None:
             try:
                 with open(self._path(key), "rb") as handle:
-                    entry = CachedConversion.from_json(json.load(handle))
-            except (OSError, ValueError):
+                    entry = CachedConversion.from_json(marshal.load(handle))
+            except (OSError, ValueError, EOFError, TypeError):
                 entry = None
             if entry is not None and self.memory is not None:
                 self.memory[key] = entry
@@ -197,10 +209,10 @@ class ConversionCache:
         if not self._writable:
             return
         path = self._path(key)
-        data = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = marshal.dumps(entry.to_json())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -229,7 +241,7 @@ class ConversionCache:
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if path.suffix == ".json" and path.stem not in self.used:
+                if path.suffix in (".marshal", ".json") and path.stem not in self.used:
                     try:
                         path.unlink()
                         removed += 1

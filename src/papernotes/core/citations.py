@@ -257,6 +257,10 @@ class CitationSession:
     def resolve(self, key: str) -> Record | None:
         return self.resolver.resolve(key)
 
+    def keys(self) -> list[str]:
+        """Every key cited so far, once each, in the order first met."""
+        return list(dict.fromkeys(key for group in self._groups for key, _ in group))
+
     def finish(self, html: str) -> CitationResult:
         """Number the citations in `html` in document order and build the list."""
         run = _Numbering(self)

@@ -8,6 +8,7 @@ accents ('Über' -> 'uber') so URLs stay ASCII.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, Mapping, TypeVar
 
 from slugify import slugify
@@ -15,6 +16,7 @@ from slugify import slugify
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=4096)  # a site has few topics, each named on many posts and papers
 def topic_slug(name: str) -> str:
     return slugify(name) or "topic"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, Callable
@@ -189,6 +190,20 @@ def _toc_items(data: list[dict[str, Any]]) -> list[AnchorLink]:
     return items
 
 
+@dataclass
+class Conversion:
+    """The cache entry of one post's conversion: found, or just made and stored under `key`."""
+
+    cache: ConversionCache
+    key: str
+    entry: CachedConversion
+    hit: bool
+
+    def save(self) -> None:
+        """Store the entry again (the page made around it changed)."""
+        self.cache.put(self.key, self.entry)
+
+
 def convert(
     page: "Page",
     config: "MkDocsConfig",
@@ -197,13 +212,13 @@ def convert(
     session: "CitationSession | None",
     diagnostics: "Diagnostics",
     render: Callable[["MkDocsConfig", Any], None],
-) -> bool:
-    """Convert `page` with `render` (MkDocs' `Page.render`), or restore it from `cache`; True on a hit."""
+) -> Conversion | None:
+    """Convert `page` with `render` (MkDocs' `Page.render`), or restore it from `cache`; None when not cached."""
     if cache is None or session is None or _SNIPPET_MARK in (page.markdown or ""):
         if cache is not None:
             cache.skip()
         render(config, files)
-        return False
+        return None
     file = page.file
     key = cache.key(page.markdown, file.src_uri, file.url, file.dest_uri, file.inclusion.is_excluded())
     entry = cache.get(key, lambda path: _describe(files.get_file_from_path(path)), _usable)
@@ -221,7 +236,7 @@ def convert(
         for name, level, message in entry.logs:
             logging.getLogger(name).log(level, "%s", message)
         diagnostics.extend(entry.diagnostics)
-        return True
+        return Conversion(cache, key, entry, True)
 
     recording = _RecordingFiles(files)
     before = len(diagnostics)
@@ -237,10 +252,11 @@ def convert(
         "citations": session.snapshot(),
         "log_levels": _log_levels(),
     }
-    cache.put(key, CachedConversion(
+    entry = CachedConversion(
         payload,
         lookups=recording.lookups,
         logs=[(r.name, r.levelno, r.getMessage()) for r in capture.records],
         diagnostics=list(diagnostics.items[before:]),
-    ))
-    return False
+    )
+    cache.put(key, entry)
+    return Conversion(cache, key, entry, False)

@@ -39,8 +39,10 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 
 from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
+from papernotes.core.digest import digest
 
 from .cache import installed_version, toc_data
+from .search_sections import add_entries
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -233,18 +235,26 @@ class PageOutputs:
         if self.index is None or not self.search_plugin.config.enabled or (page.meta.get("search") or {}).get("exclude"):
             return
         meta = page.meta
-        key = fingerprint(
+        key = digest(
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
             stable(meta.get("search")), toc_data(page.toc), _digest(page.content or ""),
         )
         entries = self.pack.get(key)
         if entries is not None:
             self.index.entries.extend(dict(entry) for entry in entries)
-            page.papernotes_search = (key, None, meta.get("search"))
-            meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
             self.search_hits += 1
         else:
-            page.papernotes_search = (key, len(self.index.entries), None)
+            start = len(self.index.entries)
+            if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
+                page.papernotes_search = (key, start, None)
+                return
+            self.pack.put(key, [_plain(entry) for entry in self.index.entries[start:]])
+        page.papernotes_search = (key, None, meta.get("search"))
+        meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
+        # What the plugin would still do is strip data-search-* attributes from the content;
+        # with none there, it is paused for this page (its regex scans every byte of it).
+        if "data-search-" not in (page.content or ""):
+            self.search_plugin.config.enabled = False
 
     def after_search(self, page: "Page") -> None:
         """Store the entries the search plugin made for the page; undo the skip marker."""
@@ -252,6 +262,7 @@ class PageOutputs:
         if state is None:
             return
         key, start, search = state
+        self.search_plugin.config.enabled = True
         if start is None:
             if search is None:
                 del page.meta["search"]
@@ -273,7 +284,7 @@ class PageOutputs:
         extra = {name: value for name, value in context.items() if name not in _STANDARD_CONTEXT}
         if not _is_plain(extra) or not _is_plain(page.meta):
             return  # something a key cannot describe: render as usual
-        key = fingerprint(
+        key = digest(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
             page.papernotes_template, _digest(page.content or ""), toc_data(page.toc), page.canonical_url,
             page.edit_url, excluded, page.is_homepage, stable(extra),

@@ -58,11 +58,14 @@ class PostPage(Page):
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
         self.renderer.before_render(self)
+        conversion = None
         try:
             # A rebuild reuses the conversion when nothing it depends on changed (see cache.py).
-            convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, self._convert)
+            conversion = convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, self._convert)
         finally:
-            self.renderer.after_render(self)
+            # ...and the page made around it, when nothing else it shows changed either.
+            if self.renderer.after_render(self, conversion.entry if conversion else None):
+                conversion.save()
 
     def _convert(self, config: "MkDocsConfig", files: Any) -> None:
         super().render(config, files)

@@ -43,7 +43,7 @@ from .page_cache import PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
 from .pages import GeneratedPage, PostPage
-from .render import PostRenderer, topics_index
+from .render import PostRenderer
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
@@ -157,9 +157,13 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
         self._entries = site.entries
         self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
-        renderer = self.renderer = PostRenderer(site.blog, self.diagnostics, self.citations, site.library, site.papers)
         # Conversions reused from .cache/papernotes/; under serve, also from memory between rebuilds.
         self.cache = open_cache(config, dict(self.config), self._conversions if self.is_serve else None)
+        self._open_pack(config)
+        renderer = self.renderer = PostRenderer(
+            site.blog, self.diagnostics, self.citations, site.library, site.papers,
+            self.pack if self.cache is not None else None, self.cache.context if self.cache is not None else "",
+        )
         for file in posts:
             entry = site.entries.get(file.src_uri)
             if entry is None:  # broken, a draft, or its URL taken
@@ -322,10 +326,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=not self.is_serve)
         if self.cache is not None and self.blog is not None:
             root = cache_dir(config, dict(self.config))
-            path = Path(pack_path(root))
-            if self.pack is None or self.pack.path != path:
-                self.pack = Pack(path)
-            self.pack.load()
             self.outputs = PageOutputs(self.pack, config, self._nav, env)
             for page in self._pages:
                 self.outputs.wrap(page)
@@ -337,6 +337,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
         return env
+
+    def _open_pack(self, config: Any) -> None:
+        """Load the store of rendered fragments, frames and search entries (kept in memory under serve)."""
+        root = cache_dir(config, dict(self.config))
+        if root is None:
+            self.pack = None
+            return
+        path = Path(pack_path(root))
+        if self.pack is None or self.pack.path != path:
+            self.pack = Pack(path)
+        self.pack.load()
 
     def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
         """Start a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
@@ -518,7 +529,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         renderer = self.renderer
         self._generated(
             files, config, blog.options.topics_dir, "Topics", in_nav=True,
-            content=lambda page: topics_index(topics, page.url, renderer),
+            content=lambda page: renderer.topics_index(topics, page.url),
         )
         for topic in topics:
             for listing in blog.topic_pages(topic, config.use_directory_urls):

@@ -7,16 +7,18 @@ only HTML that came out of the Markdown conversion is marked safe.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from mkdocs.structure.toc import AnchorLink
 
 from papernotes.core import fragments
 from papernotes.core.article import excerpt_html, split_html, unwrap_paragraph
 from papernotes.core.blog import Blog, ListingPage, PostEntry
+from papernotes.core.cache import code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
-from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.digest import Digests, digest
 from papernotes.core.papers import Paper, PaperIndex, bibtex_entry, paper_links
 from papernotes.core.records import display_name, first_authors
 from papernotes.core.sanitize import sanitize_html
@@ -56,13 +58,30 @@ class PostRenderer:
     """Builds each post's article around its one Markdown conversion."""
 
     def __init__(
-        self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any, papers: PaperIndex
+        self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any, papers: PaperIndex,
+        store: Any = None, context: str = "",
     ) -> None:
         self.blog = blog
         self.diagnostics = diagnostics
         self.citations = citations
         self.library = library
         self.papers = papers
+        self.digests = Digests()
+        # Fragments made last time (a `Pack`), found by the fingerprint of what they show and of
+        # `context`: the configuration and versions every page depends on. None: always render.
+        self.store = store
+        self.context = context
+
+    def _reuse(self, kind: str, parts: Callable[[], list[Any]], make: Callable[[], str]) -> str:
+        """The fragment `make` renders, reused when the values `parts` lists are the same as last time."""
+        if self.store is None:
+            return make()
+        key = digest(kind, self.context, code_stamp(), parts())
+        html = self.store.get(key)
+        if html is None:
+            html = make()
+            self.store.put(key, html)
+        return html
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
@@ -84,10 +103,54 @@ class PostRenderer:
             source=page.composed.markdown, line_map=page.composed.line_map, diagnostics=self.diagnostics,
         )
 
-    def after_render(self, page: "PostPage") -> None:
+    def after_render(self, page: "PostPage", cached: Any = None) -> bool:
+        """Make the post's page around its conversion; True when `cached` (its cache entry) took a new page.
+
+        The page is reused from `cached` when its key (everything the page shows
+        besides the conversion) and the records its citations resolve to are
+        the same as when it was made.
+        """
         session, self.citations.session = self.citations.session, None
         if page.content is None or session is None:
-            return
+            return False
+        key = self._assembly_key(page.entry) if cached is not None else None
+        stored = cached.assembled if cached is not None else None
+        if stored is not None and stored.get("key") == key and all(
+            self.digests.record(session.resolve(cited)) == found for cited, found in stored["resolutions"]
+        ):
+            self._restore(page, stored)
+            return False
+        before = len(self.diagnostics)
+        made = self._assemble(page, session)
+        if cached is None:
+            return False
+        made.update(
+            key=key,
+            resolutions=[[cited, self.digests.record(session.resolve(cited))] for cited in session.keys()],
+            diagnostics=[asdict(d) for d in self.diagnostics.items[before:]],
+        )
+        cached.assembled = made
+        return True
+
+    def _assembly_key(self, entry: PostEntry) -> str:
+        """Everything a post's page shows besides its conversion and what its citations resolve to."""
+        post, digests = entry.post, self.digests
+        cards = [[digests.record(r), getattr(self.papers.by_identity.get(r.identity), "url", "")] for r in post.papers]
+        neighbours = [[n.url, n.title] if n else None for n in (entry.newer, entry.older)]
+        return digest(
+            code_stamp(), post.frontmatter_text, post.path, digests.entry_face(entry), post.meta.readtime,
+            [digests.record(r) for r in post.bibliography], cards, neighbours,
+        )
+
+    def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:
+        for title, anchor, level in stored["toc"]:
+            page.toc.items.append(AnchorLink(title, anchor, level))
+        page.content = stored["header"] + stored["content_html"] + stored["footer"]
+        page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
+        self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
+
+    def _assemble(self, page: "PostPage", session: CitationSession) -> dict[str, Any]:
+        """The post's page from its conversion: header, paper cards, body, takeaways, references, neighbours."""
         cited = session.finish(page.content)
         entry = page.entry
         post = entry.post
@@ -99,19 +162,25 @@ class PostRenderer:
         helpers = self.urls_for(entry.url)
 
         takeaways = ""
+        toc = []
         if parts.sections.get("takeaways"):
             takeaways = fragments.render("takeaways.html", items_html=parts.sections["takeaways"])
-            page.toc.items.append(AnchorLink("Key takeaways", "key-takeaways", 2))
-
+            toc.append(["Key takeaways", "key-takeaways", 2])
         if cited.references_html:
-            page.toc.items.append(AnchorLink(cited.toc_title, cited.toc_id, 2))
+            toc.append([cited.toc_title, cited.toc_id, 2])
 
         cards = self._paper_cards(entry, parts.sections, helpers)
-        header = fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers) + cards
-        footer = fragments.render("post-nav.html", entry=entry, **helpers)
-        content = body + takeaways + cited.references_html
-        page.content = header + content + footer
-        entry.rendered = RenderedPost(content, self._summary(entry, body), readtime)
+        made = {
+            "toc": toc,
+            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers) + cards,
+            "content_html": body + takeaways + cited.references_html,
+            "footer": fragments.render("post-nav.html", entry=entry, **helpers),
+            "summary_html": self._summary(entry, body),
+            "readtime": readtime,
+            "diagnostics": [],
+        }
+        self._restore(page, made)
+        return made
 
     def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any]) -> str:
         if not entry.post.papers:
@@ -129,19 +198,41 @@ class PostRenderer:
         return fragments.render("paper-cards.html", cards=cards, **helpers)
 
     def paper_page(self, paper: Paper, page_url: str) -> str:
-        return fragments.render("paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), **self.urls_for(page_url))
+        return self._reuse(
+            "paper", lambda: [page_url, self.digests.record(paper.record), [self.digests.topic(t) for t in paper.topics]],
+            lambda: fragments.render("paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), **self.urls_for(page_url)),
+        )
 
     def paper_posts(self, paper: Paper, page_url: str) -> str:
+        posts = paper.posts
         reviewed = {entry.url for entry in paper.reviewed_in}
-        return fragments.render("paper-posts.html", paper=paper, reviewed=reviewed, **self.urls_for(page_url))
+        return self._reuse(
+            "paper-posts", lambda: [page_url, [[self.digests.entry_face(e), e.url in reviewed] for e in posts]],
+            lambda: fragments.render("paper-posts.html", paper=paper, reviewed=reviewed, **self.urls_for(page_url)),
+        )
 
     def papers_index(self, papers: Sequence[Paper], topics: Sequence[Topic], page_url: str) -> str:
         years = sorted({p.record.year for p in papers if p.record.year}, reverse=True)
         used = [t for t in topics if t.papers]
-        return fragments.render("papers-index.html", papers=papers, years=years, topics=used, **self.urls_for(page_url))
+        return self._reuse(
+            "papers-index",
+            lambda: [page_url, [self.digests.topic(t) for t in used], [
+                [p.url, self.digests.record(p.record), len(p.posts), [self.digests.topic(t) for t in p.topics]] for p in papers
+            ]],
+            lambda: fragments.render("papers-index.html", papers=papers, years=years, topics=used, **self.urls_for(page_url)),
+        )
 
     def topic_papers(self, topic: Topic, page_url: str) -> str:
-        return fragments.render("topic-papers.html", topic=topic, **self.urls_for(page_url))
+        return self._reuse(
+            "topic-papers", lambda: [page_url, [[p.url, self.digests.record(p.record)] for p in topic.papers]],
+            lambda: fragments.render("topic-papers.html", topic=topic, **self.urls_for(page_url)),
+        )
+
+    def topics_index(self, topics: Sequence[Topic], page_url: str) -> str:
+        return self._reuse(
+            "topics-index", lambda: [page_url, [[t.name, t.slug, len(t.posts), len(t.papers)] for t in topics]],
+            lambda: fragments.render("topics-index.html", topics=topics, **self.urls_for(page_url)),
+        )
 
     def _summary(self, entry: PostEntry, body: str) -> str:
         """Excerpt before <!-- more -->, else the description, else the first paragraph."""
@@ -152,6 +243,17 @@ class PostRenderer:
 
     def listing(self, page: ListingPage[PostEntry], page_url: str) -> str:
         """A listing page's HTML: every summary was rendered once, with its own post."""
+        shown = [entry.rendered for entry in page.items]
+        return self._reuse(
+            "listing",
+            lambda: [page_url, page.number, page.count, [
+                [self.digests.entry_face(e), r.summary_html, r.readtime] if isinstance(r, RenderedPost) else None
+                for e, r in zip(page.items, shown)
+            ]],
+            lambda: self._listing(page, page_url),
+        )
+
+    def _listing(self, page: ListingPage[PostEntry], page_url: str) -> str:
         items = []
         for entry in page.items:
             rendered = entry.rendered
@@ -166,6 +268,3 @@ class PostRenderer:
             )
         return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
 
-
-def topics_index(topics: Sequence[Topic], page_url: str, renderer: PostRenderer) -> str:
-    return fragments.render("topics-index.html", topics=topics, **renderer.urls_for(page_url))
