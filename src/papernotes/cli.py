@@ -164,7 +164,7 @@ def _problems_in(site_config: SiteConfig, new: dict[Path, str]) -> dict[Path, li
         src_uri = Path(os.path.relpath(path, options.docs_dir)).as_posix()
         sources.append(PostSource(src_uri, str(path), text.encode("utf-8")))
     diagnostics = Diagnostics()
-    load_site(sources, options, diagnostics)
+    load_site(sources, options, diagnostics, remember=False)
     return {path: diagnostics.for_file(site_config.shown(path)) for path in new}
 
 

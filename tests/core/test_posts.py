@@ -970,3 +970,56 @@ def test_read_post_never_raises_on_yamlish_frontmatter(text):
     _check_diagnostics(raw, diagnostics)
     if post is None:
         assert diagnostics.has_errors
+
+
+# -- posts kept between builds (ParsedPosts) ------------------------------------------
+
+KEPT = b"---\ntitle: Kept\ndate: 2024-06-12\nsurprise: 1\n---\nBody citing [@a; @b].\n"
+
+
+def _read_with(folder, raw: bytes, monkeypatch, *, calls: list) -> tuple[Post | None, Diagnostics]:
+    """One build's reading of one post, counting in `calls` the times it is really read."""
+    import papernotes.core.posts as posts
+
+    real = getattr(posts.read_post, "real", posts.read_post)
+    counting = lambda *args: calls.append(1) or real(*args)  # noqa: E731
+    counting.real = real
+    monkeypatch.setattr(posts, "read_post", counting)
+    diagnostics = Diagnostics()
+    store = posts.ParsedPosts(folder)
+    post = store.read(raw, PATH, SRC_URI, diagnostics)
+    store.save()
+    return post, diagnostics
+
+
+def test_a_post_read_before_is_not_read_again_and_says_the_same(tmp_path, monkeypatch) -> None:
+    calls: list = []
+    first, said = _read_with(tmp_path, KEPT, monkeypatch, calls=calls)
+    again, said_again = _read_with(tmp_path, KEPT, monkeypatch, calls=calls)
+    assert len(calls) == 1
+    assert again.meta == first.meta and again.body == first.body and again.line_of("title") == first.line_of("title")
+    assert again.cited_keys() == ["a", "b"]
+    assert list(said_again) == list(said) and "unknown frontmatter key 'surprise'" in str(list(said_again)[0])
+
+
+def test_an_edited_post_is_read_again(tmp_path, monkeypatch) -> None:
+    calls: list = []
+    _read_with(tmp_path, KEPT, monkeypatch, calls=calls)
+    post, _ = _read_with(tmp_path, KEPT.replace(b"[@a; @b]", b"[@c]"), monkeypatch, calls=calls)
+    assert len(calls) == 2 and post.cited_keys() == ["c"]
+
+
+def test_a_damaged_store_means_reading_again(tmp_path, monkeypatch) -> None:
+    calls: list = []
+    _read_with(tmp_path, KEPT, monkeypatch, calls=calls)
+    for path in tmp_path.iterdir():
+        path.write_bytes(path.read_bytes()[:40])
+    post, _ = _read_with(tmp_path, KEPT, monkeypatch, calls=calls)
+    assert len(calls) == 2 and post.title == "Kept"
+
+
+def test_without_a_folder_nothing_is_kept(tmp_path, monkeypatch) -> None:
+    calls: list = []
+    _read_with(None, KEPT, monkeypatch, calls=calls)
+    _read_with(None, KEPT, monkeypatch, calls=calls)
+    assert len(calls) == 2

@@ -15,18 +15,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from .blog import newest_first
 from .citations import Resolver, cited_keys
+from .posts import Post, citation_source
 from .diagnostics import Diagnostics, did_you_mean
 from .records import Record
 from .topics import Topic, TopicIndex
 
 if TYPE_CHECKING:
     from .blog import PostEntry
-    from .posts import Post
-
-
-def citation_source(post: "Post", body: str | None = None) -> str:
-    """The Markdown a post's citations are found in: its body, then its takeaways."""
-    return (post.body if body is None else body) + "\n".join(post.meta.takeaways)
 
 
 class LibraryLike(Protocol):
@@ -105,20 +100,20 @@ class PaperIndex:
             return self.library.by_identity(f"doi:{ref.doi}")
         return self.library.get(ref.id) if ref.id else None
 
-    def note_citations(self, entry: "PostEntry", source: str) -> None:
+    def note_citations(self, entry: "PostEntry") -> None:
         """Cited papers get pages too; found by a cheap scan before conversion."""
-        for record in self._cited_records(entry.post, source):
+        for record in self._cited_records(entry.post, entry.post.cited_keys()):
             paper = self._paper(record)
             if not paper.cited_in or paper.cited_in[-1] is not entry:
                 paper.cited_in.append(entry)
 
     def cited_identities(self, post: "Post", body: str) -> set[str]:
         """The papers `post` cites if its body were `body` (its takeaways as they are)."""
-        return {record.identity for record in self._cited_records(post, citation_source(post, body))}
+        return {record.identity for record in self._cited_records(post, cited_keys(citation_source(post, body)))}
 
-    def _cited_records(self, post: "Post", source: str) -> Iterator[Record]:
+    def _cited_records(self, post: "Post", keys: list[str]) -> Iterator[Record]:
         resolver = Resolver(post.bibliography, post.papers, self.library)
-        for key in dict.fromkeys(cited_keys(source)):
+        for key in dict.fromkeys(keys):
             record = resolver.resolve(key)
             if record is not None and not record.text:
                 yield record

@@ -8,9 +8,15 @@ never writes to the file: the caller decides what a broken post means.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 import re
 import reprlib
+import sys
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Union
 
 from frontmatter.default_handlers import YAMLHandler
@@ -146,6 +152,7 @@ class Post:
     papers: list[Record] = field(default_factory=list)
     bibliography: list[Record] = field(default_factory=list)
     bib_files: list[tuple[str, int | None]] = field(default_factory=list)  # (path as written, line)
+    _cited: list[str] | None = field(default=None, repr=False)
 
     @property
     def title(self) -> str:
@@ -174,6 +181,14 @@ class Post:
         """Tags and Material's categories, in the order written."""
         return list(dict.fromkeys([*self.meta.tags, *self.meta.categories]))
 
+    def cited_keys(self) -> list[str]:
+        """Every key its body and takeaways cite (a scan of the source; see `citations.cited_keys`)."""
+        if self._cited is None:
+            from .citations import cited_keys
+
+            self._cited = cited_keys(citation_source(self))
+        return self._cited
+
     @property
     def excerpt_source(self) -> str | None:
         """The Markdown before ``<!-- more -->``, or None when there is no separator."""
@@ -182,6 +197,80 @@ class Post:
 
     def line_of(self, *path: Any) -> int | None:
         return self.frontmatter.line_of(path)
+
+
+def citation_source(post: Post, body: str | None = None) -> str:
+    """The Markdown a post's citations are found in: its body, then its takeaways."""
+    return (post.body if body is None else body) + "\n".join(post.meta.takeaways)
+
+
+class ParsedPosts:
+    """Posts as `read_post` read them last time, by their bytes, kept in one file between builds.
+
+    Reading thousands of posts (YAML, validation, the scan for citations) is
+    most of loading a site that has not changed; a stored post is used when
+    its file, its address and papernotes' code are the same. The file is
+    papernotes' own (`.cache/papernotes`), trusted as the project's other
+    files are; anything unreadable there means reading the posts again.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+        from .cache import code_stamp
+
+        self.path = Path(folder, f"posts-py{sys.version_info[0]}{sys.version_info[1]}.pickle") if folder else None
+        self._stamp = repr(code_stamp()).encode()
+        self._old: dict[str, bytes] = {}
+        self._new: dict[str, bytes] = {}
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    stored = pickle.load(handle)
+                if isinstance(stored, dict):
+                    self._old = stored
+            except Exception:  # missing, damaged or from other code: read the posts again
+                pass
+
+    def read(self, raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
+        """`read_post`, or the post it gave last time for the same bytes."""
+        key = hashlib.blake2b(b"\0".join([self._stamp, path.encode(), src_uri.encode(), raw]), digest_size=16).hexdigest()
+        blob = self._old.get(key)
+        if blob is not None:
+            try:
+                post, found = pickle.loads(blob)
+            except Exception:
+                blob = None
+        if blob is None:
+            local = Diagnostics()
+            post = read_post(raw, path, src_uri, local)
+            found = list(local)
+            if post is not None:
+                post.cited_keys()  # stored with the post
+            try:
+                blob = pickle.dumps((post, found), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # a value pickle cannot take: this post is simply read every time
+                blob = None
+        if blob is not None:
+            self._new[key] = blob
+        diagnostics.extend(found)
+        return post
+
+    def save(self) -> None:
+        """Keep the posts read this time (only them) for the next build; a failure costs only that."""
+        if self.path is None or self._new.keys() == self._old.keys():
+            return
+        temp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self._new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+            temp = None
+        except Exception:
+            pass
+        finally:
+            if temp is not None and os.path.exists(temp):
+                os.unlink(temp)
 
 
 def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:

@@ -21,8 +21,8 @@ from .blog import Blog, BlogOptions, PostEntry
 from .citations import CitationExtension, CitationSession, cited_keys
 from .diagnostics import Diagnostics
 from .library import Library, load_file
-from .papers import PaperIndex, citation_source
-from .posts import Post, read_post
+from .papers import PaperIndex
+from .posts import ParsedPosts, Post
 from .topics import TopicIndex
 
 
@@ -58,11 +58,13 @@ class Site:
     broken: dict[str, str] = field(default_factory=dict)  # src_uri -> file as named in messages
 
 
-def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: Diagnostics) -> Site:
+def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: Diagnostics, *, remember: bool = True) -> Site:
     """Read and validate every post against the authors and the library, and place it in the blog.
 
     A post that cannot be read is listed in `Site.broken`; a draft (unless
-    `options.drafts`) or a post whose URL is taken is left out.
+    `options.drafts`) or a post whose URL is taken is left out. The posts as
+    read are kept in the cache folder for the next build, unless `remember`
+    is False (a trial read, with posts not written yet).
     """
     topics = TopicIndex(options.topic_aliases)
     authors_path = os.path.join(options.docs_dir, options.authors_file)
@@ -70,9 +72,10 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)
+    parsed = ParsedPosts(options.cache_dir)
     for source in sources:
         shown = _shown(source.path, options) if source.path else source.src_uri
-        post = read_post(source.content, shown, source.src_uri, diagnostics)
+        post = parsed.read(source.content, shown, source.src_uri, diagnostics)
         if post is None:
             site.broken[source.src_uri] = shown
             continue
@@ -84,10 +87,12 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
         if entry is None:
             continue
         post.papers = papers.resolve_post_papers(entry, diagnostics)
-        papers.note_citations(entry, citation_source(post))
+        papers.note_citations(entry)
         site.entries[source.src_uri] = entry
     blog.finalize()
     papers.finalize()
+    if remember:
+        parsed.save()
     return site
 
 

@@ -33,6 +33,9 @@ class SourceFloat(float):
         obj.source = source
         return obj
 
+    def __reduce__(self) -> tuple:  # posts are kept between builds with pickle
+        return (SourceFloat, (float(self), self.source))
+
 
 class SourceInt(int):
     """An int that remembers how it was written (``007`` stays ``007``)."""
@@ -43,6 +46,9 @@ class SourceInt(int):
         obj = super().__new__(cls, value)
         obj.source = source
         return obj
+
+    def __reduce__(self) -> tuple:  # posts are kept between builds with pickle
+        return (SourceInt, (int(self), self.source))
 
 
 def source_text(value: Any) -> str:

@@ -36,6 +36,8 @@ from mkdocs.utils import write_file
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
+from .output import KNOWN_PLUGINS
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -45,8 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
-# Plugins whose part in a rebuild of a few pages papernotes knows: its own and the search index.
-_KNOWN_PLUGINS = {"papernotes", "search", "material/search"}
 
 Stamp = tuple[int, int]  # (mtime in ns, size) of a file
 
@@ -138,7 +138,7 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
 
     Nothing is changed before every check has passed, except pages being rebuilt.
     """
-    if not set(site.config.plugins) <= _KNOWN_PLUGINS:
+    if not set(site.config.plugins) <= KNOWN_PLUGINS:  # their part in a partial rebuild is unknown
         return None
     stamps = snapshot(site.roots)
     changed = [path for path in stamps.keys() | site.stamps.keys() if stamps.get(path) != site.stamps.get(path)]

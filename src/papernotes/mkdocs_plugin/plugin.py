@@ -42,6 +42,7 @@ from .cache import cache_dir, installed_version, open_cache, pack_path, project_
 from .page_cache import PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
+from .output import OutputFolder
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer
 
@@ -71,11 +72,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._conversions: dict[str, Any] = {}  # the conversion cache's entries, kept between serve rebuilds
         self._pages: list[Any] = []
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
+        self.output_folder: OutputFolder | None = None
+        self.dirty = False
         self._stamps: dict[str, Any] | None = None
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -120,10 +124,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # Under serve, the inputs' stamps are taken before anything is read, so an
     # edit made during the build is seen by the next one.
+    # MkDocs deletes the output folder right after this; papernotes keeps it (see output.py).
     def on_pre_build(self, *, config: Any) -> None:
         self.live = None
-        if self.is_serve and self.config.enabled:
+        self.output_folder = None
+        if not self.config.enabled:
+            return
+        if self.is_serve:
             self._stamps = live.snapshot(self._live_roots(config))
+        if OutputFolder.applies(config, self.dirty):
+            self.output_folder = OutputFolder(config)
+            self.output_folder.set_aside()
 
     def _live_roots(self, config: Any) -> list[str]:
         base = project_dir(config)
@@ -237,7 +248,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         links = "".join(_feed_link(title, relative_url(url, page.url)) for title, url in feeds)
         return output.replace("</head>", links + "</head>", 1)
 
-    on_post_page = CombinedEvent(_store_output, _add_feed_links)
+    # Last of all: a page whose file already holds this output is not written again.
+    @event_priority(-10000)
+    def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
+        return self.output_folder.output(page, output) if self.output_folder is not None else output
+
+    on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
 
     def _topic_feed_url(self, topic: Topic) -> str:
         return f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml"
@@ -319,6 +335,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self._files, self._env = files, env
+        if self.output_folder is not None:
+            self.output_folder.put_back()  # MkDocs writes from here on
         self._stop_helper()
         if self.cache is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
@@ -428,10 +446,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_helper()
         self.live = None
+        if self.output_folder is not None:
+            self.output_folder.abandon()
 
-    # Stored frames and search entries are written once, for the next build.
+    # Stored frames and search entries are written once, for the next build; after
+    # the search index is written, files a clean build would not have are removed.
+    @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._stop_helper()
+        if self.output_folder is not None:
+            inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
+            self.output_folder.finish(self._files, config, inclusion)
         outputs = self.outputs
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")

@@ -1,0 +1,135 @@
+"""Keeping the last build's output folder, so that a rebuild writes only the pages that changed.
+
+`mkdocs build` (and each full rebuild under `mkdocs serve`) deletes the whole
+output folder, then creates a folder and writes a file for every page. At a
+few thousand posts, papernotes' pages are thousands of folders (a page per
+paper), and deleting, creating and writing them is seconds of a rebuild that
+otherwise reuses everything.
+
+So, when the site uses no plugins besides search and papernotes (whose
+outputs are all known), the last output folder is moved aside before MkDocs
+cleans, and moved back just before MkDocs starts writing. A page whose new
+output is byte for byte the file already there is not written again. At the
+end, every file that a clean build would not have written (a deleted post, a
+paper no longer cited, a removed image) is deleted, and the folders left
+empty with it: the folder then holds exactly what a clean build writes,
+which the tests check file by file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+# Plugins whose every output papernotes knows: its own, and the search index.
+KNOWN_PLUGINS = frozenset({"papernotes", "search", "material/search"})
+
+_SKIPPED = "Page skipped: '"  # what MkDocs logs for a page whose output is empty
+_build_log = logging.getLogger("mkdocs.commands.build")
+
+
+class OutputFolder:
+    """The output folder across one build: set aside, put back, pages kept, stale files removed."""
+
+    def __init__(self, config: "MkDocsConfig") -> None:
+        self.site_dir = os.path.abspath(config.site_dir)
+        self.stash = self.site_dir.rstrip(os.sep) + ".papernotes-previous"
+        self.kept: set[str] = set()  # src_uri of pages left as they were
+        self.restored = False
+        self.started = time.time_ns()
+        self._filter = _QuietSkips(self.kept)
+
+    @staticmethod
+    def applies(config: "MkDocsConfig", dirty: bool) -> bool:
+        return not dirty and set(config.plugins) <= KNOWN_PLUGINS
+
+    def set_aside(self) -> None:
+        """Before MkDocs cleans the folder: move it out of the way (a rename; nothing is deleted)."""
+        if os.path.isdir(self.stash):
+            shutil.rmtree(self.stash, ignore_errors=True)  # left by a build that failed
+        try:
+            os.rename(self.site_dir, self.stash)
+        except OSError:
+            return  # no folder yet, or one that cannot move (a mount point): MkDocs cleans as usual
+        _build_log.addFilter(self._filter)
+
+    def put_back(self) -> None:
+        """Before MkDocs writes anything: the last build's folder becomes the output folder again."""
+        if not os.path.isdir(self.stash):
+            return
+        if os.path.exists(self.site_dir):  # something wrote there meanwhile: start clean after all
+            shutil.rmtree(self.stash, ignore_errors=True)
+            return
+        os.rename(self.stash, self.site_dir)
+        self.restored = True
+
+    def output(self, page: Any, output: str) -> str:
+        """The page's output, or '' (MkDocs then writes nothing) when the file there already holds it."""
+        if not self.restored:
+            return output
+        path = page.file.abs_dest_path
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        try:
+            if os.path.getsize(path) == len(data):
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        self.kept.add(page.file.src_uri)
+                        return ""
+        except OSError:
+            pass
+        return output
+
+    def finish(self, files: "Files", config: "MkDocsConfig", inclusion: Any) -> None:
+        """Delete what a clean build would not have written, and folders left empty."""
+        _build_log.removeFilter(self._filter)
+        if not self.restored:
+            return
+        expected = {os.path.normpath(file.abs_dest_path) for file in files if inclusion(file.inclusion)}
+        for name in config.theme.static_templates:
+            expected.add(os.path.normpath(os.path.join(self.site_dir, name)))
+            if name == "sitemap.xml":
+                expected.add(os.path.normpath(os.path.join(self.site_dir, name + ".gz")))
+        expected.add(os.path.join(self.site_dir, "search", "search_index.json"))
+        for folder, subfolders, names in os.walk(self.site_dir, topdown=False):
+            for name in names:
+                path = os.path.join(folder, name)
+                if path in expected:
+                    continue
+                try:
+                    if os.stat(path).st_mtime_ns < self.started:  # not written by this build either
+                        os.unlink(path)
+                except OSError:
+                    pass
+            if folder != self.site_dir:
+                try:
+                    os.rmdir(folder)  # only an empty one goes
+                except OSError:
+                    pass
+        self.restored = False  # pages built after this (serve's quick rebuilds) are written as usual
+
+    def abandon(self) -> None:
+        """A failed build: the filter goes, and whatever was set aside."""
+        _build_log.removeFilter(self._filter)
+        if os.path.isdir(self.stash):
+            shutil.rmtree(self.stash, ignore_errors=True)
+
+
+class _QuietSkips(logging.Filter):
+    """Drops MkDocs' 'Page skipped' message for pages kept as they were (they were not skipped)."""
+
+    def __init__(self, kept: set[str]) -> None:
+        super().__init__()
+        self.kept = kept
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg if isinstance(record.msg, str) else ""
+        if not message.startswith(_SKIPPED):
+            return True
+        return message[len(_SKIPPED):].split("'", 1)[0] not in self.kept
