@@ -118,3 +118,25 @@ def test_problem_detail_drops_the_field_name_prefix() -> None:
     assert problems[0].field == "title"
     assert problems[0].message.startswith("'title': ")
     assert not problems[0].detail.startswith("'title'")
+
+
+_MERGE_SOURCES = [
+    {"id": "a1", "title": "  Spaced  title ", "authors": "Ada Lovelace and  Turing, Alan", "year": "2023",
+     "arxiv": "arXiv:2309.17453v2", "tags": "LLM, Long Context", "url": "https://example.org/a"},
+    {"id": "b2", "doi": "https://doi.org/10.1000/XYZ", "venue": "NeurIPS", "abstract": "Text.", "note": "*Good*."},
+    {"arxiv": "hep-th/9901001", "pdf": "https://example.org/p.pdf", "code": "https://github.com/x/y"},
+    {"id": "c3", "text": "A free-text reference."},
+    {"id": "d4", "title": 1984, "year": 1999},
+]
+
+
+@pytest.mark.parametrize("base", range(len(_MERGE_SOURCES)))
+@pytest.mark.parametrize("override", range(len(_MERGE_SOURCES)))
+def test_a_merge_is_what_validating_the_merged_fields_gives(base: int, override: int) -> None:
+    """`merged_with` skips validating again: the result must be what validation would make of it."""
+    left, right = (parse_record(_MERGE_SOURCES[i])[0] for i in (base, override))
+    merged = left.merged_with(right)
+    validated = Record.model_validate({**left.model_dump(), **{n: getattr(right, n) for n in right.model_fields_set}})
+    assert merged.model_dump() == validated.model_dump()
+    assert merged.model_fields_set == validated.model_fields_set
+    assert merged == validated

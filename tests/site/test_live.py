@@ -239,3 +239,16 @@ def test_other_plugins_turn_the_quick_path_off(live, tmp_path: Path) -> None:
     assert not serve.rebuild()
     edit(maker, "a", "Alpha body.", "Alpha body again.")
     assert not serve.rebuild()
+
+
+def test_a_page_left_alone_by_the_last_full_build_is_written_by_a_quick_one(live, tmp_path: Path) -> None:
+    maker, serve = live
+    delta = serve.site / "posts/delta/index.html"
+    written = delta.stat().st_mtime_ns
+    edit(maker, "a", "title: Alpha", "title: Alpha Prime")
+    assert not serve.rebuild()
+    assert delta.stat().st_mtime_ns == written  # Delta's page and the first home page were left as they were
+    edit(maker, "d", "Delta opens.", "Delta opens anew.")  # its summary: the home page is rebuilt too
+    assert serve.rebuild()
+    assert "Delta opens anew." in delta.read_text() and "Delta opens anew." in (serve.site / "index.html").read_text()
+    assert_same_as_full_build(serve, tmp_path)

@@ -157,6 +157,7 @@ class ConversionCache:
         self, directory: str | os.PathLike[str], context: str = "", memory: dict[str, CachedConversion] | None = None
     ) -> None:
         self.directory = Path(directory)
+        self._folder = os.fspath(directory)
         self.context = context
         # Entries already read or written, by key: `mkdocs serve` passes the same dict to
         # every rebuild, so an unchanged post costs no file read. An entry changes only
@@ -171,8 +172,9 @@ class ConversionCache:
     def key(self, *parts: Any) -> str:
         return fingerprint(self.context, *parts)
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.marshal"
+    def _path(self, key: str) -> str:
+        # A string, not a Path: thousands of entries are opened per build.
+        return os.path.join(self._folder, key[:2], f"{key}.marshal")
 
     def get(
         self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
@@ -211,8 +213,8 @@ class ConversionCache:
         path = self._path(key)
         data = marshal.dumps(entry.to_json())
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=path.parent)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=os.path.dirname(path))
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)

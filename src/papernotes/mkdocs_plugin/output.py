@@ -9,8 +9,12 @@ otherwise reuses everything.
 So, when the site uses no plugins besides search and papernotes (whose
 outputs are all known), the last output folder is moved aside before MkDocs
 cleans, and moved back just before MkDocs starts writing. A page whose new
-output is byte for byte the file already there is not written again. At the
-end, every file that a clean build would not have written (a deleted post, a
+output is byte for byte the file already there is not written again. For
+papernotes' own pages it is not even made: a manifest in the cache folder
+records, for each file, the key of everything its output was made from (the
+page cache's key, see page_cache.py) and the file's size and time; when the
+key is the same and the file untouched, the file is the output. At the end,
+every file that a clean build would not have written (a deleted post, a
 paper no longer cited, a removed image) is deleted, and the folders left
 empty with it: the folder then holds exactly what a clean build writes,
 which the tests check file by file.
@@ -19,8 +23,10 @@ which the tests check file by file.
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import shutil
+import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -38,13 +44,16 @@ _build_log = logging.getLogger("mkdocs.commands.build")
 class OutputFolder:
     """The output folder across one build: set aside, put back, pages kept, stale files removed."""
 
-    def __init__(self, config: "MkDocsConfig") -> None:
+    def __init__(self, config: "MkDocsConfig", manifest: str | None = None) -> None:
         self.site_dir = os.path.abspath(config.site_dir)
         self.stash = self.site_dir.rstrip(os.sep) + ".papernotes-previous"
         self.kept: set[str] = set()  # src_uri of pages left as they were
         self.restored = False
         self.started = time.time_ns()
         self._filter = _QuietSkips(self.kept)
+        self.manifest = manifest  # where the keys of this folder's files are kept (None: nowhere)
+        self._previous: dict[str, list] = {}  # path -> [key, size, mtime_ns], as the last build left them
+        self._current: dict[str, str] = {}  # path -> key of the output this build gives it
 
     @staticmethod
     def applies(config: "MkDocsConfig", dirty: bool) -> bool:
@@ -69,9 +78,34 @@ class OutputFolder:
             return
         os.rename(self.stash, self.site_dir)
         self.restored = True
+        if self.manifest:
+            try:
+                with open(self.manifest, "rb") as handle:
+                    previous = marshal.load(handle)
+                self._previous = previous if isinstance(previous, dict) else {}
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+
+    def unchanged(self, page: Any, key: str) -> bool:
+        """Whether the page's file already holds the output made from `key` (it is then left alone)."""
+        path = page.file.abs_dest_path
+        self._current[path] = key
+        old = self._previous.get(path)
+        if not self.restored or not isinstance(old, list) or len(old) != 3 or old[0] != key:
+            return False
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != old[1:]:
+            return False  # changed since it was written (by hand?): made and written again
+        self.kept.add(page.file.src_uri)
+        return True
 
     def output(self, page: Any, output: str) -> str:
         """The page's output, or '' (MkDocs then writes nothing) when the file there already holds it."""
+        if page.file.src_uri in self.kept:
+            return ""
         if not self.restored:
             return output
         path = page.file.abs_dest_path
@@ -89,6 +123,8 @@ class OutputFolder:
     def finish(self, files: "Files", config: "MkDocsConfig", inclusion: Any) -> None:
         """Delete what a clean build would not have written, and folders left empty."""
         _build_log.removeFilter(self._filter)
+        self._save_manifest()
+        self.kept = set()  # pages built after this (serve's quick rebuilds) are written
         if not self.restored:
             return
         expected = {os.path.normpath(file.abs_dest_path) for file in files if inclusion(file.inclusion)}
@@ -112,7 +148,31 @@ class OutputFolder:
                     os.rmdir(folder)  # only an empty one goes
                 except OSError:
                     pass
-        self.restored = False  # pages built after this (serve's quick rebuilds) are written as usual
+        self.restored = False
+
+    def _save_manifest(self) -> None:
+        if not self.manifest:
+            return
+        entries = {}
+        for path, key in self._current.items():
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            entries[path] = [key, stat.st_size, stat.st_mtime_ns]
+        temp = None
+        try:
+            os.makedirs(os.path.dirname(self.manifest), exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(self.manifest))
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(entries, handle)
+            os.replace(temp, self.manifest)
+            temp = None
+        except OSError:
+            pass
+        finally:
+            if temp is not None and os.path.exists(temp):
+                os.unlink(temp)
 
     def abandon(self) -> None:
         """A failed build: the filter goes, and whatever was set aside."""

@@ -28,7 +28,9 @@ date, or template functions added by other plugins.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -56,6 +58,8 @@ _WRAPPER_SOURCE = (
     "{%- if page.papernotes_frame is not none -%}{{ papernotes_cached(page) }}"
     "{%- else -%}{% include page.papernotes_template %}{%- endif -%}"
 )
+# A page whose file in the output folder already holds its output: nothing is rendered.
+KEPT = ("kept",)
 # Stands for the page's content inside a stored frame; NUL never occurs in rendered HTML.
 _CONTENT = "\x00papernotes:content\x00"
 # Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
@@ -213,8 +217,12 @@ class PageOutputs:
             self.enabled, self.signature = False, ""
         search = search_index(config)
         self.search_plugin, self.index = search if search else (None, None)
+        # The JSON of each stored page's entries, by its first entry (see `_search_json`).
+        self._encoded: dict[int, tuple[list[dict[str, Any]], str]] = {}
+        if self.index is not None and _writes_as_expected():
+            self.index.generate_search_index = self._search_json
         self.search_signature = fingerprint(
-            "search", installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
+            "search", code_stamp(), installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
         ) if search else ""
         if self.enabled:
             env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
@@ -239,16 +247,19 @@ class PageOutputs:
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
             stable(meta.get("search")), toc_data(page.toc), _digest(page.content or ""),
         )
-        entries = self.pack.get(key)
-        if entries is not None:
-            self.index.entries.extend(dict(entry) for entry in entries)
+        stored = self.pack.get(key)
+        if isinstance(stored, str):
+            entries = json.loads(f"[{stored}]")
+            self.index.entries.extend(entries)
+            if entries:
+                self._encoded[id(entries[0])] = (entries, stored)
             self.search_hits += 1
         else:
             start = len(self.index.entries)
             if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
                 page.papernotes_search = (key, start, None)
                 return
-            self.pack.put(key, [_plain(entry) for entry in self.index.entries[start:]])
+            self.pack.put(key, _encode(self.index.entries[start:]))
         page.papernotes_search = (key, None, meta.get("search"))
         meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
         # What the plugin would still do is strip data-search-* attributes from the content;
@@ -269,7 +280,7 @@ class PageOutputs:
             else:
                 page.meta["search"] = search
         else:
-            self.pack.put(key, [_plain(entry) for entry in self.index.entries[start:]])
+            self.pack.put(key, _encode(self.index.entries[start:]))
         page.papernotes_search = None
 
     # -- theme output ----------------------------------------------------------
@@ -278,6 +289,7 @@ class PageOutputs:
         """Last before the template: find the page's stored frame, or note the key to store it under."""
         page.papernotes_frame = None
         page.papernotes_key = None
+        page.papernotes_frame_key = None  # set on a hit: what the page's output is made from
         self.seen += 1
         if not self.enabled or page.meta.get("template") != WRAPPER:
             return
@@ -294,12 +306,38 @@ class PageOutputs:
         frame = self.pack.get(key)
         if frame is not None:
             page.papernotes_frame = frame
+            page.papernotes_frame_key = key
             self.hits += 1
         else:
             page.papernotes_key = key
             self.misses += 1
 
+    def _search_json(self, prev: Any = None) -> str:
+        """Material's `generate_search_index`, without encoding stored pages' entries again.
+
+        The text is the same: the index is compact JSON of its settings and
+        entries, and a stored page's entries, still the very objects decoded
+        from its stored text, are that text (`_writes_as_expected` checks the
+        format once per process).
+        """
+        index = self.index
+        if prev is not None:  # `--dirty` serve merges with the previous index: Material's own way
+            return type(index).generate_search_index(index, prev)
+        chunks, entries, at = [], index.entries, 0
+        while at < len(entries):
+            stored = self._encoded.get(id(entries[at]))
+            run = entries[at : at + len(stored[0])] if stored is not None else []
+            if stored is not None and len(run) == len(stored[0]) and all(a is b for a, b in zip(run, stored[0])):
+                chunks.append(stored[1])
+                at += len(stored[0])
+            else:
+                chunks.append(_encode([entries[at]]))
+                at += 1
+        return _index_json(index.config, chunks)
+
     def cached_output(self, page: "Page") -> str:
+        if page.papernotes_frame is KEPT:
+            return ""  # the output folder already holds this page's output (output.py)
         whole, data = page.papernotes_frame
         text = zlib.decompress(data).decode("utf-8")
         return text if whole else text.replace(_CONTENT, page.content, 1)
@@ -326,9 +364,27 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
-def _plain(entry: dict[str, Any]) -> dict[str, Any]:
-    """A search entry as builtin types only (marshal stores nothing else)."""
-    return {str(k): (str(v) if isinstance(v, str) else [str(t) for t in v] if isinstance(v, list) else v) for k, v in entry.items()}
+def _encode(entries: list[dict[str, Any]]) -> str:
+    """Entries as Material's search_index.json holds them, joined by commas (stored as text: see `_search_json`)."""
+    return ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
+
+
+@functools.lru_cache(maxsize=1)
+def _writes_as_expected() -> bool:
+    """Whether Material writes its index as `_search_json` assumes: compact JSON of {"config", "docs"}."""
+    try:
+        from material.plugins.search.plugin import SearchIndex
+
+        index = SearchIndex(lang=["en"], separator="[\\s]+", pipeline=[], fields={"title": {"boost": 1}})
+        index.entries = [{"location": "a/", "title": "A \u00e9 <b>", "text": "x"}, {"location": "a/#b", "title": "B", "text": ""}]
+        return index.generate_search_index(None) == _index_json(index.config, [_encode(index.entries)])
+    except Exception:  # noqa: BLE001 - anything unexpected: let Material write its index itself
+        return False
+
+
+def _index_json(config: dict[str, Any], chunks: list[str]) -> str:
+    settings = {key: config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+    return '{"config":' + json.dumps(settings, separators=(",", ":"), default=str) + ',"docs":[' + ",".join(chunks) + "]}"
 
 
 def _has_jieba() -> bool:

@@ -28,6 +28,7 @@ from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.cache import Pack, code_stamp, fingerprint
+from papernotes.core.digest import digest
 from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FeedItem, newest, rss_feed
@@ -39,7 +40,7 @@ from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
 from .cache import cache_dir, installed_version, open_cache, pack_path, project_dir
-from .page_cache import PageOutputs, TemplateBytecode, search_index
+from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
 from .output import OutputFolder
@@ -133,7 +134,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self.is_serve:
             self._stamps = live.snapshot(self._live_roots(config))
         if OutputFolder.applies(config, self.dirty):
-            self.output_folder = OutputFolder(config)
+            root = cache_dir(config, dict(self.config))
+            site = hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
+            self.output_folder = OutputFolder(config, os.path.join(root, f"output-{site}.marshal") if root else None)
             self.output_folder.set_aside()
 
     def _live_roots(self, config: Any) -> list[str]:
@@ -226,6 +229,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         if self.outputs is not None and hasattr(page, "papernotes_template"):
             self.outputs.before_render(page, context, excluded=page.file.inclusion.is_excluded())
+            # When the output folder already holds what this page gives, nothing is made (output.py).
+            frame_key = page.papernotes_frame_key
+            if self.output_folder is not None and frame_key is not None:
+                if self.output_folder.unchanged(page, digest(frame_key, self._page_feeds(page, config))):
+                    page.papernotes_frame = KEPT
         return context
 
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
@@ -240,13 +248,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
     def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
-        if self.blog is None or not self._feeds:
+        feeds = self._page_feeds(page, config)
+        if not feeds:
             return output
-        feeds = [(config.site_name, "feed.xml")]
-        if getattr(page, "feed", None):
-            feeds.append(page.feed)
         links = "".join(_feed_link(title, relative_url(url, page.url)) for title, url in feeds)
         return output.replace("</head>", links + "</head>", 1)
+
+    def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str]]:
+        """(title, site-relative URL) of the feeds a page links to: the site's, and its topic's."""
+        if self.blog is None or not self._feeds:
+            return []
+        return [(config.site_name, "feed.xml"), *([page.feed] if getattr(page, "feed", None) else [])]
 
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
@@ -526,7 +538,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         listed there (posts, topics, papers) is appended under it.
         """
         src_uri = _src_uri(stem)
-        own = files.get_file_from_path(src_uri)
+        own = files.src_uris.get(src_uri)  # the address is already in MkDocs' form
         if own is not None:
             content, fill = kwargs.get("content"), kwargs.get("fill")
             parts = [part for part in (content, fill) if callable(part)]
