@@ -118,3 +118,35 @@ def test_a_failed_build_leaves_no_folder_aside(site: SiteMaker) -> None:
     assert not any(name.endswith(".papernotes-previous") for name in os.listdir(site.root))
     (site.root / "docs/posts/broken.md").unlink()
     assert site.build().returncode == 0
+
+
+@pytest.mark.parametrize(
+    "change, page, shows",
+    [
+        pytest.param(
+            lambda m: m.write("library/papers.yaml", "".join(
+                f"- id: p{i}\n  title: {'Renamed Paper' if i == 2 else f'Paper {i}'}\n  year: 2020\n" for i in range(6))),
+            "posts/post-2", "Renamed Paper", id="a cited library record",
+        ),
+        pytest.param(
+            lambda m: m.write("docs/authors.yml", "authors:\n  mara:\n    name: Mara Renamed\n"),
+            "posts/post-1", "Mara Renamed", id="an author",
+        ),
+        pytest.param(
+            lambda m: m.post("post-2", "Post Two Renamed", date="2024-05-03", tags="[Topic 0]", body="Body 2 [@p2]."),
+            "posts/post-1", "Post Two Renamed", id="a neighbour's title",
+        ),
+    ],
+)
+def test_what_a_page_shows_from_elsewhere_is_never_left_stale(site: SiteMaker, tmp_path: Path, change, page, shows) -> None:
+    """Pages are left alone by the key of what they are made from; these edits leave each post's text alone."""
+    site.write("docs/authors.yml", "authors:\n  mara:\n    name: Mara Before\n")
+    for n in range(5):
+        site.post(f"post-{n}", f"Post {n}", date=f"2024-05-0{n + 1}", tags=f"[Topic {n % 2}]", body=f"Body {n} [@p{n}].", authors="[mara]")
+    assert site.build().returncode == 0
+    assert site.build().returncode == 0  # a rebuild: every page left alone
+    change(site)
+    again = site.build()
+    assert again.returncode == 0, again.output
+    assert shows in again.page(page)
+    same_as_clean_build(site, again.site, tmp_path)

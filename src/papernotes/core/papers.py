@@ -53,6 +53,11 @@ class Paper:
     topics: list[Topic] = field(default_factory=list)
 
     @property
+    def post_count(self) -> int:
+        """How many posts review or cite the paper (`len(posts)`, without sorting them)."""
+        return len({id(entry) for entry in [*self.reviewed_in, *self.cited_in]})
+
+    @property
     def posts(self) -> list["PostEntry"]:
         """Every post that reviews or cites the paper, newest first, each once."""
         seen: dict[int, "PostEntry"] = {}

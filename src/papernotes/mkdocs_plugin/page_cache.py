@@ -71,6 +71,16 @@ _VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
 _KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
 
 
+def content_digest(page: "Page") -> str:
+    """A fingerprint of the page's content: the key papernotes made it from, when it is still that very
+    string (`page.papernotes_content`, set by render.py and the listing fills), else a hash of it."""
+    content = page.content or ""
+    known = getattr(page, "papernotes_content", None)
+    if known is not None and known[0] is content:
+        return known[1]
+    return _digest(content)
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
@@ -245,7 +255,7 @@ class PageOutputs:
         meta = page.meta
         key = digest(
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
-            stable(meta.get("search")), toc_data(page.toc), _digest(page.content or ""),
+            stable(meta.get("search")), toc_data(page.toc), content_digest(page),
         )
         stored = self.pack.get(key)
         if isinstance(stored, str):
@@ -298,7 +308,7 @@ class PageOutputs:
             return  # something a key cannot describe: render as usual
         key = digest(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
-            page.papernotes_template, _digest(page.content or ""), toc_data(page.toc), page.canonical_url,
+            page.papernotes_template, content_digest(page), toc_data(page.toc), page.canonical_url,
             page.edit_url, excluded, page.is_homepage, stable(extra),
             [[p.url, str(p.title)] if p else None for p in (page.previous_page, page.next_page)],
             [[type(a).__name__, str(a.title)] for a in page.ancestors],

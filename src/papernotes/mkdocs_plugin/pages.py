@@ -64,7 +64,7 @@ class PostPage(Page):
             conversion = convert(self, config, files, self.cache, self.renderer.citations.session, self.renderer.diagnostics, self._convert)
         finally:
             # ...and the page made around it, when nothing else it shows changed either.
-            if self.renderer.after_render(self, conversion.entry if conversion else None):
+            if self.renderer.after_render(self, conversion):
                 conversion.save()
 
     def _convert(self, config: "MkDocsConfig", files: Any) -> None:
@@ -88,6 +88,7 @@ class GeneratedPage(Page):
         search: bool = True,
         description: str | None = None,
         feed: tuple[str, str] | None = None,
+        key_of: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(None, file, config)
         self.title = Markup(escape(title))
@@ -96,6 +97,7 @@ class GeneratedPage(Page):
         self._search = search
         self._description = description
         self.feed = feed  # (title, site-relative URL) of this page's own feed, if it has one
+        self._key_of = key_of  # the key a rendered fragment was made from, when known
 
     def read_source(self, config: "MkDocsConfig") -> None:
         self.markdown = ""
@@ -106,5 +108,7 @@ class GeneratedPage(Page):
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
         self.content = self._content(self) if callable(self._content) else self._content
+        key = self._key_of(self.content) if self._key_of is not None else None
+        self.papernotes_content = (self.content, key) if key else None
         self.toc = []  # type: ignore[assignment]
         self.present_anchor_ids = set()

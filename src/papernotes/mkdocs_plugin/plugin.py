@@ -221,7 +221,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.outputs.after_search(page)
         fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
         if fill is not None:
-            page.content = (page.content or "") + fill(page)
+            before = page.content or ""
+            extra = fill(page)
+            page.content = before + extra
+            # Known content and a known fill: the page cache keys the whole by their keys.
+            known, key = getattr(page, "papernotes_content", None), self.renderer.key_of(extra)
+            page.papernotes_content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
         return context
 
     # Last of all, when the page and its context are final: reuse its stored theme output.
@@ -550,7 +555,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._place(file, url, dest)
         file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(file)
-        page = GeneratedPage(title, file, config, **kwargs)
+        page = GeneratedPage(title, file, config, key_of=self.renderer.key_of, **kwargs)
         self._pages.append(page)
         return page
 

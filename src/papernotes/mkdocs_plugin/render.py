@@ -71,6 +71,7 @@ class PostRenderer:
         # `context`: the configuration and versions every page depends on. None: always render.
         self.store = store
         self.context = context
+        self._last: tuple[str, str] | None = None  # the last fragment `_reuse` returned, and its key
 
     def _reuse(self, kind: str, parts: Callable[[], list[Any]], make: Callable[[], str]) -> str:
         """The fragment `make` renders, reused when the values `parts` lists are the same as last time."""
@@ -81,7 +82,13 @@ class PostRenderer:
         if html is None:
             html = make()
             self.store.put(key, html)
+        self._last = (html, key)
         return html
+
+    def key_of(self, html: str) -> str | None:
+        """The key the fragment `html` (this very string, just returned by `_reuse`) was made from."""
+        last = self._last
+        return last[1] if last is not None and last[0] is html else None
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
@@ -103,22 +110,24 @@ class PostRenderer:
             source=page.composed.markdown, line_map=page.composed.line_map, diagnostics=self.diagnostics,
         )
 
-    def after_render(self, page: "PostPage", cached: Any = None) -> bool:
-        """Make the post's page around its conversion; True when `cached` (its cache entry) took a new page.
+    def after_render(self, page: "PostPage", conversion: Any = None) -> bool:
+        """Make the post's page around its conversion; True when its cache entry took a new page.
 
-        The page is reused from `cached` when its key (everything the page shows
-        besides the conversion) and the records its citations resolve to are
-        the same as when it was made.
+        The page is reused from `conversion` (its cache entry) when its key
+        (everything the page shows besides the conversion) and the records its
+        citations resolve to are the same as when it was made.
         """
         session, self.citations.session = self.citations.session, None
         if page.content is None or session is None:
             return False
+        cached = conversion.entry if conversion is not None else None
         key = self._assembly_key(page.entry) if cached is not None else None
         stored = cached.assembled if cached is not None else None
         if stored is not None and stored.get("key") == key and all(
             self.digests.record(session.resolve(cited)) == found for cited, found in stored["resolutions"]
         ):
             self._restore(page, stored)
+            page.papernotes_content = (page.content, digest(conversion.key, key, stored["resolutions"]))
             return False
         before = len(self.diagnostics)
         made = self._assemble(page, session)
@@ -130,6 +139,8 @@ class PostRenderer:
             diagnostics=[asdict(d) for d in self.diagnostics.items[before:]],
         )
         cached.assembled = made
+        # The content is a function of these: the page cache keys it by them instead of hashing it.
+        page.papernotes_content = (page.content, digest(conversion.key, key, made["resolutions"]))
         return True
 
     def _assembly_key(self, entry: PostEntry) -> str:
@@ -204,10 +215,11 @@ class PostRenderer:
         )
 
     def paper_posts(self, paper: Paper, page_url: str) -> str:
-        posts = paper.posts
         reviewed = {entry.url for entry in paper.reviewed_in}
+        # The posts in the order found (their shown order follows from their dates, which the key has).
+        mentions = [*paper.reviewed_in, *paper.cited_in]
         return self._reuse(
-            "paper-posts", lambda: [page_url, [[self.digests.entry_face(e), e.url in reviewed] for e in posts]],
+            "paper-posts", lambda: [page_url, [[self.digests.entry_face(e), e.url in reviewed] for e in mentions]],
             lambda: fragments.render("paper-posts.html", paper=paper, reviewed=reviewed, **self.urls_for(page_url)),
         )
 
@@ -217,7 +229,7 @@ class PostRenderer:
         return self._reuse(
             "papers-index",
             lambda: [page_url, [self.digests.topic(t) for t in used], [
-                [p.url, self.digests.record(p.record), len(p.posts), [self.digests.topic(t) for t in p.topics]] for p in papers
+                [p.url, self.digests.record(p.record), p.post_count, [self.digests.topic(t) for t in p.topics]] for p in papers
             ]],
             lambda: fragments.render("papers-index.html", papers=papers, years=years, topics=used, **self.urls_for(page_url)),
         )
