@@ -5,7 +5,8 @@
 
 For each size the same generated posts (see `scripts/corpus.py`) are built by:
 
-- papernotes, cold (no `.cache/papernotes/`), and warm (a rebuild with nothing changed);
+- papernotes, cold (no `.cache/papernotes/`), warm (a rebuild with nothing changed), and warm
+  after the text of one post changed;
 - papernotes under a real `mkdocs serve`: the time from saving a post to the server returning
   the edited page, for an edit of its text and for an edit of its frontmatter;
 - Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
@@ -144,6 +145,18 @@ class PapernotesWarm(Papernotes):
             self.primed = True
 
 
+class PapernotesEdited(PapernotesWarm):
+    """A rebuild after the text of one post changed: what `mkdocs build` costs a writer between edits."""
+
+    name = "papernotes (warm, one post edited)"
+
+    def prepare(self) -> None:
+        super().prepare()
+        posts = sorted((self.root / "docs" / "posts").glob("*.md"))
+        post = posts[len(posts) // 3]
+        post.write_text(post.read_text(encoding="utf-8").rstrip("\n") + f"\n\nAn edit made at {time.time_ns()}.\n", encoding="utf-8")
+
+
 class PapernotesServe(Tool):
     """A real `mkdocs serve`: the time from saving a post to the server returning the edited page.
 
@@ -264,6 +277,8 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
     if not args.no_warm:
         shutil.copytree(base / "papernotes", base / "papernotes-warm")
         tools.append(PapernotesWarm(base / "papernotes-warm"))
+        shutil.copytree(base / "papernotes", base / "papernotes-edited")
+        tools.append(PapernotesEdited(base / "papernotes-edited"))
     if args.serve:
         shutil.copytree(base / "papernotes", base / "papernotes-serve")
         tools += [PapernotesServe(base / "papernotes-serve", "body"), PapernotesServe(base / "papernotes-serve", "frontmatter")]
@@ -318,7 +333,7 @@ def report(results: list[Measure]) -> dict:
             + f" | {f'{vs_hugo:.1f}' if vs_hugo else '–'} | {f'{vs_material:.2f}' if vs_material else '–'} |"
         )
     sizes = sorted({m.n for m in results})
-    for tool in ("papernotes (cold)", "papernotes (warm)", "Hugo"):
+    for tool in ("papernotes (cold)", "papernotes (warm)", "papernotes (warm, one post edited)", "Hugo"):
         for small, large in zip(sizes, sizes[1:]):
             a, b = by.get((small, tool)), by.get((large, tool))
             if a and b:
