@@ -147,17 +147,54 @@ def test_a_build_that_skipped_pages_keeps_every_entry(tmp_path: Path) -> None:
     assert fresh.get("a") == "1" and fresh.get("b") == "2"
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x00\x01garbage", b"[1, 2, 3]"])
-def test_a_damaged_pack_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
-    (tmp_path / "p").write_bytes(damage)
+@pytest.mark.parametrize("damage", [b"", b"\x00\x01garbage", b"[1, 2, 3]", marshal.dumps({"format": 0, "a": "old"})])
+def test_a_damaged_shard_is_an_empty_one(tmp_path: Path, damage: bytes) -> None:
+    pack = Pack(tmp_path / "p")
+    pack.put("ab12", "kept")
+    pack.put("a", "1")
+    pack.save()
+    shards = sorted((tmp_path / "p").glob("*.marshal"))
+    assert [s.name for s in shards] == ["__.marshal", "ab.marshal"]
+    shards[0].write_bytes(damage)
+    again = Pack(tmp_path / "p")
+    again.load()
+    assert again.get("a") is None and again.get("ab12") == "kept"
+    again.put("a", "1")
+    again.save()
+    third = Pack(tmp_path / "p")
+    third.load()
+    assert third.get("a") == "1" and third.get("ab12") == "kept"
+
+
+def test_only_shards_that_changed_are_written_again(tmp_path: Path) -> None:
+    pack = Pack(tmp_path / "p")
+    for key in ("aa01", "aa02", "bb01", "cc01"):
+        pack.put(key, key)
+    pack.save()
+    times = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "p").glob("*.marshal")}
+    again = Pack(tmp_path / "p")
+    again.load()
+    for key in ("aa01", "aa02", "bb01"):  # cc01 is not used this time: its shard goes
+        again.get(key)
+    again.put("bb01", "new")
+    again.save()
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "p").glob("*.marshal")}
+    assert after["aa.marshal"] == times["aa.marshal"] and "cc.marshal" not in after
+    third = Pack(tmp_path / "p")
+    third.load()
+    assert [third.get(k) for k in ("aa01", "aa02", "bb01", "cc01")] == ["aa01", "aa02", "new", None]
+
+
+def test_the_single_file_of_an_older_version_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "p").write_bytes(marshal.dumps({"format": FORMAT, "ab": "old"}))
     pack = Pack(tmp_path / "p")
     pack.load()
-    assert pack.get("a") is None
-    pack.put("a", "1")
+    assert pack.get("ab") is None
+    pack.put("ab", "new")
     pack.save()
     again = Pack(tmp_path / "p")
     again.load()
-    assert again.get("a") == "1"
+    assert again.get("ab") == "new"
 
 
 def test_entries_from_elsewhere_count_only_when_asked_for(tmp_path: Path) -> None:
@@ -179,25 +216,6 @@ def test_an_unwritable_pack_does_not_fail_the_build(tmp_path: Path) -> None:
     pack.put("a", "1")
     pack.save()  # no exception
     assert pack.get("a") == "1"
-
-
-def test_entries_kept_in_memory_are_served_without_the_file(tmp_path: Path) -> None:
-    memory: dict = {}
-    cache = ConversionCache(tmp_path / "c", "ctx", memory)
-    key = cache.key("post")
-    cache.put(key, _entry())
-    for path in (tmp_path / "c").rglob("*.marshal"):
-        path.unlink()
-    again = ConversionCache(tmp_path / "c", "ctx", memory)  # the next serve rebuild
-    assert again.get(key) == _entry()
-    other = again.key("another post")
-    again.put(other, _entry("<p>y</p>"))
-    again.prune(expected=2)
-    assert set(memory) == {key, other}
-    third = ConversionCache(tmp_path / "c", "ctx", memory)
-    assert third.get(other) is not None
-    third.prune(expected=1)
-    assert set(memory) == {other}  # what a complete build did not use goes from memory too
 
 
 def test_a_rebuild_that_changed_nothing_leaves_the_pack_file_alone(tmp_path: Path) -> None:

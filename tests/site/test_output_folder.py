@@ -89,6 +89,18 @@ def test_what_a_clean_build_would_not_write_is_removed(site: SiteMaker, tmp_path
     same_as_clean_build(site, again.site, tmp_path)
 
 
+def test_hidden_files_at_the_top_stay_as_with_mkdocs_clean(site: SiteMaker) -> None:
+    """MkDocs' clean leaves `site/.git` and other hidden entries at the top alone; so does papernotes."""
+    first = site.build()
+    (first.site / ".git").mkdir()
+    (first.site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (first.site / ".deployed").write_text("yes")
+    (first.site / "posts" / ".stray").write_text("not at the top: goes, as with MkDocs")
+    again = site.build()
+    assert (again.site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (again.site / ".deployed").exists() and not (again.site / "posts" / ".stray").exists()
+
+
 def test_a_page_changed_by_hand_in_the_output_is_written_again(site: SiteMaker, tmp_path: Path) -> None:
     first = site.build()
     page = first.site / "papers/p2/index.html"
@@ -108,6 +120,13 @@ def test_other_plugins_get_mkdocs_own_clean_build(site: SiteMaker, tmp_path: Pat
     assert again.returncode == 0, again.output
     assert mtimes(again.site)["papers/p3/index.html"] != before["papers/p3/index.html"]  # written again
     assert not any(name.endswith(".papernotes-previous") for name in os.listdir(site.root))
+
+
+def test_without_the_cache_mkdocs_cleans_as_usual(site: SiteMaker) -> None:
+    first = site.build(env=NO_CACHE)
+    before = mtimes(first.site)
+    again = site.build(env=NO_CACHE)
+    assert mtimes(again.site)["papers/p3/index.html"] != before["papers/p3/index.html"]  # written again
 
 
 def test_a_failed_build_leaves_no_folder_aside(site: SiteMaker) -> None:

@@ -153,16 +153,10 @@ class ConversionCache:
     fails because of its cache.
     """
 
-    def __init__(
-        self, directory: str | os.PathLike[str], context: str = "", memory: dict[str, CachedConversion] | None = None
-    ) -> None:
+    def __init__(self, directory: str | os.PathLike[str], context: str = "") -> None:
         self.directory = Path(directory)
         self._folder = os.fspath(directory)
         self.context = context
-        # Entries already read or written, by key: `mkdocs serve` passes the same dict to
-        # every rebuild, so an unchanged post costs no file read. An entry changes only
-        # through `put` (which writes it again).
-        self.memory = memory
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -180,15 +174,11 @@ class ConversionCache:
         self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
     ) -> CachedConversion | None:
         """The entry for `key` if there is one, it is still fresh (given `lookup`) and `accept` takes it."""
-        entry = self.memory.get(key) if self.memory is not None else None
-        if entry is None:
-            try:
-                with open(self._path(key), "rb") as handle:
-                    entry = CachedConversion.from_json(marshal.load(handle))
-            except (OSError, ValueError, EOFError, TypeError):
-                entry = None
-            if entry is not None and self.memory is not None:
-                self.memory[key] = entry
+        try:
+            with open(self._path(key), "rb") as handle:
+                entry = CachedConversion.from_json(marshal.load(handle))
+        except (OSError, ValueError, EOFError, TypeError):
+            entry = None
         if entry is not None and lookup is not None and not entry.is_fresh(lookup):
             entry = None
         if entry is not None and accept is not None and not accept(entry):
@@ -206,8 +196,6 @@ class ConversionCache:
 
     def put(self, key: str, entry: CachedConversion) -> None:
         self.used.add(key)
-        if self.memory is not None:
-            self.memory[key] = entry
         if not self._writable:
             return
         path = self._path(key)
@@ -235,8 +223,6 @@ class ConversionCache:
         removed = 0
         if self.hits + self.misses + self.skipped < expected:
             return 0
-        for key in [key for key in self.memory or () if key not in self.used]:
-            del self.memory[key]
         if not self.directory.is_dir():
             return 0
         for folder in self.directory.iterdir():
@@ -257,42 +243,63 @@ class ConversionCache:
 
 
 class Pack:
-    """Many small cached values (rendered page frames, search entries) in one file.
+    """Many small cached values (page frames, search entries, fragments) in a folder of shards.
 
-    A build reads the file once at its start and writes it once at its end,
-    keeping only the entries that build used; thousands of tiny files would
-    cost more in opening and renaming than the values are worth. Values are
-    plain data (str, bytes, lists, dicts) stored with `marshal`, whose format
-    is tied to the Python version: the file name carries it, and a file that
-    does not load is treated as empty.
+    A build reads the folder once at its start and, at its end, writes again
+    only the shards holding an entry that changed or went: thousands of tiny
+    files would cost more in opening and renaming than the values are worth,
+    and one file would be written whole after any edit. Entries are sharded
+    by the first two characters of their key (hex digests: 256 shards).
+    Values are plain data (str, bytes, lists, dicts) stored with `marshal`,
+    whose format is tied to the Python version: the folder name carries it,
+    and a shard that does not load is treated as empty.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(path)  # the folder
         self.values: dict[str, Any] = {}
         self.used: set[str] = set()
         self.fresh: list[str] = []  # keys put since `take_fresh`: what a helper process sends back
-        self._loaded_mtime: int | None = None
-        self._changed = False  # put since the last save
+        self._stamps: dict[str, int] = {}  # shard file -> its time, as this object last read or wrote it
+        self._dirty: set[str] = set()  # shards to write again
         self._writable = True
 
-    def load(self) -> None:
-        """Read the file, unless it is the one this object last read or wrote (serve keeps it in memory)."""
+    @staticmethod
+    def _shard(key: str) -> str:
+        head = key[:2]
+        return head if len(head) == 2 and all(c in "0123456789abcdef" for c in head) else "__"
+
+    def _shard_stamps(self) -> dict[str, int] | None:
         try:
-            stat = self.path.stat()
+            names = [name for name in os.listdir(self.path) if name.endswith(".marshal")]
         except OSError:
-            self.values = {}
+            return None
+        stamps = {}
+        for name in names:
+            try:
+                stamps[name] = os.stat(os.path.join(self.path, name)).st_mtime_ns
+            except OSError:
+                pass
+        return stamps
+
+    def load(self) -> None:
+        """Read the shards, unless they are the ones this object last read or wrote (serve keeps them in memory)."""
+        stamps = self._shard_stamps()
+        if stamps is None:
+            self.values, self._stamps, self._dirty = {}, {}, set()
             return
-        if stat.st_mtime_ns == self._loaded_mtime:
+        if stamps == self._stamps:
             return
-        try:
-            with open(self.path, "rb") as handle:
-                data = marshal.load(handle)
-            self.values = data if isinstance(data, dict) and data.get("format") == FORMAT else {}
-        except (OSError, EOFError, ValueError, TypeError):
-            self.values = {}
-        self.values.pop("format", None)
-        self._loaded_mtime = stat.st_mtime_ns
+        values: dict[str, Any] = {}
+        for name in stamps:
+            try:
+                with open(os.path.join(self.path, name), "rb") as handle:
+                    data = marshal.load(handle)
+            except (OSError, EOFError, ValueError, TypeError):
+                continue
+            if isinstance(data, dict) and data.pop("format", None) == FORMAT:
+                values.update(data)
+        self.values, self._stamps, self._dirty = values, stamps, set()
 
     def get(self, key: str) -> Any:
         value = self.values.get(key)
@@ -304,7 +311,7 @@ class Pack:
         self.values[key] = value
         self.used.add(key)
         self.fresh.append(key)
-        self._changed = True
+        self._dirty.add(self._shard(key))
 
     def take_fresh(self) -> list[list[Any]]:
         """The entries put since the last call, as [key, value] pairs."""
@@ -315,31 +322,46 @@ class Pack:
         """Entries made elsewhere (a helper process); used only if a page asks for their key."""
         for key, value in pairs:
             self.values[key] = value
-        self._changed = self._changed or bool(pairs)
+            self._dirty.add(self._shard(key))
 
     def save(self, *, prune: bool = True) -> None:
-        """Write the entries, atomically; with `prune`, only those this build used.
+        """Write the shards that changed, atomically; with `prune`, keeping only the entries this build used.
 
         A build that skipped pages (`--dirty`) passes ``prune=False``, or it would
         drop the entries of every page it did not render this time.
         """
-        changed = self._changed
         if prune and len(self.used) < len(self.values):
-            self.values = {key: value for key, value in self.values.items() if key in self.used}
-            changed = True
-        self.used, self.fresh, self._changed = set(), [], False
-        if not self._writable or not changed:
+            for key in [key for key in self.values if key not in self.used]:
+                del self.values[key]
+                self._dirty.add(self._shard(key))
+        dirty, self._dirty = self._dirty, set()
+        self.used, self.fresh = set(), []
+        if not self._writable or not dirty:
             return  # a rebuild that changed nothing rewrites nothing
+        shards: dict[str, dict[str, Any]] = {shard: {} for shard in dirty}
+        for key, value in self.values.items():
+            shard = shards.get(self._shard(key))
+            if shard is not None:
+                shard[key] = value
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    marshal.dump({"format": FORMAT, **self.values}, handle)
-                os.replace(temp, self.path)
-            except BaseException:
-                os.unlink(temp)
-                raise
-            self._loaded_mtime = self.path.stat().st_mtime_ns
+            if self.path.is_file():  # the single file of an older papernotes
+                self.path.unlink()
+            self.path.mkdir(parents=True, exist_ok=True)
+            for shard, values in shards.items():
+                target = os.path.join(self.path, f"{shard}.marshal")
+                if not values:
+                    if os.path.exists(target):
+                        os.unlink(target)
+                    self._stamps.pop(f"{shard}.marshal", None)
+                    continue
+                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        marshal.dump({"format": FORMAT, **values}, handle)
+                    os.replace(temp, target)
+                except BaseException:
+                    os.unlink(temp)
+                    raise
+                self._stamps[f"{shard}.marshal"] = os.stat(target).st_mtime_ns
         except (OSError, ValueError):
             self._writable = False

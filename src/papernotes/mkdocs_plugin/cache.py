@@ -61,8 +61,8 @@ def project_dir(config: "MkDocsConfig") -> str:
 
 
 def pack_path(root: str) -> str:
-    """Where, under the cache folder `root`, rendered frames and search entries are kept (marshal's format follows the Python version)."""
-    return os.path.join(root, f"pages-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
+    """The folder, under the cache folder `root`, of rendered frames, fragments and search entries (marshal's format follows the Python version)."""
+    return os.path.join(root, f"pages-py{sys.version_info[0]}{sys.version_info[1]}")
 
 
 def cache_dir(config: "MkDocsConfig", options: dict[str, Any]) -> str | None:
@@ -72,9 +72,7 @@ def cache_dir(config: "MkDocsConfig", options: dict[str, Any]) -> str | None:
     return os.path.join(project_dir(config), ".cache", "papernotes")
 
 
-def open_cache(
-    config: "MkDocsConfig", options: dict[str, Any], memory: dict[str, CachedConversion] | None = None
-) -> ConversionCache | None:
+def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCache | None:
     """The cache of this build, or None when caching is off or a snippets file applies to every page."""
     root = cache_dir(config, options)
     if root is None:
@@ -94,7 +92,7 @@ def open_cache(
         dict(config["validation"]),
         {name: value for name, value in options.items() if name not in ("cache", "parallel")},
     )
-    return ConversionCache(os.path.join(root, "posts"), context, memory)
+    return ConversionCache(os.path.join(root, "posts"), context)
 
 
 # -- what a conversion reads and writes -------------------------------------------

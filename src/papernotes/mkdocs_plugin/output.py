@@ -133,7 +133,7 @@ class OutputFolder:
             if name == "sitemap.xml":
                 expected.add(os.path.normpath(os.path.join(self.site_dir, name + ".gz")))
         expected.add(os.path.join(self.site_dir, "search", "search_index.json"))
-        for folder, subfolders, names in os.walk(self.site_dir, topdown=False):
+        for folder, subfolders, names in _walk_unhidden(self.site_dir):
             for name in names:
                 path = os.path.join(folder, name)
                 if path in expected:
@@ -179,6 +179,17 @@ class OutputFolder:
         _build_log.removeFilter(self._filter)
         if os.path.isdir(self.stash):
             shutil.rmtree(self.stash, ignore_errors=True)
+
+
+def _walk_unhidden(root: str) -> Any:
+    """`os.walk(root)` bottom-up, without what MkDocs' clean leaves alone: hidden entries at the top (`.git`)."""
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        top = os.path.relpath(folder, root).split(os.sep)[0]
+        if top.startswith(".") and top != ".":
+            continue
+        if folder == root:
+            names = [name for name in names if not name.startswith(".")]
+        yield folder, subfolders, names
 
 
 class _QuietSkips(logging.Filter):
