@@ -120,14 +120,14 @@ class LiveUpdater:
 
     def __call__(self) -> None:
         started = time.monotonic()
-        site = self.plugin.live
         try:
-            rebuilt = update(self.plugin, site) if site is not None else None
+            rebuilt = update(self.plugin, self.plugin.live) if self.plugin.live is not None else None
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the full build makes the site right
             log.debug(f"papernotes: quick rebuild failed ({exc!r}); rebuilding everything", exc_info=True)
             rebuilt = None
         if rebuilt is None:
-            self.plugin.live = None  # a failed full build must not leave half-updated state behind
+            # Nothing may hold the last build now: it would stay in memory through the next one.
+            self.plugin.live = None
             self.full_build()
             return
         log.info(f"papernotes: rebuilt {', '.join(rebuilt)} in {time.monotonic() - started:.2f} s (the rest of the site is unchanged)")

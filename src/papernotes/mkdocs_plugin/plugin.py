@@ -137,9 +137,15 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # MkDocs deletes the output folder right after this; papernotes keeps it (see output.py).
     def on_pre_build(self, *, config: Any) -> None:
         # Under serve, the last build's pages and posts go before the next build makes its own.
+        # They are full of reference cycles (pages and files point at each other), which only
+        # the cycle collector frees: run it now, or both builds are in memory at once.
+        rebuild = self.blog is not None
         self.live, self.output_folder, self.outputs, self.blog = None, None, None, None
         self._pages, self._entries, self._listings, self._files, self._feeds = [], {}, [], None, []
         self.renderer = self.papers = self.cache = self._nav = self._env = None
+        self._fills = {}
+        if rebuild:
+            gc.collect()
         if not self.config.enabled:
             return
         if self.is_serve:
