@@ -252,3 +252,17 @@ def test_a_page_left_alone_by_the_last_full_build_is_written_by_a_quick_one(live
     assert serve.rebuild()
     assert "Delta opens anew." in delta.read_text() and "Delta opens anew." in (serve.site / "index.html").read_text()
     assert_same_as_full_build(serve, tmp_path)
+
+
+def test_quick_rebuilds_work_with_the_cache_off(site_maker: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
+    monkeypatch.chdir(site_maker.root)
+    site_maker.config(text=CONFIG)
+    site_maker.write("library/papers.yaml", LIBRARY)
+    site_maker.write("docs/posts/a.md", post("Alpha", "2024-01-01", "[LLM]", "Alpha opens. [@sinks]"))
+    site_maker.write("docs/posts/b.md", post("Beta", "2024-01-02", "[LLM]", "Beta opens."))
+    serve = Serve(site_maker.root, tmp_path / "served")
+    edit(site_maker, "a", "Alpha opens.", "Alpha opens, edited.")
+    assert serve.rebuild()
+    assert "Alpha opens, edited." in (serve.site / "index.html").read_text()
+    assert_same_as_full_build(serve, tmp_path)

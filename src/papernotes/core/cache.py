@@ -42,6 +42,27 @@ from .diagnostics import Diagnostic
 FORMAT = 2
 
 
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file renamed into place; False if it could not be written.
+
+    An interrupted build, or two at once, leave the whole old file or the whole
+    new one, never half of one: what every cache file here relies on.
+    """
+    folder = os.path.dirname(os.fspath(path))
+    temp = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+        return True
+    except OSError:
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
+        return False
+
+
 def stable(value: Any) -> Any:
     """`value` as plain JSON data that is the same in every process.
 
@@ -198,19 +219,7 @@ class ConversionCache:
         self.used.add(key)
         if not self._writable:
             return
-        path = self._path(key)
-        data = marshal.dumps(entry.to_json())
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=os.path.dirname(path))
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, path)
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
+        if not write_atomically(self._path(key), marshal.dumps(entry.to_json())):
             self._writable = False
 
     def prune(self, expected: int) -> int:
@@ -229,7 +238,7 @@ class ConversionCache:
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if path.suffix in (".marshal", ".json") and path.stem not in self.used:
+                if path.name.startswith(".tmp-") or (path.suffix in (".marshal", ".json") and path.stem not in self.used):
                     try:
                         path.unlink()
                         removed += 1
@@ -354,14 +363,8 @@ class Pack:
                         os.unlink(target)
                     self._stamps.pop(f"{shard}.marshal", None)
                     continue
-                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        marshal.dump({"format": FORMAT, **values}, handle)
-                    os.replace(temp, target)
-                except BaseException:
-                    os.unlink(temp)
-                    raise
+                if not write_atomically(target, marshal.dumps({"format": FORMAT, **values})):
+                    raise OSError(f"cannot write {target}")
                 self._stamps[f"{shard}.marshal"] = os.stat(target).st_mtime_ns
         except (OSError, ValueError):
             self._writable = False

@@ -19,7 +19,6 @@ import json
 import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .bibtex import parse_bibtex
-from .cache import code_stamp
+from .cache import code_stamp, write_atomically
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
 from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
@@ -372,18 +371,12 @@ def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics
     local = Diagnostics()
     records = _parse_bytes(raw, name, parser, local)
     diagnostics.extend(local)
-    temp = None
     try:
-        store.mkdir(parents=True, exist_ok=True)
         for old in store.glob(f"library-{source}-*.pickle"):
             old.unlink()
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=store)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((records, list(local)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, target)
+        write_atomically(target, pickle.dumps((records, list(local)), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a cache that cannot be written never fails a build
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
+        pass
     return records
 
 

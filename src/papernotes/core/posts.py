@@ -14,7 +14,6 @@ import pickle
 import re
 import reprlib
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -256,21 +255,10 @@ class ParsedPosts:
 
     def save(self) -> None:
         """Keep the posts read this time (only them) for the next build; a failure costs only that."""
-        if self.path is None or self._new.keys() == self._old.keys():
-            return
-        temp = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self._new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
-            temp = None
-        except Exception:
-            pass
-        finally:
-            if temp is not None and os.path.exists(temp):
-                os.unlink(temp)
+        if self.path is not None and self._new.keys() != self._old.keys():
+            from .cache import write_atomically
+
+            write_atomically(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:

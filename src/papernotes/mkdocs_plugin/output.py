@@ -26,9 +26,10 @@ import logging
 import marshal
 import os
 import shutil
-import tempfile
 import time
 from typing import TYPE_CHECKING, Any
+
+from papernotes.core.cache import write_atomically
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -160,19 +161,7 @@ class OutputFolder:
             except OSError:
                 continue
             entries[path] = [key, stat.st_size, stat.st_mtime_ns]
-        temp = None
-        try:
-            os.makedirs(os.path.dirname(self.manifest), exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(self.manifest))
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(entries, handle)
-            os.replace(temp, self.manifest)
-            temp = None
-        except OSError:
-            pass
-        finally:
-            if temp is not None and os.path.exists(temp):
-                os.unlink(temp)
+        write_atomically(self.manifest, marshal.dumps(entries))
 
     def abandon(self) -> None:
         """A failed build: the filter goes, and whatever was set aside."""

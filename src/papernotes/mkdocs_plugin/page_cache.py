@@ -9,7 +9,10 @@ first two are reused here when nothing they read changed:
 - search entries are keyed by what Material's search plugin reads from a page
   (its content, table of contents, URL, title, tags and boost, and the search
   configuration); on a hit they are added to the index directly and the
-  plugin is told to skip the page;
+  plugin is told to skip the page. On a miss they are made by
+  `search_sections.add_entries` (Material's entries, without html.parser).
+  They are stored as the JSON text of the index file, which is then put
+  together from those texts (`_search_json`);
 - the theme's output is keyed by everything a page template can read: the
   page itself (final content, title, meta, table of contents, URL and
   neighbours) and a signature of the whole site (configuration, navigation,
@@ -18,7 +21,10 @@ first two are reused here when nothing they read changed:
 
 Rendering goes through a small wrapper template (`papernotes/page.html`) that
 prints the cached output on a hit and includes the page's own template
-otherwise, so a miss renders exactly what MkDocs would have.
+otherwise, so a miss renders exactly what MkDocs would have; a page whose file
+in the output folder already holds its output prints nothing (`KEPT`, see
+output.py). Content papernotes assembled from cached parts is keyed by those
+parts' keys rather than hashed (`content_digest`).
 
 Output is never cached when a template could print something the key cannot
 see: custom templates that read the build date or a file's modification

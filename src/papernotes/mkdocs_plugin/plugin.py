@@ -2,12 +2,20 @@
 
 Order of a build, and what papernotes does at each step:
 
+- ``on_pre_build``: the last output folder is set aside before MkDocs cleans
+  it (output.py); under serve, the inputs' stamps are taken (live.py).
 - ``on_files``: read and validate every post, place it at its URL, and add
-  the generated pages (home pages, topics). Broken input is reported here.
-- page conversion: each post is converted once (`PostPage`).
+  the generated pages (home pages, topics, papers). Broken input is reported here.
+- page conversion: each post is converted once (`PostPage`), or its page is
+  reused from the cache (cache.py, render.py).
+- ``on_env``: a build with errors stops before anything is written; the
+  output folder is put back.
 - ``on_page_context``: listings are filled in from the posts' summaries,
-  after the search plugin has indexed the page's own content.
-- ``on_env``: a build with errors stops before anything is written.
+  after the search plugin has indexed the page's own content; cached theme
+  output is found (page_cache.py).
+- ``on_post_build``: caches are saved; files a clean build would not have
+  written are removed.
+- ``on_serve``: saving a post's text rebuilds only the pages showing it (live.py).
 """
 
 from __future__ import annotations
