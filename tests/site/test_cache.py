@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import marshal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,3 +304,33 @@ def test_a_deleted_post_leaves_no_entry_behind(site: SiteMaker, monkeypatch: pyt
     (site.root / "docs" / "posts" / "third.md").unlink()
     build_here(site, monkeypatch)
     assert len(entries(site)) == 2
+
+
+def test_a_markdown_extension_of_the_project_is_part_of_the_key(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An extension kept next to mkdocs.yml has no version: its source is what changes.
+    extension = """
+        from markdown.extensions import Extension
+        from markdown.preprocessors import Preprocessor
+
+        class Stamp(Preprocessor):
+            def run(self, lines):
+                return [line.replace("Nothing cited", "STAMP-{0} cited") for line in lines]
+
+        class StampExtension(Extension):
+            def extendMarkdown(self, md):
+                md.preprocessors.register(Stamp(md), "stamp", 30)
+
+        def makeExtension(**kwargs):
+            return StampExtension(**kwargs)
+    """
+    site.write("stamp_ext.py", extension.format("one"))
+    monkeypatch.syspath_prepend(str(site.root))
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - stamp_ext\n"))
+    first = build_here(site, monkeypatch)
+    assert "STAMP-one cited" in first.page("posts/second-post")
+    site.write("stamp_ext.py", extension.format("two"))
+    monkeypatch.delitem(sys.modules, "stamp_ext")  # a new `mkdocs build` imports the edited file
+    second = build_here(site, monkeypatch)
+    assert "STAMP-two cited" in second.page("posts/second-post")
+    assert len(second.converted) == 3

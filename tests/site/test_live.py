@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
 
 from conftest import SiteMaker
+from papernotes.mkdocs_plugin.live import served_paths
 
 SERVE_URL = "http://127.0.0.1:8000/notes/"
 
@@ -63,14 +65,15 @@ def post(title: str, date: str, tags: str, body: str, extra: str = "") -> str:
 
 
 class FakeServer:
-    """What papernotes' on_serve sees of MkDocs' LiveReloadServer."""
+    """What papernotes' on_serve sees of MkDocs' LiveReloadServer (the test below checks the private part)."""
 
     def __init__(self, builder: Any) -> None:
         self.builder = builder
-        self.watched: list[str] = []
+        self._watched_paths: dict[str, int] = {}
 
     def watch(self, path: str) -> None:
-        self.watched.append(path)
+        path = os.path.abspath(path)
+        self._watched_paths[path] = self._watched_paths.get(path, 0) + 1
 
 
 class Serve:
@@ -265,4 +268,35 @@ def test_quick_rebuilds_work_with_the_cache_off(site_maker: SiteMaker, tmp_path:
     edit(site_maker, "a", "Alpha opens.", "Alpha opens, edited.")
     assert serve.rebuild()
     assert "Alpha opens, edited." in (serve.site / "index.html").read_text()
+    assert_same_as_full_build(serve, tmp_path)
+
+
+def test_the_server_keeps_its_watched_paths_where_papernotes_looks(tmp_path: Path) -> None:
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))
+    assert served_paths(server) == [str(tmp_path)]
+
+
+def test_a_folder_watched_since_the_last_build_is_looked_at_too(live, tmp_path: Path) -> None:
+    # `mkdocs serve --watch-theme` watches the theme's folders, which papernotes does not read itself.
+    maker, serve = live
+    theme = maker.write("theme/main.html", "{% extends 'base.html' %}\n")
+    serve.server.watch(str(theme.parent))
+    edit(maker, "a", "Alpha body.", "Alpha body again.")
+    assert not serve.rebuild()  # the last build's stamps do not cover the theme folder yet
+    edit(maker, "a", "Alpha body again.", "Alpha body once more.")
+    assert serve.rebuild()
+    theme.write_text("{% extends 'base.html' %}\n{# changed #}\n")
+    edit(maker, "a", "Alpha body once more.", "Alpha body for the last time.")
+    assert not serve.rebuild()  # a theme file changed with the post
+    assert_same_as_full_build(serve, tmp_path)
+
+
+def test_a_listing_page_of_the_writers_own_is_rebuilt_as_a_full_build_makes_it(live, tmp_path: Path) -> None:
+    maker, serve = live
+    maker.write("docs/index.md", "# Welcome\n\nThe newest notes first.\n")
+    assert not serve.rebuild()
+    edit(maker, "d", "Delta opens.", "Delta opens anew.")  # its summary is on the writer's home page
+    assert serve.rebuild()
+    assert "Delta opens anew." in (serve.site / "index.html").read_text()
     assert_same_as_full_build(serve, tmp_path)

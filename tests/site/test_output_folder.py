@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import SiteMaker
+from papernotes.mkdocs_plugin import output
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +89,36 @@ def test_what_a_clean_build_would_not_write_is_removed(site: SiteMaker, tmp_path
     assert not (again.site / "posts/post-4").exists() and not (again.site / "papers/p4").exists()
     assert not (again.site / "posts/figure.svg").exists() and not (again.site / "stray.txt").exists()
     same_as_clean_build(site, again.site, tmp_path)
+
+
+def test_turning_search_off_removes_its_index(site: SiteMaker, tmp_path: Path) -> None:
+    first = site.build()
+    assert (first.site / "search/search_index.json").exists()
+    text = (site.root / "mkdocs.yml").read_text()
+    (site.root / "mkdocs.yml").write_text(text.replace("  - search\n", ""))
+    again = site.build()
+    assert again.returncode == 0, again.output
+    assert not (again.site / "search/search_index.json").exists()
+    same_as_clean_build(site, again.site, tmp_path)
+
+
+def test_files_are_dated_by_the_clock_of_the_disk_they_are_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A network disk dates files by its own clock: this machine's may be far behind it.
+    monkeypatch.setattr(output, "time", SimpleNamespace(time_ns=lambda: 0))
+    site = tmp_path / "site"
+    (site / "gone").mkdir(parents=True)
+    (site / "gone" / "index.html").write_text("a page of the last build")
+    written = (site / "gone" / "index.html").stat().st_mtime_ns - 60 * 10**9
+    os.utime(site / "gone" / "index.html", ns=(written, written))
+    config = SimpleNamespace(site_dir=str(site), theme=SimpleNamespace(static_templates=set()))
+    folder = output.OutputFolder(config)  # type: ignore[arg-type]
+    folder.set_aside()
+    folder.put_back()
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text("{}")  # written by this build, outside the site's files
+    folder.finish([], config, lambda inclusion: True)  # type: ignore[arg-type]
+    assert not (site / "gone").exists()
+    assert (site / "search" / "search_index.json").exists()
 
 
 def test_hidden_files_at_the_top_stay_as_with_mkdocs_clean(site: SiteMaker) -> None:

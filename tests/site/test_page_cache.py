@@ -269,3 +269,36 @@ def test_waiting_lets_the_helper_finish(tmp_path: Path) -> None:
     assert (tmp_path / "parsed").read_text() == "done"
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_clock_given_to_templates_turns_the_page_cache_off(site: SiteMaker) -> None:
+    # `datetime.now` is written in C: it has no module of its own to judge it by.
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks: [hooks.py]\n")
+    site.write("hooks.py", """
+        import datetime
+
+        def on_env(env, config, files):
+            env.globals["now"] = datetime.datetime.now
+            return env
+    """)
+    _override(site, "Printed {{ now().microsecond }}")
+    assert site.build().returncode == 0
+    second = site.build("-v")
+    assert second.returncode == 0, second.output
+    assert reused(second)[0] == 0
+
+
+def test_mkdocs_own_themes_are_read_like_a_writers_templates() -> None:
+    # They print the build date; Material's templates and MkDocs' sitemap change only with their versions.
+    import material
+    import mkdocs
+    from jinja2 import Environment, FileSystemLoader
+
+    from papernotes.mkdocs_plugin.page_cache import _templates_data
+
+    mkdocs_dir, material_dir = Path(mkdocs.__file__).parent, Path(material.__file__).parent
+    shipped = [str(material_dir / "templates"), str(mkdocs_dir / "templates")]
+    assert _templates_data(Environment(loader=FileSystemLoader(shipped))) is not None
+    own_theme = [str(mkdocs_dir / "themes" / "mkdocs"), str(mkdocs_dir / "templates")]
+    assert _templates_data(Environment(loader=FileSystemLoader(own_theme))) is None

@@ -4,10 +4,11 @@ Converting Markdown is most of the work of building a post, and its result
 depends on few things: the Markdown text, the post's place in the site, the
 Markdown configuration and the code doing the conversion. Everything else a
 post page shows (citation numbers and the reference list, paper cards,
-authors, neighbours, topics) is rebuilt from fresh data on every build, on top
-of the cached conversion. So editing a library entry, a `.bib` file or
-`authors.yml` never needs to invalidate anything here, and cannot be served
-stale.
+authors, neighbours, topics) is assembled from fresh data on top of the cached
+conversion. An entry may also carry that assembled page (`assembled`), but
+only with the digests of the records, authors, topics and neighbours it was
+made from: the adapter uses it only while those digests are unchanged, so an
+edited library entry, `.bib` file or `authors.yml` is never served stale.
 
 An entry is found by `key`: a hash of everything the conversion read that is
 known up front (the adapter passes the text, the post's URL and a fingerprint
@@ -26,6 +27,7 @@ cache to one entry per post.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -58,8 +60,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> bool:
         os.replace(temp, path)
         return True
     except OSError:
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         return False
 
 

@@ -180,6 +180,11 @@ class Post:
         """Tags and Material's categories, in the order written."""
         return list(dict.fromkeys([*self.meta.tags, *self.meta.categories]))
 
+    def replace_body(self, body: str) -> None:
+        """Take the text of an edit that left the frontmatter as it was (`mkdocs serve`'s quick rebuilds)."""
+        self.body = body
+        self._cited = None
+
     def cited_keys(self) -> list[str]:
         """Every key its body and takeaways cite (a scan of the source; see `citations.cited_keys`)."""
         if self._cited is None:
@@ -365,7 +370,7 @@ def _records(
     if items is None:
         return [], True
     if not isinstance(items, list):
-        diagnostics.error(path, loaded.line_of((name,)), f"'{name}' must be a list", f"write one item per line: '  - ...'")
+        diagnostics.error(path, loaded.line_of((name,)), f"'{name}' must be a list", "write one item per line: '  - ...'")
         return [], False
     out: list[tuple[Any, int | None]] = []
     ok = True

@@ -12,6 +12,7 @@ produced (replayed, so `--strict` fails the same way on a cached build).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -51,8 +52,31 @@ def installed_version(module: str) -> str | None:
         return str(version) if version is not None else None
 
 
+def code_version(module: str) -> str | None:
+    """What identifies the code of `module`: its package's version, else (a module of the project) its source's digest."""
+    version = installed_version(module)
+    if version is not None:
+        return version
+    source = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        with open(source, "rb") as handle:  # type: ignore[arg-type]
+            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+    except (OSError, TypeError):
+        return None
+
+
 def _extension_module(extension: Any) -> str:
     return extension if isinstance(extension, str) else type(extension).__module__
+
+
+def _code_modules(value: Any) -> set[str]:
+    """The modules of the functions and classes in extension options (YAML's `!!python/name:`)."""
+    if isinstance(value, dict):
+        return set().union(*(_code_modules(v) for v in value.values()))
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_code_modules(v) for v in value))
+    module = getattr(value, "__module__", None) if callable(value) else None
+    return {module} if isinstance(module, str) else set()
 
 
 def project_dir(config: "MkDocsConfig") -> str:
@@ -81,11 +105,11 @@ def open_cache(config: "MkDocsConfig", options: dict[str, Any]) -> ConversionCac
     if (mdx.get("pymdownx.snippets") or {}).get("auto_append"):
         return None
     extensions = config["markdown_extensions"]
-    modules = sorted({_extension_module(e) for e in extensions} | {"markdown", "mkdocs", "pygments", "latex2mathml"})
+    modules = {_extension_module(e) for e in extensions} | _code_modules(mdx) | {"markdown", "mkdocs", "pygments", "latex2mathml"}
     context = fingerprint(
         code_stamp(),
         sys.version_info[:2],
-        [(m, installed_version(m)) for m in modules],
+        [(m, code_version(m)) for m in sorted(modules)],
         extensions,
         mdx,
         config["use_directory_urls"],
@@ -190,12 +214,11 @@ def _toc_items(data: list[dict[str, Any]]) -> list[AnchorLink]:
 
 @dataclass
 class Conversion:
-    """The cache entry of one post's conversion: found, or just made and stored under `key`."""
+    """The cache entry of one post's conversion (found, or just made) and where it is stored."""
 
     cache: ConversionCache
     key: str
     entry: CachedConversion
-    hit: bool
 
     def save(self) -> None:
         """Store the entry again (the page made around it changed)."""
@@ -234,7 +257,7 @@ def convert(
         for name, level, message in entry.logs:
             logging.getLogger(name).log(level, "%s", message)
         diagnostics.extend(entry.diagnostics)
-        return Conversion(cache, key, entry, True)
+        return Conversion(cache, key, entry)
 
     recording = _RecordingFiles(files)
     before = len(diagnostics)
@@ -257,4 +280,4 @@ def convert(
         diagnostics=list(diagnostics.items[before:]),
     )
     cache.put(key, entry)
-    return Conversion(cache, key, entry, False)
+    return Conversion(cache, key, entry)

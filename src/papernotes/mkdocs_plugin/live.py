@@ -21,7 +21,6 @@ the tests compare the two.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -37,6 +36,7 @@ from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
 from .output import KNOWN_PLUGINS
+from .page_cache import encode_entries
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -111,6 +111,11 @@ def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
     return list(dict.fromkeys(os.path.abspath(root) for root in roots))
 
 
+def served_paths(server: Any) -> list[str]:
+    """Every path `mkdocs serve` watches (a change to any of them starts a rebuild)."""
+    return list(getattr(server, "_watched_paths", None) or ())  # MkDocs 1.x keeps no public list
+
+
 class LiveUpdater:
     """Wraps serve's builder: a rebuild of just the pages an edit changes, else the full build."""
 
@@ -140,6 +145,8 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
     """
     if not set(site.config.plugins) <= KNOWN_PLUGINS:  # their part in a partial rebuild is unknown
         return None
+    if not set(map(os.path.abspath, served_paths(plugin.server))) <= set(site.roots):
+        return None  # a path watched since the last build (the first, before serve watched anything)
     stamps = snapshot(site.roots)
     changed = [path for path in stamps.keys() | site.stamps.keys() if stamps.get(path) != site.stamps.get(path)]
     if not changed or any(path not in site.posts for path in changed):
@@ -158,7 +165,7 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
     listings_before = {id(entry): _listed(entry) for entry, _ in edits}
     pages = []
     for entry, body in edits:
-        entry.post.body = body
+        entry.post.replace_body(body)
         pages.append(files.get_file_from_path(entry.post.src_uri).page)
     for page in pages:
         _populate(plugin, page, config, files)
@@ -218,9 +225,9 @@ def _listed(entry: Any) -> tuple[str, int] | None:
 
 
 def _populate(plugin: "PapernotesPlugin", page: Any, config: Any, files: Any) -> None:
-    """Read and convert a page again, as MkDocs' first page loop does, and let the page cache wrap it."""
+    """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
     _populate_page(page, config, files)
-    if plugin.outputs is not None:
+    if plugin.outputs is not None and hasattr(page, "papernotes_template"):  # papernotes' pages, not a writer's
         plugin.outputs.wrap(page)
 
 
@@ -253,8 +260,10 @@ class IndexFile:
     thousands of other entries again (encoding all of them is most of a
     quick rebuild at a few thousand posts). The text is Material's own:
     `json.dumps` of {"config", "docs"} with compact separators, which is the
-    join of its entries' encodings; `read` checks that the file splits into
-    exactly the entries in memory, else the caller lets Material write it.
+    join of its entries' encodings. `read` checks that the file splits into as
+    many entries as memory holds and that the first and last are the same
+    (the file was written from these entries by the build that made them),
+    else the caller lets Material write it.
     """
 
     _ENTRY_START = re.compile(r',(?=\{"location":)')  # inside a JSON string a quote is escaped: only entries start so
@@ -275,17 +284,13 @@ class IndexFile:
         start += len(',"docs":[')
         body = text[start:-2]
         parts = cls._ENTRY_START.split(body) if body else []
-        if len(parts) != len(entries) or any(part != _encode(entry) for part, entry in zip(parts[:1] + parts[-1:], entries[:1] + entries[-1:])):
+        if len(parts) != len(entries) or any(part != encode_entries([entry]) for part, entry in zip(parts[:1] + parts[-1:], entries[:1] + entries[-1:])):
             return None
         return cls(path, text[:start], parts)
 
     def replace(self, at: int, count: int, entries: list[dict[str, Any]]) -> None:
-        self.entries[at : at + count] = [_encode(entry) for entry in entries]
+        self.entries[at : at + count] = [encode_entries([entry]) for entry in entries]
 
     def write(self) -> None:
         write_file((self.head + ",".join(self.entries) + "]}").encode("utf-8"), self.path)
 
-
-def _encode(entry: dict[str, Any]) -> str:
-    """One entry as Material's `generate_search_index` encodes it."""
-    return json.dumps(entry, separators=(",", ":"), default=str)

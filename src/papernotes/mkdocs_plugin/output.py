@@ -26,6 +26,7 @@ import logging
 import marshal
 import os
 import shutil
+import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -77,8 +78,13 @@ class OutputFolder:
         if os.path.exists(self.site_dir):  # something wrote there meanwhile: start clean after all
             shutil.rmtree(self.stash, ignore_errors=True)
             return
-        os.rename(self.stash, self.site_dir)
+        try:
+            os.rename(self.stash, self.site_dir)
+        except OSError:  # MkDocs then writes a clean folder, as without papernotes
+            shutil.rmtree(self.stash, ignore_errors=True)
+            return
         self.restored = True
+        self.started = _folder_clock(self.site_dir, self.started)
         if self.manifest:
             try:
                 with open(self.manifest, "rb") as handle:
@@ -133,14 +139,14 @@ class OutputFolder:
             expected.add(os.path.normpath(os.path.join(self.site_dir, name)))
             if name == "sitemap.xml":
                 expected.add(os.path.normpath(os.path.join(self.site_dir, name + ".gz")))
-        expected.add(os.path.join(self.site_dir, "search", "search_index.json"))
         for folder, subfolders, names in _walk_unhidden(self.site_dir):
             for name in names:
                 path = os.path.join(folder, name)
                 if path in expected:
                     continue
                 try:
-                    if os.stat(path).st_mtime_ns < self.started:  # not written by this build either
+                    # Not a page or a copied file: kept only if this build wrote it (a search index).
+                    if os.stat(path).st_mtime_ns < self.started:
                         os.unlink(path)
                 except OSError:
                     pass
@@ -168,6 +174,15 @@ class OutputFolder:
         _build_log.removeFilter(self._filter)
         if os.path.isdir(self.stash):
             shutil.rmtree(self.stash, ignore_errors=True)
+
+
+def _folder_clock(folder: str, fallback: int) -> int:
+    """The time now by the clock that dates files in `folder` (a network disk's may differ from this machine's)."""
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".papernotes-clock-", dir=folder) as marker:
+            return os.fstat(marker.fileno()).st_mtime_ns
+    except OSError:
+        return fallback
 
 
 def _walk_unhidden(root: str) -> Any:

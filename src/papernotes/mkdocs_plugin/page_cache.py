@@ -70,7 +70,6 @@ KEPT = ("kept",)
 _CONTENT = "\x00papernotes:content\x00"
 # Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
 _STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "build_date_utc", "config", "page"}
-# What a template may read that no key can follow.
 # What a writer's template may read that no key can follow (`pages`: every page of the site).
 _VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
 # Modules whose template functions print only what their arguments say.
@@ -158,15 +157,18 @@ def _templates_data(env: Environment) -> list[Any] | None:
     searchpath = getattr(env.loader, "searchpath", None)
     if searchpath is None:
         return None
+    # Material's templates and MkDocs' sitemap change with their versions only; MkDocs'
+    # own themes are read like a writer's (they print the build date).
     shipped = {}
-    for module in ("material", "mkdocs"):
+    for module, folder in (("material", ""), ("mkdocs", "templates")):
         try:
-            shipped[os.path.dirname(__import__(module).__file__)] = installed_version(module)
+            shipped[os.path.join(os.path.dirname(__import__(module).__file__), folder).rstrip(os.sep)] = installed_version(module)
         except ImportError:
             pass
     data: list[Any] = []
     for root in searchpath:
-        package = next((path for path in shipped if os.path.abspath(root).startswith(path + os.sep)), None)
+        where = os.path.abspath(root)
+        package = next((path for path in shipped if where == path or where.startswith(path + os.sep)), None)
         if package is not None:  # a theme's own templates change with its version only
             data.append([root, shipped[package]])
             continue
@@ -184,14 +186,22 @@ def _templates_data(env: Environment) -> list[Any] | None:
     return data
 
 
+def _code_module(value: Any) -> str:
+    """The module a template function comes from; a method written in C (`datetime.now`) counts as its owner's."""
+    module = getattr(value, "__module__", None)
+    if module is None:
+        owner = getattr(value, "__self__", None)
+        module = (owner if isinstance(owner, type) else type(owner)).__module__ if owner is not None else None
+    return module or type(value).__module__ or ""
+
+
 def _template_globals(env: Environment) -> Any:
     """What plugins put in the template environment, as key data; `_Unknown` if a function no key can follow."""
     data = {}
     for kind, mapping in (("globals", env.globals), ("filters", env.filters), ("tests", env.tests)):
         for name, value in mapping.items():
             if callable(value):
-                module = getattr(value, "__module__", None) or type(value).__module__ or ""
-                if module.split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
+                if _code_module(value).split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
                     raise _Unknown(f"{kind}.{name}")
             else:
                 data[f"{kind}.{name}"] = _config_data(value)
@@ -275,7 +285,7 @@ class PageOutputs:
             if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
                 page.papernotes_search = (key, start, None)
                 return
-            self.pack.put(key, _encode(self.index.entries[start:]))
+            self.pack.put(key, encode_entries(self.index.entries[start:]))
         page.papernotes_search = (key, None, meta.get("search"))
         meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
         # What the plugin would still do is strip data-search-* attributes from the content;
@@ -296,7 +306,7 @@ class PageOutputs:
             else:
                 page.meta["search"] = search
         else:
-            self.pack.put(key, _encode(self.index.entries[start:]))
+            self.pack.put(key, encode_entries(self.index.entries[start:]))
         page.papernotes_search = None
 
     # -- theme output ----------------------------------------------------------
@@ -347,7 +357,7 @@ class PageOutputs:
                 chunks.append(stored[1])
                 at += len(stored[0])
             else:
-                chunks.append(_encode([entries[at]]))
+                chunks.append(encode_entries([entries[at]]))
                 at += 1
         return _index_json(index.config, chunks)
 
@@ -380,7 +390,7 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
-def _encode(entries: list[dict[str, Any]]) -> str:
+def encode_entries(entries: list[dict[str, Any]]) -> str:
     """Entries as Material's search_index.json holds them, joined by commas (stored as text: see `_search_json`)."""
     return ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
 
@@ -393,7 +403,7 @@ def _writes_as_expected() -> bool:
 
         index = SearchIndex(lang=["en"], separator="[\\s]+", pipeline=[], fields={"title": {"boost": 1}})
         index.entries = [{"location": "a/", "title": "A \u00e9 <b>", "text": "x"}, {"location": "a/#b", "title": "B", "text": ""}]
-        return index.generate_search_index(None) == _index_json(index.config, [_encode(index.entries)])
+        return index.generate_search_index(None) == _index_json(index.config, [encode_entries(index.entries)])
     except Exception:  # noqa: BLE001 - anything unexpected: let Material write its index itself
         return False
 

@@ -82,6 +82,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._pages: list[Any] = []
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
         self.output_folder: OutputFolder | None = None
+        self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.dirty = False
         self._stamps: dict[str, Any] | None = None
 
@@ -96,6 +97,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # at 2,000 posts); frozen, they are left for the system to reclaim. Never under serve,
     # which goes on building.
     def on_shutdown(self) -> None:
+        if self.output_folder is not None:  # serve stopped mid-build: nothing set aside stays behind
+            self.output_folder.abandon()
         if getattr(self, "command", None) in ("build", "gh-deploy"):
             gc.freeze()
 
@@ -138,6 +141,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if os.path.isfile(path):
                 server.watch(str(path))
         server.builder = live.LiveUpdater(self, server.builder)
+        self.server = server
         return server
 
     # Under serve, the inputs' stamps are taken before anything is read, so an
@@ -160,14 +164,16 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self._stamps = live.snapshot(self._live_roots(config))
         root = cache_dir(config, dict(self.config))
         if root is not None and OutputFolder.applies(config, self.dirty):  # `cache: false`: MkDocs' own clean build
-            site = hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
+            # serve builds into a new temporary folder each time it starts: one manifest for all of them
+            site = "serve" if self.is_serve else hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
             self.output_folder = OutputFolder(config, os.path.join(root, f"output-{site}.marshal"))
             self.output_folder.set_aside()
 
     def _live_roots(self, config: Any) -> list[str]:
         base = project_dir(config)
         library = [os.path.join(base, name.removesuffix("?")) for name in self.config.library]
-        return live.watched_roots(config, [*library, os.path.join(config.docs_dir, self.config.authors_file)])
+        watched = live.served_paths(self.server)  # the theme's folders too, with --watch-theme
+        return live.watched_roots(config, [*library, os.path.join(config.docs_dir, self.config.authors_file), *watched])
 
     # Posts are read here, before MkDocs builds its navigation, so that they can
     # be kept out of it and so that every error is known before any conversion.
