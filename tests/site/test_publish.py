@@ -63,4 +63,8 @@ def test_publish_workflow_deploys_with_gh_deploy() -> None:
     assert python["with"]["python-version"] == "3.11"
     runs = [s["run"] for s in steps if "run" in s]
     assert runs.index("pip install .") < runs.index("papernotes check") < runs.index("mkdocs gh-deploy --force")
+    # papernotes' cache is kept between runs, restored before the build
+    cache = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    assert steps[cache]["with"]["path"] == ".cache" and steps[cache]["with"]["restore-keys"]
+    assert cache < next(i for i, s in enumerate(steps) if s.get("run") == "mkdocs gh-deploy --force")
     assert workflow["permissions"]["contents"] == "write"
