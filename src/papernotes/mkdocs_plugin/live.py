@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -36,7 +35,6 @@ from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
 from .output import KNOWN_PLUGINS
-from .page_cache import encode_entries
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -94,7 +92,6 @@ class LiveSite:
     stamps: dict[str, Stamp | None]
     posts: dict[str, str] = field(default_factory=dict)  # absolute path of a placed post -> its src_uri
     search: Any = None  # Material's search plugin, whose index holds every page's entries
-    index_file: "IndexFile | None" = None  # the search index as written, read at the first quick rebuild
 
     def __post_init__(self) -> None:
         self.doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -160,8 +157,6 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
 
     config, files, doc_files = site.config, site.files, site.doc_files
     search = site.search if site.search is not None and site.search.config.enabled else None
-    if search is not None and site.index_file is None:
-        site.index_file = IndexFile.read(os.path.join(config.site_dir, "search", "search_index.json"), search.search_index.entries)
     listings_before = {id(entry): _listed(entry) for entry, _ in edits}
     pages = []
     for entry, body in edits:
@@ -190,10 +185,9 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
     for file, content in plugin.refill_feeds(config, entries):
         write_file(content, file.abs_dest_path)
     if search is not None:
-        if site.index_file is not None:
-            site.index_file.write()
-        else:
-            search.on_post_build(config=config)
+        # With the page cache, the index is put together from each page's JSON text; only the
+        # rebuilt pages' entries are encoded again (page_cache.py's `_search_json`).
+        search.on_post_build(config=config)
     plugin.report()
     site.stamps = stamps
     return [page.url or "/" for page in rebuild]
@@ -249,48 +243,3 @@ def _rebuild_page(page: Any, config: Any, search: Any, site: LiveSite) -> None:
     added = entries[before:]
     del entries[before:]
     entries[at:at] = added
-    if site.index_file is not None:
-        site.index_file.replace(at, len(own), added)
-
-
-class IndexFile:
-    """Material's search_index.json as one JSON text per entry.
-
-    Replacing a page's entries then rewrites the file without encoding the
-    thousands of other entries again (encoding all of them is most of a
-    quick rebuild at a few thousand posts). The text is Material's own:
-    `json.dumps` of {"config", "docs"} with compact separators, which is the
-    join of its entries' encodings. `read` checks that the file splits into as
-    many entries as memory holds and that the first and last are the same
-    (the file was written from these entries by the build that made them),
-    else the caller lets Material write it.
-    """
-
-    _ENTRY_START = re.compile(r',(?=\{"location":)')  # inside a JSON string a quote is escaped: only entries start so
-
-    def __init__(self, path: str, head: str, entries: list[str]) -> None:
-        self.path, self.head, self.entries = path, head, entries
-
-    @classmethod
-    def read(cls, path: str, entries: list[dict[str, Any]]) -> "IndexFile | None":
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except OSError:
-            return None
-        start = text.find(',"docs":[')
-        if start < 0 or not text.endswith("]}"):
-            return None
-        start += len(',"docs":[')
-        body = text[start:-2]
-        parts = cls._ENTRY_START.split(body) if body else []
-        if len(parts) != len(entries) or any(part != encode_entries([entry]) for part, entry in zip(parts[:1] + parts[-1:], entries[:1] + entries[-1:])):
-            return None
-        return cls(path, text[:start], parts)
-
-    def replace(self, at: int, count: int, entries: list[dict[str, Any]]) -> None:
-        self.entries[at : at + count] = [encode_entries([entry]) for entry in entries]
-
-    def write(self) -> None:
-        write_file((self.head + ",".join(self.entries) + "]}").encode("utf-8"), self.path)
-

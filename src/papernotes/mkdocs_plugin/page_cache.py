@@ -243,7 +243,8 @@ class PageOutputs:
             self.enabled, self.signature = False, ""
         search = search_index(config)
         self.search_plugin, self.index = search if search else (None, None)
-        # The JSON of each stored page's entries, by its first entry (see `_search_json`).
+        # The JSON text of each page's entries, stored or just made, by its first entry (see `_search_json`).
+        # The lists keep the entries alive, so an id is never another entry's.
         self._encoded: dict[int, tuple[list[dict[str, Any]], str]] = {}
         if self.index is not None and _writes_as_expected():
             self.index.generate_search_index = self._search_json
@@ -277,15 +278,14 @@ class PageOutputs:
         if isinstance(stored, str):
             entries = json.loads(f"[{stored}]")
             self.index.entries.extend(entries)
-            if entries:
-                self._encoded[id(entries[0])] = (entries, stored)
+            self._remember(entries, stored)
             self.search_hits += 1
         else:
             start = len(self.index.entries)
             if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
                 page.papernotes_search = (key, start, None)
                 return
-            self.pack.put(key, encode_entries(self.index.entries[start:]))
+            self._store(key, start)
         page.papernotes_search = (key, None, meta.get("search"))
         meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
         # What the plugin would still do is strip data-search-* attributes from the content;
@@ -306,8 +306,19 @@ class PageOutputs:
             else:
                 page.meta["search"] = search
         else:
-            self.pack.put(key, encode_entries(self.index.entries[start:]))
+            self._store(key, start)
         page.papernotes_search = None
+
+    def _store(self, key: str, start: int) -> None:
+        """Keep the entries a page just added to the index (from `start` on), as the JSON text they stand for."""
+        entries = self.index.entries[start:]
+        text = encode_entries(entries)
+        self.pack.put(key, text)
+        self._remember(entries, text)
+
+    def _remember(self, entries: list[dict[str, Any]], text: str) -> None:
+        if entries:
+            self._encoded[id(entries[0])] = (entries, text)
 
     # -- theme output ----------------------------------------------------------
 
@@ -342,9 +353,10 @@ class PageOutputs:
         """Material's `generate_search_index`, without encoding stored pages' entries again.
 
         The text is the same: the index is compact JSON of its settings and
-        entries, and a stored page's entries, still the very objects decoded
-        from its stored text, are that text (`_writes_as_expected` checks the
-        format once per process).
+        entries, and a page's entries, while they are still the very objects
+        its text was decoded from or encoded as, are that text
+        (`_writes_as_expected` checks the format once per process). Serve's
+        quick rebuilds write the index this way too (live.py).
         """
         index = self.index
         if prev is not None:  # `--dirty` serve merges with the previous index: Material's own way
