@@ -67,24 +67,31 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
-        self.blog: Blog | None = None
+        self._forget_build()
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
         self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
-        self.outputs: PageOutputs | None = None
         self.helper: helpers.Helper | None = None
         self.library_helper: helpers.Helper | None = None
-        self._feeds: list[Any] = []
         self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
-        self.cache = None
-        self._pages: list[Any] = []
-        self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
-        self.output_folder: OutputFolder | None = None
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.dirty = False
-        self._stamps: dict[str, Any] | None = None
+
+    def _forget_build(self) -> None:
+        """Let go of everything one build made, so that the next one starts from nothing."""
+        self.blog: Blog | None = None
+        self.renderer = self.papers = self.cache = self._nav = self._env = self._files = None
+        self.outputs: PageOutputs | None = None
+        self.output_folder: OutputFolder | None = None
+        self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
+        self._pages: list[Any] = []  # every page papernotes made, for the page cache
+        self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
+        self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
+        self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
+        self._feeds: list[Any] = []
+        self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -152,16 +159,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # They are full of reference cycles (pages and files point at each other), which only
         # the cycle collector frees: run it now, or both builds are in memory at once.
         rebuild = self.blog is not None
-        self.live, self.output_folder, self.outputs, self.blog = None, None, None, None
-        self._pages, self._entries, self._listings, self._files, self._feeds = [], {}, [], None, []
-        self.renderer = self.papers = self.cache = self._nav = self._env = None
-        self._fills = {}
+        self._forget_build()
         if rebuild:
             gc.collect()
         if not self.config.enabled:
             return
         if self.is_serve:
-            self._stamps = live.snapshot(self._live_roots(config))
+            roots = self._live_roots(config)
+            self._inputs = (roots, live.snapshot(roots))
         root = cache_dir(config, dict(self.config))
         if root is not None and OutputFolder.applies(config, self.dirty):  # `cache: false`: MkDocs' own clean build
             # serve builds into a new temporary folder each time it starts: one manifest for all of them
@@ -183,9 +188,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             return files
         self.diagnostics = Diagnostics()
         self._reported = 0
-        self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
-        self._pages: list[Any] = []  # every page papernotes made, for the page cache
-        self.outputs = None
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
@@ -201,7 +203,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
         self._entries = site.entries
-        self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
         # Conversions reused from .cache/papernotes/.
         self.cache = open_cache(config, dict(self.config))
         self._open_pack(config)
@@ -509,14 +510,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
             outputs.pack.save(prune=outputs.seen >= len(self._pages))
-        if self.is_serve and self._stamps is not None and self.blog is not None:
+        if self._inputs is not None and self.blog is not None:
             search = search_index(config)
             self.live = live.LiveSite(
-                config, self._files, self._nav, self._env, self._live_roots(config), self._stamps,
+                config, self._files, self._nav, self._env, *self._inputs,
                 {page.file.abs_src_path: page.file.src_uri for page in self._pages if isinstance(page, PostPage)},
                 search[0] if search else None,
             )
-        self._stamps = None
+        self._inputs = None
 
     # -- for quick rebuilds under serve (live.py) -------------------------------
 
