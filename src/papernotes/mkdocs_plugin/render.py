@@ -15,7 +15,6 @@ from mkdocs.structure.toc import AnchorLink
 from papernotes.core import fragments
 from papernotes.core.article import excerpt_html, split_html, unwrap_paragraph
 from papernotes.core.blog import Blog, ListingPage, PostEntry
-from papernotes.core.cache import code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import Digests, digest
@@ -68,7 +67,8 @@ class PostRenderer:
         self.papers = papers
         self.digests = Digests()
         # Fragments made last time (a `Pack`), found by the fingerprint of what they show and of
-        # `context`: the configuration and versions every page depends on. None: always render.
+        # `context`: the configuration and versions (papernotes' code included) every page
+        # depends on. None: always render.
         self.store = store
         self.context = context
         self._last: tuple[str, str] | None = None  # the last fragment `_reuse` returned, and its key
@@ -77,7 +77,7 @@ class PostRenderer:
         """The fragment `make` renders, reused when the values `parts` lists are the same as last time."""
         if self.store is None:
             return make()
-        key = digest(kind, self.context, code_stamp(), parts())
+        key = digest(kind, self.context, parts())
         html = self.store.get(key)
         if html is None:
             html = make()
@@ -148,8 +148,9 @@ class PostRenderer:
         post, digests = entry.post, self.digests
         cards = [[digests.record(r), getattr(self.papers.by_identity.get(r.identity), "url", "")] for r in post.papers]
         neighbours = [[n.url, n.title] if n else None for n in (entry.newer, entry.older)]
+        # papernotes' code is in the key of the conversion entry that holds the page.
         return digest(
-            code_stamp(), post.frontmatter_text, post.path, digests.entry_face(entry), post.meta.readtime,
+            post.frontmatter_text, post.path, digests.entry_face(entry), post.meta.readtime,
             [digests.record(r) for r in post.bibliography], cards, neighbours,
         )
 
