@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+NO_CACHE = {"PAPERNOTES_NO_CACHE": "1"}  # a build as if papernotes kept no cache
 
 BASE_CONFIG = """\
 site_name: Test Notes
@@ -35,6 +36,11 @@ markdown_extensions:
   - md_in_html
   - pymdownx.superfences
 """
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path in it: two sites are the same when these are equal."""
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 @dataclass

@@ -19,7 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 
-from conftest import SiteMaker
+from conftest import BASE_CONFIG, SiteMaker
 from papernotes.core.cache import FORMAT
 from papernotes.mkdocs_plugin.pages import PostPage
 
@@ -74,24 +74,10 @@ def entries(maker: SiteMaker) -> list[Path]:
     return sorted((maker.root / ".cache" / "papernotes" / "posts").rglob("*.marshal"))
 
 
-CONFIG = """\
-site_name: Cache Notes
-site_url: https://example.org/notes/
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - papernotes:
-      library: [library/papers.yaml]
-      parallel: false  # conversions are counted in this process (the helper's own test is test_page_cache.py)
-markdown_extensions:
-  - toc:
-      permalink: true
-  - footnotes
-  - attr_list
-  - pymdownx.superfences
-"""
+# Conversions are counted in this process (the helper's own test is test_page_cache.py).
+CONFIG = BASE_CONFIG.format(per_page=10).replace(
+    "      per_page: 10\n", "      per_page: 10\n      library: [library/papers.yaml]\n      parallel: false\n"
+)
 
 
 @pytest.fixture

@@ -22,29 +22,14 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from conftest import SiteMaker
+from conftest import BASE_CONFIG, SiteMaker
 from papernotes.mkdocs_plugin.live import served_paths
 
 SERVE_URL = "http://127.0.0.1:8000/notes/"
 
-CONFIG = """\
-site_name: Live Notes
-site_url: https://example.org/notes/
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - papernotes:
-      per_page: 2
-      library: [library/papers.yaml]
-markdown_extensions:
-  - toc:
-      permalink: true
-  - footnotes
-  - attr_list
-  - pymdownx.superfences
-"""
+CONFIG = BASE_CONFIG.format(per_page=2).replace(
+    "      per_page: 2\n", "      per_page: 2\n      library: [library/papers.yaml]\n"
+)
 
 LIBRARY = """\
 - id: sinks
@@ -212,7 +197,7 @@ def test_an_unknown_citation_is_shown_and_warned_about(live, tmp_path: Path, cap
         pytest.param(lambda m: (m.root / "docs/posts/c.md").unlink(), id="a deleted post"),
         pytest.param(lambda m: m.write("library/papers.yaml", LIBRARY.replace("Ring Attention", "Ring Attn")), id="the library"),
         pytest.param(lambda m: m.write("docs/about.md", "# About us\n"), id="another page"),
-        pytest.param(lambda m: m.write("mkdocs.yml", CONFIG.replace("Live Notes", "Live Notes 2")), id="mkdocs.yml"),
+        pytest.param(lambda m: m.write("mkdocs.yml", CONFIG.replace("Test Notes", "Test Notes 2")), id="mkdocs.yml"),
     ],
 )
 def test_other_changes_take_the_full_build(live, tmp_path: Path, change) -> None:

@@ -13,17 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import SiteMaker
+from conftest import NO_CACHE, SiteMaker, tree
 from papernotes.mkdocs_plugin import output
 
 pytestmark = pytest.mark.slow
-
-NO_CACHE = {"PAPERNOTES_NO_CACHE": "1"}
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
 
 def folders(site: Path) -> set[str]:
     return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir()}

@@ -21,17 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Build, SiteMaker
+from conftest import NO_CACHE, Build, SiteMaker, tree
 from papernotes.mkdocs_plugin.helper import Helper
 
 pytestmark = pytest.mark.slow
-
-NO_CACHE = {"PAPERNOTES_NO_CACHE": "1"}
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
 
 def reused(build: Build) -> tuple[int, int, int]:
     """(pages reused, search entries reused, pages rendered) from a `-v` build's log."""
