@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from frontmatter.default_handlers import YAMLHandler
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
+from .headings import first_heading, same_title
 from .records import FieldProblem, Record, normalize_arxiv, parse_record
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
@@ -34,11 +35,22 @@ _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class DateRange(BaseModel):
-    """Material's date form: ``date: {created: ..., updated: ...}``."""
+    """Material's date form: ``date: {created: ..., updated: ...}``.
 
-    model_config = ConfigDict(extra="forbid")
+    Material also lets a post name other dates of its own there (kept, not shown).
+    """
+
+    model_config = ConfigDict(extra="allow")
     created: dt.datetime
     updated: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _custom_dates(self) -> "DateRange":
+        for key, value in (self.model_extra or {}).items():
+            # A misspelt 'updated' would lose the date: that is an error, not a date of one's own.
+            if not isinstance(_to_datetime(value), dt.datetime) or did_you_mean(key, ("created", "updated")):
+                raise ValueError(f"'{key}' in 'date' is not a date")
+        return self
 
 
 class PostFrontmatter(BaseModel):
@@ -50,7 +62,7 @@ class PostFrontmatter(BaseModel):
 
     model_config = ConfigDict(extra="ignore", title="papernotes post frontmatter")
 
-    title: str = Field(min_length=1, description="The post's title (required).")
+    title: str = Field(min_length=1, description="The post's title; without it, the first '# heading' of the text.")
     date: Union[dt.datetime, DateRange] = Field(
         description="Required: a date (2024-06-12), a datetime, or {created: ..., updated: ...}."
     )
@@ -77,6 +89,7 @@ class PostFrontmatter(BaseModel):
     status: str | None = None
     subtitle: str | None = None
     comments: bool | None = None
+    links: Any = Field(None, description="Material's related links: accepted, not shown by papernotes.")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -335,6 +348,7 @@ def _validate(
                 did_you_mean(str(key), FRONTMATTER_KEYS) or f"known keys: {', '.join(FRONTMATTER_KEYS[:12])}, ...",
             )
     data = {k: v for k, v in data.items() if k in FRONTMATTER_KEYS}
+    body = _title_from_heading(data, loaded, body, body_line)
     ok = True
 
     papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
@@ -352,6 +366,9 @@ def _validate(
         return None
     if not ok:
         return None
+    if meta.links:
+        diagnostics.info(path, loaded.line_of(("links",)), "'links' (Material's related links) are not shown by papernotes",
+                         "link them from the text instead")
 
     post = Post(path=path, src_uri=src_uri, meta=meta, body=body, body_line=body_line, frontmatter=loaded)
     post.papers = [r for r, _ in papers]
@@ -361,6 +378,25 @@ def _validate(
     meta.bibliography = [r for r, _ in bibliography]
     _check_duplicate_keys(post, diagnostics)
     return post
+
+
+def _title_from_heading(data: dict[str, Any], loaded: LoadedYaml, body: str, body_line: int) -> str:
+    """Material's blog form: no `title:`, the first `# heading` is the title (then shown once, not twice).
+
+    A post with `title:` that also opens with the same `# heading` loses that
+    heading too. Returns the body as the page shows it.
+    """
+    heading = first_heading(body)
+    if heading is None:
+        return body
+    if data.get("title") in (None, ""):
+        data["title"] = heading.title
+        loaded.lines[("title",)] = body_line + heading.line
+        return heading.body
+    before = body.split("\n")[: heading.line]
+    if isinstance(data["title"], str) and not "".join(before).strip() and same_title(heading.title, data["title"]):
+        return heading.body
+    return body
 
 
 def _records(
@@ -485,7 +521,7 @@ def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 _HINTS = {
-    "title": "add a line like: title: \"What I learned from ...\"",
+    "title": "add a line like: title: \"What I learned from ...\", or start the text with a '# Title' heading",
     "date": "write a date like 2024-06-12, a datetime like 2024-06-12 09:30, or {created: 2024-06-12, updated: 2024-06-20}",
     "authors": "a list of ids from docs/authors.yml, like [ada]",
     "tags": "a list of topics, like [LLM, Long Context]",

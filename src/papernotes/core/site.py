@@ -69,6 +69,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     topics = TopicIndex(options.topic_aliases)
     authors_path = os.path.join(options.docs_dir, options.authors_file)
     blog = Blog(options.blog, read_authors(authors_path, _shown(authors_path, options), diagnostics), topics)
+    blog.authors_file = options.authors_file
     library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)

@@ -677,7 +677,7 @@ def _feed_link(title: str, href: str) -> str:
 
 
 def _log(diagnostic: Diagnostic) -> None:
-    level = logging.ERROR if diagnostic.level == "error" else logging.WARNING
+    level = {"error": logging.ERROR, "info": logging.INFO}.get(diagnostic.level, logging.WARNING)
     log.log(level, f"papernotes: {diagnostic}")
 
 
