@@ -131,7 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(format_problem(diagnostic))
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     checked = f"{_plural(len(sources), 'post')} and {_plural(len(site.library.files), 'library file')}"
-    if not diagnostics:
+    if not errors and not warnings:  # notes ("info") are for the writer, never problems
         print(f"Checked {checked}: no problems found.")
         return OK
     print(f"Checked {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
