@@ -27,7 +27,7 @@ from papernotes.core.library import Library
 from papernotes.core.posts import title_slug
 from papernotes.core.scaffold import PaperRef, find_paper, post_text, split_notes
 from papernotes.core.schema import schema_json
-from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
+from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site, note_untitled_papers
 from papernotes.mkdocs_plugin.plugin import PapernotesPlugin
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -126,6 +126,7 @@ def run_check(args: argparse.Namespace) -> int:
     citations = CitationExtension()
     md = Markdown(extensions=[*config.markdown_extensions, citations], extension_configs=config.mdx_configs)
     check_citations(site, md, citations, diagnostics)
+    note_untitled_papers(site, diagnostics)
 
     for diagnostic in diagnostics:
         print(format_problem(diagnostic))

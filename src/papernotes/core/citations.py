@@ -170,6 +170,16 @@ def _attr(text: str) -> str:
     return html_lib.escape(text, quote=True)
 
 
+def _arxiv_of(key: str) -> str | None:
+    """The arXiv id a key like `arxiv:2309.17453` names, or None."""
+    if key[:6].lower() != "arxiv:":
+        return None
+    try:
+        return normalize_arxiv(key[6:])
+    except ValueError:
+        return None
+
+
 class Resolver:
     """What a citation key names in one post: its bibliography, then its papers, then the library.
 
@@ -182,6 +192,7 @@ class Resolver:
         self._keys: list[dict[str, Record]] = [{}, {}]
         self._arxiv: list[dict[str, Record]] = [{}, {}]
         self._canonical: dict[str, Record] = {}
+        self.known_nowhere: dict[str, Record] = {}  # arXiv ids cited but in no post, paper or library
         for table, records in enumerate((bibliography, papers)):
             for record in records:
                 if record.key:
@@ -193,19 +204,18 @@ class Resolver:
 
     def resolve(self, key: str) -> Record | None:
         found = None
-        if key[:6].lower() == "arxiv:":
-            try:
-                arxiv = normalize_arxiv(key[6:])
-            except ValueError:
-                arxiv = None
-            if arxiv:
-                found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
-                if found is None and self.library is not None:
-                    found = self.library.by_arxiv(arxiv)
+        arxiv = _arxiv_of(key)
+        if arxiv:
+            found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
+            if found is None and self.library is not None:
+                found = self.library.by_arxiv(arxiv)
         if found is None:
             found = self._keys[0].get(key) or self._keys[1].get(key)
             if found is None and self.library is not None:
                 found = self.library.get(key)
+        if found is None and arxiv:
+            # An arXiv id is a reference in itself: its id and link, until the writer adds a title.
+            found = self.known_nowhere.setdefault(arxiv, Record(arxiv=arxiv))
         return None if found is None else self.canonical(found)
 
     def canonical(self, record: Record) -> Record:
@@ -268,6 +278,7 @@ class CitationSession:
         for record in self.bibliography:
             run.reference(self.resolver.canonical(record), record.key)
         self._warn(run.broken)
+        self._note_known_nowhere(run)
         references = list(run.by_identity.values())
         # The heading joins the page: it must not take the id of a writer's "## References".
         toc_id, suffix = "references", 0
@@ -307,11 +318,27 @@ class CitationSession:
             if not found:
                 # Blanking code only approximates Python-Markdown's code spans; a key it
                 # hid was still cited, so its line is found in the unmasked source.
-                found = _group_lines(self.source).get(key, [])
+                found = group_lines(self.source).get(key, [])
             where = sorted(set(found[:count])) or [None]
             for line in where:
                 file_line = self.line_map(line) if line is not None else None
                 self.diagnostics.warning(self.file, file_line, f"unknown citation key '{key}'", hint)
+
+
+    def _note_known_nowhere(self, run: "_Numbering") -> None:
+        """A note (never a failure, even with --strict) for each arXiv id cited with nothing known about it."""
+        if not self.resolver.known_nowhere:
+            return
+        lines = group_lines(self.source)
+        for arxiv, record in self.resolver.known_nowhere.items():
+            if record.identity not in run.by_identity:
+                continue
+            cited = [line for key, found in lines.items() if _arxiv_of(key) == arxiv for line in found]
+            self.diagnostics.info(
+                self.file, self.line_map(min(cited)) if cited else None,
+                f"arXiv:{arxiv} is in no bibliography or library file, so its reference shows only the id and link",
+                f"give it a title: add '- {{arxiv: {arxiv}, title: ...}}' to the post's bibliography or a library file",
+            )
 
 
 class _Numbering:
@@ -425,10 +452,10 @@ def _cited_lines(source: str) -> dict[str, list[int]]:
             unclosed.add(opened)
             del masked[opened:]
             index, fence = opened, None
-    return _group_lines("\n".join(masked))
+    return group_lines("\n".join(masked))
 
 
-def _group_lines(text: str) -> dict[str, list[int]]:
+def group_lines(text: str) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
     line, position = 1, 0
     for match in _SOURCE_GROUP_RE.finditer(text):

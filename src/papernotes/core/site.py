@@ -18,7 +18,7 @@ from markdown import Markdown
 from .article import compose_source
 from .authors import Author, load_authors
 from .blog import Blog, BlogOptions, PostEntry
-from .citations import CitationExtension, CitationSession, cited_keys
+from .citations import CitationExtension, CitationSession, Resolver, cited_keys, group_lines
 from .diagnostics import Diagnostics
 from .library import Library, load_file
 from .papers import PaperIndex
@@ -153,3 +153,27 @@ def check_citations(site: Site, md: Markdown, citations: CitationExtension, diag
         finally:
             citations.session = None
         session.finish(html)
+
+
+def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:
+    """A note for each paper of the site with no title (it shows as its id), at the first post that names it."""
+    noted = {(d.file, d.line) for d in diagnostics if d.level == "info"}
+    for paper in site.papers.sorted():
+        record = paper.record
+        if record.title or record.text or not (paper.reviewed_in or paper.cited_in):
+            continue
+        entry = (paper.reviewed_in or paper.cited_in)[0]
+        post = entry.post
+        line = next((post.line_of("papers", i) for i, r in enumerate(post.papers) if r.identity == paper.identity), None)
+        if line is None:
+            composed = compose_source(post)
+            resolver = Resolver(post.bibliography, post.papers, site.library)
+            cited = [n for key, lines in group_lines(composed.markdown).items()
+                     if (found := resolver.resolve(key)) is not None and found.identity == paper.identity for n in lines]
+            line = composed.line_map(min(cited)) if cited else None
+        if (post.path, line) in noted:
+            continue
+        diagnostics.info(
+            post.path, line, f"paper '{record.label}' has no title, so pages and references show it as its id",
+            "add 'title: ...' to its entry in the post's papers or bibliography, or to a library file",
+        )
