@@ -28,6 +28,7 @@ from markdown.inlinepatterns import InlineProcessor
 from .diagnostics import Diagnostics, did_you_mean
 from .fragments import render
 from .records import KEY_PATTERN, Record, first_authors, normalize_arxiv
+from .venues import names_year
 
 TOC_TITLE = "References"
 
@@ -99,7 +100,8 @@ def reference_parts(record: Record) -> list[tuple[str, str, str]]:
             ("authors", _names(record)),
             ("title", record.title),
             ("venue", record.venue),
-            ("year", str(record.year) if record.year else None),
+            # "ICML 2024, 2024." says the year twice: a venue naming it prints it once.
+            ("year", str(record.year) if record.year and not names_year(record.venue, record.year) else None),
         )
         if value
     ]
@@ -164,6 +166,16 @@ class CitationResult:
 
 
 # -- the session ------------------------------------------------------------------
+
+
+def _letters(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: the label of the back-link to a reference's index-th citation."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
 
 
 def _attr(text: str) -> str:
@@ -296,7 +308,7 @@ class CitationSession:
                         "anchor": ref.anchor,
                         "parts": reference_parts(ref.record),
                         "links": reference_links(ref.record),
-                        "backlinks": ref.backlinks,
+                        "backlinks": [(anchor, _letters(index)) for index, anchor in enumerate(ref.backlinks)],
                     }
                     for ref in references
                 ],
