@@ -25,6 +25,7 @@ from slugify import slugify
 from .diagnostics import Diagnostics, did_you_mean
 from .headings import first_heading, same_title
 from .records import FieldProblem, Record, normalize_arxiv, parse_record
+from .yamlerrors import folded_items
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
 EXCERPT_SEPARATOR = "<!-- more -->"
@@ -305,15 +306,19 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
         loaded = load_yaml(fm_text, first_line=1)
     except YamlSyntaxError as exc:
         diagnostics.error(
-            path, exc.line, f"broken YAML in the frontmatter: {exc.problem}",
-            "indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
-            "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *",
+            path, exc.line, f"broken YAML in the frontmatter: {exc.problem}", exc.hint,
         )
         return None
     data = loaded.data if loaded.data is not None else {}
     if not isinstance(data, dict):
         diagnostics.error(path, 1, "the frontmatter must be a mapping of keys, like 'title: ...'")
         return None
+    for line, joined in folded_items(fm_text, loaded.folded):
+        diagnostics.warning(
+            path, line, f"this '- ' line was joined to the value on line {joined}, because it is indented further than the line above",
+            "write each item as '- text', every '-' in the same column, starting on the line after the key; "
+            "quote the value if the '-' is part of the text",
+        )
     for key_path, first, second in loaded.duplicates:
         diagnostics.warning(
             path, second, f"'{key_path[-1]}' is written twice (lines {first} and {second}); the second wins",
