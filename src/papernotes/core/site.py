@@ -157,7 +157,7 @@ def check_citations(site: Site, md: Markdown, citations: CitationExtension, diag
 
 def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:
     """A note for each paper of the site with no title (it shows as its id), at the first post that names it."""
-    noted = {(d.file, d.line) for d in diagnostics if d.level == "info"}
+    noted = {(d.file, d.line) for d in diagnostics}  # a line already reported (an unknown paper) is not noted again
     for paper in site.papers.sorted():
         record = paper.record
         if record.title or record.text or not (paper.reviewed_in or paper.cited_in):
