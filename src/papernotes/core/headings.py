@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -62,7 +63,27 @@ def plain_heading(text: str) -> str:
     return " ".join(_MARKS.sub("", text).split())
 
 
-def same_title(a: str, b: str) -> bool:
+def title_from_heading(data: dict[str, Any], lines: dict[tuple, int], body: str, body_line: int) -> str:
+    """Fill in a missing `title` of frontmatter `data` from the body's first heading; the body to show.
+
+    A post with `title:` that also opens with the same `# heading` loses that
+    heading too. `lines` (paths to file lines) learns where the title was
+    written; `body_line` is the file line the body starts on.
+    """
+    heading = first_heading(body)
+    if heading is None:
+        return body
+    if data.get("title") in (None, ""):
+        data["title"] = heading.title
+        lines[("title",)] = body_line + heading.line
+        return heading.body
+    before = body.split("\n")[: heading.line]
+    if isinstance(data["title"], str) and not "".join(before).strip() and _same(heading.title, data["title"]):
+        return heading.body
+    return body
+
+
+def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
-from .headings import first_heading, same_title
+from .headings import title_from_heading
 from .records import FieldProblem, Record, normalize_arxiv, parse_record
 from .yamlerrors import folded_items
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
@@ -353,7 +353,7 @@ def _validate(
                 did_you_mean(str(key), FRONTMATTER_KEYS) or f"known keys: {', '.join(FRONTMATTER_KEYS[:12])}, ...",
             )
     data = {k: v for k, v in data.items() if k in FRONTMATTER_KEYS}
-    body = _title_from_heading(data, loaded, body, body_line)
+    body = title_from_heading(data, loaded.lines, body, body_line)
     ok = True
 
     papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
@@ -383,25 +383,6 @@ def _validate(
     meta.bibliography = [r for r, _ in bibliography]
     _check_duplicate_keys(post, diagnostics)
     return post
-
-
-def _title_from_heading(data: dict[str, Any], loaded: LoadedYaml, body: str, body_line: int) -> str:
-    """Material's blog form: no `title:`, the first `# heading` is the title (then shown once, not twice).
-
-    A post with `title:` that also opens with the same `# heading` loses that
-    heading too. Returns the body as the page shows it.
-    """
-    heading = first_heading(body)
-    if heading is None:
-        return body
-    if data.get("title") in (None, ""):
-        data["title"] = heading.title
-        loaded.lines[("title",)] = body_line + heading.line
-        return heading.body
-    before = body.split("\n")[: heading.line]
-    if isinstance(data["title"], str) and not "".join(before).strip() and same_title(heading.title, data["title"]):
-        return heading.body
-    return body
 
 
 def _records(
