@@ -58,6 +58,12 @@ CASES = [
         "the value starts with '['", 'quote the whole value: - "[@xiao2023] keeps sink tokens."', id="citation-first-takeaway",
     ),
     pytest.param(
+        frontmatter("title: T", "date: 2024-06-01", "takeaways:", '  - "Scale scores by $\\sqrt{d}$."'), 5,
+        "a backslash inside double quotes starts a YAML escape",
+        "quote the value with single quotes ('...'), where a backslash stays a backslash, as TeX math needs: "
+        "- 'Scale scores by $\\sqrt{d}$.'", id="tex-in-double-quotes",
+    ),
+    pytest.param(
         frontmatter("title: @mara's notes", "date: 2024-06-01"), 2,
         "'@' is reserved in YAML", "quote the whole value: title: \"@mara's notes\"", id="reserved-character",
     ),
@@ -88,6 +94,21 @@ def test_an_item_indented_too_far_is_not_silently_joined(site_maker: SiteMaker) 
     build = site_maker.build("--strict")
     assert build.returncode != 0
     assert f"{POST}:6: this '- ' line was joined to the value on line 5" in build.output, build.output
+
+
+def test_tex_that_yaml_reads_as_escapes_is_not_silently_mangled(site_maker: SiteMaker) -> None:
+    site_maker.write(POST, frontmatter(
+        "title: T", "date: 2024-06-01", "takeaways:",
+        '  - "Softmax of $\\frac{QK}{2}$ loses its fraction"',  # \f is a form feed to YAML
+    ))
+    site_maker.write("docs/posts/ok.md", frontmatter(
+        "title: Fine", "date: 2024-06-02", "takeaways:", "  - 'Single quotes keep $\\frac{a}{b}$ and $\\alpha$'",
+        '  - "Doubled backslashes keep $\\\\beta$"',
+    ))
+    build = site_maker.build("--strict")
+    assert build.returncode != 0
+    assert f"{POST}:5: '\\frac' in double quotes: YAML reads '\\f' as a form feed, so the text loses it" in build.output, build.output
+    assert "docs/posts/ok.md" not in build.output
 
 
 def test_the_build_says_it_the_same_way(site_maker: SiteMaker) -> None:

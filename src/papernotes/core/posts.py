@@ -25,7 +25,7 @@ from slugify import slugify
 from .diagnostics import Diagnostics, did_you_mean
 from .headings import title_from_heading
 from .records import FieldProblem, Record, normalize_arxiv, parse_record
-from .yamlerrors import folded_items
+from .yamlerrors import folded_items, tex_in_double_quotes
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
 EXCERPT_SEPARATOR = "<!-- more -->"
@@ -318,6 +318,11 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
             path, line, f"this '- ' line was joined to the value on line {joined}, because it is indented further than the line above",
             "write each item as '- text', every '-' in the same column, starting on the line after the key; "
             "quote the value if the '-' is part of the text",
+        )
+    for line, command, made in tex_in_double_quotes(fm_text, loaded.quoted):
+        diagnostics.warning(
+            path, line, f"'\\{command}' in double quotes: YAML reads '\\{command[0]}' as {made}, so the text loses it",
+            "quote the value with single quotes ('...'), where a backslash stays a backslash, or write two backslashes",
         )
     for key_path, first, second in loaded.duplicates:
         diagnostics.warning(

@@ -59,6 +59,12 @@ def _explain(
 ) -> tuple[str, str] | None:
     if "\\t" in problem or "tab" in problem:
         return "this line has a tab: YAML indents with spaces only", "replace the tab with spaces (two per level)"
+    if "unknown escape character" in problem:
+        return (
+            "a backslash inside double quotes starts a YAML escape, and this one is not a YAML escape",
+            "quote the value with single quotes ('...'), where a backslash stays a backslash, as TeX math needs: "
+            + (_fixed(source, strip_quotes=True, single=True) or "'$\\sqrt{x}$'"),
+        )
     if context.startswith("while scanning a quoted"):
         quote = source[column] if column < len(source) else '"'
         return f"the {quote} opening this value is never closed", f"end the value with {quote} on the same line: {source.strip()}{quote}"
@@ -135,7 +141,7 @@ def _value_of(source: str) -> str | None:
     return item.group("value") if item else None
 
 
-def _fixed(source: str, strip_quotes: bool = False) -> str:
+def _fixed(source: str, strip_quotes: bool = False, single: bool = False) -> str:
     """The line with its value quoted, as the writer should write it ('' when it has no value)."""
     key = _KEY_LINE.match(source)
     match = key if key and key.group("value") else _ITEM_LINE.match(source)
@@ -145,7 +151,9 @@ def _fixed(source: str, strip_quotes: bool = False) -> str:
     if strip_quotes and len(value) > 1 and value[0] in "\"'":
         value = value[1:-1] if value[-1] == value[0] else value[1:]
     head = source[: match.start("value")].strip() if key and key.group("value") else match.group("lead").strip()
-    if '"' not in value:
+    if single:
+        quoted = "'" + value.replace("'", "''") + "'"
+    elif '"' not in value:
         quoted = f'"{value}"'
     elif "'" not in value:
         quoted = f"'{value}'"
@@ -168,3 +176,23 @@ def folded_items(text: str, folded: list[tuple[int, int]]) -> list[tuple[int, in
         for number in range(first + 1, last + 1)
         if number <= len(lines) and re.match(r"\s*-\s", lines[number - 1] + " ")
     ]
+
+
+# YAML's one-letter escapes: in double quotes `\frac` is a form feed and "rac", `\alpha` a bell and "lpha".
+_ESCAPES = {"a": "a bell", "b": "a backspace", "t": "a tab", "n": "a line break", "v": "a vertical tab",
+            "f": "a form feed", "r": "a carriage return", "e": "an escape character", "N": "a line break",
+            "L": "a line separator", "P": "a paragraph separator", "_": "a no-break space", "0": "a null"}  # fmt: skip
+_TEX_IN_QUOTES = re.compile(r"(?<!\\)(?:\\\\)*\\([abtnvfreNLP0_][A-Za-z]+)")
+
+
+def tex_in_double_quotes(text: str, quoted: list[tuple[int, int, int]]) -> list[tuple[int, str, str]]:
+    """(line, command, what YAML made of it) for TeX commands YAML read as escapes in double-quoted values.
+
+    `quoted` holds (line, start, end) of each double-quoted value in `text`.
+    """
+    found = []
+    for line, start, end in quoted:
+        for match in _TEX_IN_QUOTES.finditer(text, start, end):
+            command = match.group(1)
+            found.append((line + text.count("\n", start, match.start()), command, _ESCAPES[command[0]]))
+    return found

@@ -112,6 +112,7 @@ class LoadedYaml:
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
     folded: list[tuple[int, int]] = field(default_factory=list)  # (first, last) lines of plain values over several lines
+    quoted: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end) of "..." values with a backslash
 
     def line_of(self, path: Path, default: int | None = None) -> int | None:
         """The line of `path`, or of its nearest written ancestor."""
@@ -190,3 +191,5 @@ def _walk(node: Node, path: Path, line_of: Callable[[Mark], int], out: LoadedYam
             _walk(item, path + (index,), line_of, out, seen)
     elif not node.style and node.end_mark.line > node.start_mark.line:  # plain: libyaml says "", PyYAML None
         out.folded.append((line_of(node.start_mark), line_of(node.end_mark)))
+    elif node.style == '"' and node.end_mark.index > node.start_mark.index:
+        out.quoted.append((line_of(node.start_mark), node.start_mark.index, node.end_mark.index))
