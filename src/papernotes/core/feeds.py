@@ -49,13 +49,13 @@ def newest(items: Sequence[T], limit: int, created: Callable[[T], dt.datetime] =
 
 
 def rss_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
-    """An RSS 2.0 document of the newest `limit` items; URLs are resolved against `site_url`."""
+    """An RSS 2.0 document of the newest `limit` items (`options` as `_generator` takes them)."""
     # CDATA keeps the content readable for people who open the file.
     return _generator(items, content_type="CDATA", **options).rss_str(pretty=True)
 
 
 def atom_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
-    """An Atom 1.0 document of the newest `limit` items; URLs are resolved against `site_url`."""
+    """An Atom 1.0 document of the newest `limit` items (`options` as `_generator` takes them)."""
     fg = _generator(items, content_type="html", **options)
     entries = fg.entry()
     # The feed's own URL is its id: unique per feed, and stable across builds.
@@ -74,7 +74,7 @@ def _generator(
     items: Sequence[FeedItem], *, content_type: str, title: str, description: str, site_url: str, feed_url: str,
     page_url: str = "", language: str = "en", limit: int = 20,
 ) -> FeedGenerator:
-    """The feed with its newest items as entries, as both formats write it."""
+    """The feed with its newest `limit` items as entries, as both formats write it; URLs are resolved against `site_url`."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     fg = FeedGenerator()
     fg.title(title)
