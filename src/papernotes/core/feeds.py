@@ -63,7 +63,7 @@ def atom_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
     if not entries:
         fg.updated(_EPOCH)  # not "now", feedgen's default: a rebuild writes the same bytes
     if not all(e.author() for e in entries):
-        fg.author(name=options["title"])  # Atom wants an author for every entry; the feed's stands in
+        fg.author(name=fg.title())  # Atom wants an author for every entry; the feed's name stands in
     return fg.atom_str(pretty=True)
 
 
