@@ -122,11 +122,11 @@ def run_check(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     sources = site_config.post_sources()
     site = load_site(sources, site_config.options, diagnostics)
+    note_untitled_papers(site, diagnostics)  # where the build notes them too
     # The site's own Markdown set-up, so code and raw HTML are skipped exactly as in the build.
     citations = CitationExtension()
     md = Markdown(extensions=[*config.markdown_extensions, citations], extension_configs=config.mdx_configs)
     check_citations(site, md, citations, diagnostics)
-    note_untitled_papers(site, diagnostics)
 
     for diagnostic in diagnostics:
         print(format_problem(diagnostic))

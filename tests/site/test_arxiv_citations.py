@@ -58,6 +58,11 @@ def test_check_lists_papers_without_a_title(site: SiteMaker) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     lines = check.stdout.splitlines()
     assert "docs/posts/lora.md:5: info: paper 'arXiv:2402.08268' has no title, so pages and references show it as its id (add 'title: ...' to its entry in the post's papers or bibliography, or to a library file)" in lines
-    assert any(line.startswith("docs/posts/lora.md:11: info: paper 'arXiv:2106.09685' has no title") for line in lines)
+    assert "docs/posts/lora.md:11: info: arXiv:2106.09685 is in no bibliography or library file, so its reference shows only the id and link (give it a title: add '- {arxiv: 2106.09685, title: ...}' to the post's bibliography or a library file)" in lines
     assert not any("xiao2023" in line for line in lines)
     assert lines[-1].endswith("no problems found.")
+    # The build notes the same, with the same words.
+    build = site.build("--strict")
+    assert build.returncode == 0, build.output
+    notes = [line.split("papernotes: ", 1)[1] for line in build.output.splitlines() if line.startswith("INFO") and "papernotes: docs/" in line]
+    assert sorted(notes) == sorted(line.replace(": info: ", ": ", 1) for line in lines[:-1])

@@ -204,7 +204,6 @@ class Resolver:
         self._keys: list[dict[str, Record]] = [{}, {}]
         self._arxiv: list[dict[str, Record]] = [{}, {}]
         self._canonical: dict[str, Record] = {}
-        self.known_nowhere: dict[str, Record] = {}  # arXiv ids cited but in no post, paper or library
         for table, records in enumerate((bibliography, papers)):
             for record in records:
                 if record.key:
@@ -227,7 +226,7 @@ class Resolver:
                 found = self.library.get(key)
         if found is None and arxiv:
             # An arXiv id is a reference in itself: its id and link, until the writer adds a title.
-            found = self.known_nowhere.setdefault(arxiv, Record(arxiv=arxiv))
+            found = Record(arxiv=arxiv)
         return None if found is None else self.canonical(found)
 
     def canonical(self, record: Record) -> Record:
@@ -290,7 +289,6 @@ class CitationSession:
         for record in self.bibliography:
             run.reference(self.resolver.canonical(record), record.key)
         self._warn(run.broken)
-        self._note_known_nowhere(run)
         references = list(run.by_identity.values())
         # The heading joins the page: it must not take the id of a writer's "## References".
         toc_id, suffix = "references", 0
@@ -335,22 +333,6 @@ class CitationSession:
             for line in where:
                 file_line = self.line_map(line) if line is not None else None
                 self.diagnostics.warning(self.file, file_line, f"unknown citation key '{key}'", hint)
-
-
-    def _note_known_nowhere(self, run: "_Numbering") -> None:
-        """A note (never a failure, even with --strict) for each arXiv id cited with nothing known about it."""
-        if not self.resolver.known_nowhere:
-            return
-        lines = group_lines(self.source)
-        for arxiv, record in self.resolver.known_nowhere.items():
-            if record.identity not in run.by_identity:
-                continue
-            cited = [line for key, found in lines.items() if _arxiv_of(key) == arxiv for line in found]
-            self.diagnostics.info(
-                self.file, self.line_map(min(cited)) if cited else None,
-                f"arXiv:{arxiv} is in no bibliography or library file, so its reference shows only the id and link",
-                f"give it a title: add '- {{arxiv: {arxiv}, title: ...}}' to the post's bibliography or a library file",
-            )
 
 
 class _Numbering:

@@ -156,14 +156,17 @@ def check_citations(site: Site, md: Markdown, citations: CitationExtension, diag
 
 
 def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:
-    """A note for each paper of the site with no title (it shows as its id), at the first post that names it."""
+    """A note (never a failure) for each paper of the site with no title, at the first post that names it.
+
+    Such a paper shows as its id everywhere; one cited by an arXiv id that no
+    post or library file lists is still a reference, with its id and link.
+    """
     noted = {(d.file, d.line) for d in diagnostics}  # a line already reported (an unknown paper) is not noted again
     for paper in site.papers.sorted():
         record = paper.record
         if record.title or record.text or not (paper.reviewed_in or paper.cited_in):
             continue
-        entry = (paper.reviewed_in or paper.cited_in)[0]
-        post = entry.post
+        post = (paper.reviewed_in or paper.cited_in)[0].post
         line = next((post.line_of("papers", i) for i, r in enumerate(post.papers) if r.identity == paper.identity), None)
         if line is None:
             composed = compose_source(post)
@@ -173,7 +176,17 @@ def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:
             line = composed.line_map(min(cited)) if cited else None
         if (post.path, line) in noted:
             continue
-        diagnostics.info(
-            post.path, line, f"paper '{record.label}' has no title, so pages and references show it as its id",
-            "add 'title: ...' to its entry in the post's papers or bibliography, or to a library file",
+        listed = site.library.by_identity(paper.identity) or any(
+            r.identity == paper.identity for r in [*post.papers, *post.bibliography]
         )
+        if listed:
+            diagnostics.info(
+                post.path, line, f"paper '{record.label}' has no title, so pages and references show it as its id",
+                "add 'title: ...' to its entry in the post's papers or bibliography, or to a library file",
+            )
+        else:
+            diagnostics.info(
+                post.path, line,
+                f"{record.label} is in no bibliography or library file, so its reference shows only the id and link",
+                f"give it a title: add '- {{arxiv: {record.arxiv}, title: ...}}' to the post's bibliography or a library file",
+            )

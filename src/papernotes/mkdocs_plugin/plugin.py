@@ -42,7 +42,7 @@ from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.feeds import FEED_FORMATS, FeedItem, feed_links, newest
 from papernotes.core.mathml import render_math
-from papernotes.core.site import PostSource, SiteOptions, load_site
+from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
 from papernotes.core.text import plain_text
 from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
@@ -202,6 +202,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        note_untitled_papers(site, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
         self.cache = open_cache(config, dict(self.config))
