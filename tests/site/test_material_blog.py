@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, Build, run_mkdocs
+from conftest import NO_CACHE, ROOT, Build, run_mkdocs, tree
 
 pytestmark = pytest.mark.slow
 
@@ -132,3 +132,13 @@ def test_an_unknown_author_points_at_authors_file(tmp_path: Path) -> None:
     build = run_mkdocs(root, "--strict")
     assert build.returncode != 0
     assert re.search(r"docs/blog/posts/warmup-notes\.md:3: unknown author 'nobody' \(add 'nobody' to docs/blog/\.authors\.yml, or set the plugin's authors_file option", build.output), build.output
+
+
+def test_cached_rebuilds_equal_a_build_without_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    shutil.copytree(FIXTURE, root)
+    migrate(root)
+    first, again = run_mkdocs(root, "--strict"), run_mkdocs(root, "--strict")
+    fresh = run_mkdocs(root, "--strict", site=tmp_path / "fresh", env=NO_CACHE)
+    assert first.returncode == again.returncode == fresh.returncode == 0, first.output + again.output + fresh.output
+    assert tree(again.site) == tree(fresh.site)
