@@ -87,12 +87,18 @@ def _keep(posts: list[ImportedPost]) -> list[ImportedPost]:
 def _post(title: str, lines: Lines, start: int, end: int, *, headings: bool) -> ImportedPost:
     """The post of lines start..end; a date in its opening lines is its date, and a line that
     is only that date moves to the frontmatter."""
-    date = find_date(_opening(lines, start, end))
-    dated = next((i for i in _opening_lines(lines, start, end) if is_date_line(lines.lines[i])), None)
-    parts = [(start, dated), (dated + 1, end)] if dated is not None else [(start, end)]
+    date, parts = _dated(lines, start, end)
     body = "\n".join(filter(None, (notes_to_markdown(lines, a, b, headings=headings) for a, b in parts)))
     shown = _ID_PREFIX.sub("", title).strip() or title.strip()  # `[2305.10601] Title` names a paper
     return ImportedPost(shown, body, find_arxiv_papers(f"{title}\n{body}"), date)
+
+
+def _dated(lines: Lines, start: int, end: int) -> tuple[dt.date | None, list[tuple[int, int]]]:
+    """The date in the opening lines of start..end, and the ranges of lines to keep: all but a
+    line that is only that date (it goes to the frontmatter)."""
+    date = find_date(_opening(lines, start, end))
+    only = next((i for i in _opening_lines(lines, start, end) if is_date_line(lines.lines[i])), None)
+    return date, [(start, only), (only + 1, end)] if only is not None else [(start, end)]
 
 
 def _opening_lines(lines: Lines, start: int, end: int) -> list[int]:
@@ -118,17 +124,17 @@ def _single(lines: Lines, fallback_title: str) -> ImportedPost:
 def _newsletter(lines: Lines, references: ReferenceList, fallback_title: str) -> ImportedPost:
     first = _first_text(lines)
     titled = looks_like_title(lines.lines[first])
-    start = first + 1 if titled else 0
-    ends = [(start, references.start), (references.end, len(lines.lines))]  # the text after the list is kept
-    if one_paragraph_per_line(lines, start, references.start):
+    date, ends = _dated(lines, first + 1 if titled else 0, references.start)
+    ends.append((references.end, len(lines.lines)))  # the text after the list is kept
+    if one_paragraph_per_line(lines, ends[0][0], references.start):
         inline = lambda text: cite_markers(text, references.keys, escape_text)  # noqa: E731
         body = "\n\n".join(page_to_markdown(lines, a, b, inline) for a, b in ends if b > a)
-    else:
+    else:  # notes with blank lines between blocks: Markdown as written
         body = "\n\n".join(cite_markers(notes_to_markdown(lines, a, b, headings=True), references.keys) for a, b in ends if b > a)
     cited = {record.get("arxiv") for record in references.records}
     title = lines.lines[first].strip() if titled else fallback_title
     papers = [paper for paper in find_arxiv_papers(body) if paper[0] not in cited]
-    return ImportedPost(title, body.strip(), papers, find_date(_opening(lines, first, references.start)), references.records)
+    return ImportedPost(title, body.strip(), papers, date or find_date([lines.lines[first]]), references.records)
 
 
 def _markdown_headings(lines: Lines) -> list[tuple[int, str]]:
