@@ -10,8 +10,14 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
+from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.library import Library
+from papernotes.core.posts import read_post
+from papernotes.core.scaffold import find_paper, post_text
 from papernotes.core.importing import import_notes
 from papernotes.core.importing.dates import find_date
 from papernotes.core.importing.lines import Lines
@@ -208,3 +214,26 @@ def test_copied_text_is_shown_as_written() -> None:
     assert "*stars*" in html and "under_scores" in html and "`tick`" in html
     assert "<h1>" not in html and "<ol>" not in html
     assert "[@doe2020paper]" in post.body
+
+
+_LINE = st.sampled_from([
+    "", "Title line", "# Heading", "# comment", "x = 1", "def f(x):", "    return x", "```", "References",
+    "[1] Doe, J. \"A Title.\" arXiv:2309.17453 (2023).", "[2] Roe, R. 2021. https://e.org/a_b", "see [1] and [2, 1]",
+    "February 15, 2024.", "https://arxiv.org/abs/2106.09685", "Contents", "- Title line", "notes: <b>*x*</b> & `y`",
+])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINE | st.text(max_size=30), max_size=25))
+def test_every_import_reads_back_as_a_post(lines: list[str]) -> None:
+    """Whatever the shape, each imported post is a post file that reads without a problem."""
+    for post in import_notes("\n".join(lines), "From the file name"):
+        papers = [find_paper(arxiv, Library([]), title) for arxiv, title in post.papers]
+        source = post_text(
+            post.title, post.date or dt.date(2024, 1, 1), papers=[p for p in papers if p], draft=True,
+            body=post.body, bibliography=post.bibliography,
+        )
+        diagnostics = Diagnostics()
+        read = read_post(source.encode("utf-8"), "p.md", "posts/p.md", diagnostics)
+        assert read is not None and not diagnostics.errors, (diagnostics.items, source)
+        assert [r.id for r in read.bibliography] == [r["id"] for r in post.bibliography]

@@ -89,9 +89,10 @@ def _pasted_code(lines: list[str], fenced: list[bool]) -> list[bool]:
     so one sentence that happens to look like code stays text."""
     code = list(fenced)
     like = [not f and bool(_CODE.match(line)) for line, f in zip(lines, fenced)]
+    follows = _code_follows(lines, like)
     i = 0
     while i < len(lines):
-        if fenced[i] or not (like[i] or (_COMMENT.match(lines[i]) and _code_follows(lines, like, i))):
+        if fenced[i] or not (like[i] or (_COMMENT.match(lines[i]) and follows[i])):
             i += 1
             continue
         # Grow a run from here: code-like lines, comments, indented lines; blank lines only inside.
@@ -103,7 +104,7 @@ def _pasted_code(lines: list[str], fenced: list[bool]) -> list[bool]:
             elif line[:1] in (" ", "\t") and line.strip():
                 last = j
             elif _COMMENT.match(line):
-                if not _code_follows(lines, like, j):
+                if not follows[j]:
                     break  # a heading after the code, not a comment in it
                 last = j
             elif line.strip():
@@ -119,10 +120,11 @@ def _pasted_code(lines: list[str], fenced: list[bool]) -> list[bool]:
     return code
 
 
-def _code_follows(lines: list[str], like: list[bool], i: int) -> bool:
-    """Whether the first line after comment line `i` that is neither blank nor a comment is code."""
-    for k in range(i + 1, len(lines)):
+def _code_follows(lines: list[str], like: list[bool]) -> list[bool]:
+    """For each line, whether the next line after it that is neither blank nor a comment is code."""
+    follows, after = [False] * len(lines), False
+    for k in range(len(lines) - 1, -1, -1):
+        follows[k] = after
         if lines[k].strip() and not _COMMENT.match(lines[k]):
-            return like[k]
-    return False
-
+            after = like[k]
+    return follows
