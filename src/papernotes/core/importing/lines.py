@@ -85,8 +85,9 @@ def _fenced(lines: list[str]) -> list[bool]:
 
 def _pasted_code(lines: list[str], fenced: list[bool]) -> list[bool]:
     """Fenced lines, and runs of code pasted without a fence: code-like lines, with the
-    `# comments`, indented lines and blank lines between them. A run needs two code lines,
-    so one sentence that happens to look like code stays text."""
+    `# comments`, indented lines and blank lines between them. A run needs two code lines, or
+    one with a comment or an indented line, so one sentence that looks like code stays text;
+    a `# line` is a comment only when code comes next (else it is a Markdown heading)."""
     code = list(fenced)
     like = [not f and bool(_CODE.match(line)) for line, f in zip(lines, fenced)]
     follows = _code_follows(lines, like)
@@ -111,7 +112,6 @@ def _pasted_code(lines: list[str], fenced: list[bool]) -> list[bool]:
                 break
             j += 1
         if count >= 2 or (count == 1 and last > i):
-            # A run must hold code: comments alone (Markdown headings) are not one.
             for k in range(i, last + 1):
                 code[k] = True
             i = last + 1
