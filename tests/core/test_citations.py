@@ -401,7 +401,7 @@ def test_reference_list_has_items_links_and_back_links():
 def test_reference_heading_id_avoids_a_writers_heading():
     result, _, _ = cite("## References\n\n## References\n\n[@a]", KEYS)
     assert result.toc_id == "references_2"
-    assert result.references_html.startswith('<h2 id="references_2">')
+    assert result.references_html.startswith('<h2 id="references_2" ')
 
 
 HOSTILE = Record(
