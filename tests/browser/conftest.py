@@ -89,6 +89,26 @@ def serve_folder() -> Callable[[Path], ContextManager[str]]:
     return _served
 
 
+def _header_search(page: "object", site_url: str, query: str, found: str) -> "object":
+    """Type `query` into Material's header search on `site_url`; the result links to `found`."""
+    from playwright.sync_api import expect
+
+    page.goto(site_url)  # type: ignore[attr-defined]
+    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+    box.click()
+    box.press_sequentially(query, delay=20)  # fill() does not trigger Material's search
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching document")  # type: ignore[attr-defined]
+    result = page.locator(f'.md-search-result__item a[href^="{site_url}{found}?"], .md-search-result__item a[href="{site_url}{found}"]').first  # type: ignore[attr-defined]
+    expect(result).to_be_visible()
+    return result
+
+
+@pytest.fixture(scope="session")
+def header_search() -> Callable[..., "object"]:
+    """header_search(page, site_url, query, found): the visible search result linking to `found`."""
+    return _header_search
+
+
 @pytest.fixture(scope="session")
 def demo_url(demo_build: Build) -> Iterator[str]:
     """The built demo, served over HTTP."""

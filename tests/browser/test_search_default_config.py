@@ -30,14 +30,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory, serve_folder) -> Iterator
 
 
 @pytest.mark.parametrize("query", [ARXIV, ABSTRACT_WORD])
-def test_header_search_lands_on_the_paper_page(page, site_url: str, query: str) -> None:
-    page.goto(site_url)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(query, delay=20)  # fill() does not trigger Material's search
-    expect(page.locator(".md-search-result__meta")).to_contain_text("matching document")
-    result = page.locator(f'.md-search-result__item a[href^="{site_url}{PAPER_URL}"]')
-    expect(result.first).to_be_visible()
-    result.first.click()
+def test_header_search_lands_on_the_paper_page(page, site_url: str, header_search, query: str) -> None:
+    header_search(page, site_url, query, PAPER_URL).click()
     expect(page).to_have_url(re.compile(re.escape(site_url + PAPER_URL) + r"(\?q=.*)?$"))
     expect(page.locator("h1#paper-title")).to_have_text("Zephyrine Attention Sinks for Streaming")
