@@ -237,3 +237,20 @@ def test_every_import_reads_back_as_a_post(lines: list[str]) -> None:
         read = read_post(source.encode("utf-8"), "p.md", "posts/p.md", diagnostics)
         assert read is not None and not diagnostics.errors, (diagnostics.items, source)
         assert [r.id for r in read.bibliography] == [r["id"] for r in post.bibliography]
+
+
+def test_a_date_over_a_title_dates_that_entry() -> None:
+    text = (
+        "2024-03-03\nSink tokens\nFour of them, then a window. https://arxiv.org/abs/2309.17453\n\n"
+        "March 9, 2024\nAdapters\nThey merge back. arXiv:2106.09685\n"
+    )
+    posts = import_notes(text, "Log")
+    assert [(p.title, p.date) for p in posts] == [("Sink tokens", dt.date(2024, 3, 3)), ("Adapters", dt.date(2024, 3, 9))]
+    assert "March 9" not in posts[0].body and "2024-03-03" not in posts[0].body
+
+
+def test_a_roundup_may_put_its_date_above_its_title() -> None:
+    text = fixture("roundup.txt").replace("The Tuesday Stack, issue 12\nFebruary 15, 2024.\n", "Feb 15, 2024\nThe Tuesday Stack, issue 12\n")
+    [post] = import_notes(text, "Roundup")
+    assert (post.title, post.date) == ("The Tuesday Stack, issue 12", dt.date(2024, 2, 15))
+    assert post.body.startswith("Three papers this week")

@@ -65,13 +65,18 @@ def import_notes(text: str, fallback_title: str) -> list[ImportedPost]:
             titles = _plain_titles(lines)
     if not titles:
         return _keep([_post(fallback_title, lines, 0, len(lines.lines), headings=False)])
+    # A date alone on the line above a title ("2024-03-03", then the title) is that entry's.
+    heads = [line - 1 if line and _date_only(lines, line - 1) else line for line, _ in titles]
     posts = []
     for number, (line, title) in enumerate(titles):
-        end = titles[number + 1][0] if number + 1 < len(titles) else len(lines.lines)
-        posts.append(_post(title, lines, line + 1, end, headings=False))
+        end = heads[number + 1] if number + 1 < len(titles) else len(lines.lines)
+        post = _post(title, lines, line + 1, end, headings=False)
+        if heads[number] < line:
+            post.date = find_date([lines.lines[heads[number]]])
+        posts.append(post)
     # Text before the first title (the log's own heading, an intro) joins the first post.
     preamble = "\n".join(
-        line for i, line in enumerate(lines.lines[: titles[0][0]]) if not (skip and skip[0] <= i < skip[1])
+        line for i, line in enumerate(lines.lines[: heads[0]]) if not (skip and skip[0] <= i < skip[1])
     )
     if preamble.strip():
         first = posts[0]
@@ -97,7 +102,7 @@ def _dated(lines: Lines, start: int, end: int) -> tuple[dt.date | None, list[tup
     """The date in the opening lines of start..end, and the ranges of lines to keep: all but a
     line that is only that date (it goes to the frontmatter)."""
     date = find_date(_opening(lines, start, end))
-    only = next((i for i in _opening_lines(lines, start, end) if is_date_line(lines.lines[i])), None)
+    only = next((i for i in _opening_lines(lines, start, end) if _date_only(lines, i)), None)
     return date, [(start, only), (only + 1, end)] if only is not None else [(start, end)]
 
 
@@ -115,9 +120,12 @@ def _first_text(lines: Lines) -> int:
 
 def _single(lines: Lines, fallback_title: str) -> ImportedPost:
     """A dated roundup: its first line is the title when it reads like one."""
-    first = _first_text(lines)
-    if looks_like_title(lines.lines[first]) and not is_date_line(lines.lines[first]):
-        return _post(lines.lines[first], lines, first + 1, len(lines.lines), headings=True)
+    first, title = _first_text(lines), _title_line(lines)
+    if looks_like_title(lines.lines[title]) and not _date_only(lines, title):
+        post = _post(lines.lines[title], lines, title + 1, len(lines.lines), headings=True)
+        if first < title:  # the date above the title
+            post.date = find_date([lines.lines[first]])
+        return post
     return _post(fallback_title, lines, 0, len(lines.lines), headings=True)
 
 
@@ -184,13 +192,17 @@ def _table_of_contents(lines: Lines) -> tuple[list[tuple[int, str]], tuple[int, 
     return None
 
 
+def _date_only(lines: Lines, i: int) -> bool:
+    return not lines.code[i] and is_date_line(lines.lines[i])
+
+
 def _candidates(lines: Lines) -> list[int]:
-    """Short lines with notes right under them (and a blank line or the start above)."""
+    """Short lines with notes right under them (and a blank line, the start or a date above)."""
     n = len(lines.lines)
     return [
         i for i in range(n)
         if not lines.code[i] and looks_like_title(lines.lines[i]) and not is_date_line(lines.lines[i])
-        and (i == 0 or lines.blank(i - 1)) and i + 1 < n and not lines.blank(i + 1)
+        and (i == 0 or lines.blank(i - 1) or _date_only(lines, i - 1)) and i + 1 < n and not lines.blank(i + 1)
     ]  # fmt: skip
 
 
@@ -201,9 +213,14 @@ def _dated_roundup(lines: Lines) -> bool:
     blocks = _blocks(lines, 1)
     if not blocks or not find_date(_opening(lines, *blocks[0])):
         return False
-    first = blocks[0][0]
-    later = [i for i in _candidates(lines) if i > first]
-    return not has_link(lines.text(first, later[0] if later else len(lines.lines)))
+    later = [i for i in _candidates(lines) if i > _title_line(lines)]
+    return not has_link(lines.text(blocks[0][0], later[0] if later else len(lines.lines)))
+
+
+def _title_line(lines: Lines) -> int:
+    """The first line of text that is not only a date: a dated piece's title, if it has one."""
+    first = _first_text(lines)
+    return first + 1 if _date_only(lines, first) and first + 1 < len(lines.lines) else first
 
 
 def _plain_titles(lines: Lines) -> list[tuple[int, str]]:
