@@ -1,18 +1,23 @@
 """RSS 2.0 feeds of the newest posts, with full content, written by feedgen.
 
 feedgen builds the XML with lxml, so every string (titles, categories,
-authors, content) is escaped by construction. Feed readers resolve nothing
-relative, so every link inside the content is made absolute first.
+authors, content) is escaped by construction. Every string first goes through
+`xml_text`: a post may hold what XML cannot (pasted terminal output), and lxml
+refuses it. A reader treats an item's description and content as HTML, so the
+plain-text summary is escaped as HTML before XML escapes it again. Feed readers
+resolve nothing relative, so every link inside the content is made absolute first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
 from feedgen.feed import FeedGenerator
 
+from .sanitize import xml_text
 from .urls import absolute_links
 
 
@@ -51,6 +56,7 @@ def rss_feed(
 ) -> bytes:
     """An RSS 2.0 document of the newest `limit` items; URLs are resolved against `site_url`."""
     base = site_url if site_url.endswith("/") else site_url + "/"
+    title, description = xml_text(title), xml_text(description)
     fg = FeedGenerator()
     fg.title(title)
     fg.description(description or title)
@@ -69,15 +75,17 @@ def rss_feed(
         link = base + item.url
         entry.id(link)
         entry.guid(link, permalink=True)
-        entry.title(item.title)
+        entry.title(xml_text(item.title))
         entry.link(href=link)
         entry.published(_aware(item.created))
         entry.updated(_aware(item.updated or item.created))
-        entry.description(item.summary or item.title)
-        entry.content(absolute_links(item.content_html, item.url, base), type="CDATA")
+        entry.description(html.escape(xml_text(item.summary or item.title), quote=False))
+        # `]]>` would end the CDATA section; `]]&gt;` is the same HTML.
+        content = xml_text(absolute_links(item.content_html, item.url, base)).replace("]]>", "]]&gt;")
+        entry.content(content, type="CDATA")
         # RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
         for name in item.authors:
-            entry.dc.dc_creator(name)
+            entry.dc.dc_creator(xml_text(name))
         for category in item.categories:
-            entry.category(term=category)
+            entry.category(term=xml_text(category))
     return fg.rss_str(pretty=True)
