@@ -58,7 +58,7 @@ def parse_yaml_library(text: str, file: str, diagnostics: Diagnostics) -> list[R
     try:
         loaded = load_yaml(text)
     except YamlSyntaxError as exc:
-        diagnostics.error(file, exc.line, f"broken YAML: {exc.problem}", "check the indentation and quoting near this line")
+        diagnostics.error(file, exc.line, f"broken YAML: {exc.problem}", exc.hint or "check the indentation and quoting near this line")
         return []
     data, base = loaded.data, ()
     if data is None:

@@ -293,8 +293,8 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     except YamlSyntaxError as exc:
         diagnostics.error(
             path, exc.line, f"broken YAML in the frontmatter: {exc.problem}",
-            "indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
-            "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *",
+            exc.hint or ("indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
+                         "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *"),
         )
         return None
     data = loaded.data if loaded.data is not None else {}

@@ -101,10 +101,96 @@ _OPENED_AT = ("while parsing a flow", "while scanning a quoted")
 class YamlSyntaxError(Exception):
     """Broken YAML, with the line in the file where the parser gave up."""
 
-    def __init__(self, line: int | None, problem: str) -> None:
+    def __init__(self, line: int | None, problem: str, hint: str | None = None) -> None:
         super().__init__(problem)
         self.line = line
         self.problem = problem
+        self.hint = hint  # how to fix it, when the usual advice on quoting and indentation does not apply
+
+
+# What one file may make a build hold. An alias (`*a`) repeats the whole value
+# its anchor wrote, so ten short lines of aliases of aliases stand for billions
+# of values (the "billion laughs"); every later step (checks, cache keys,
+# pages) would walk them all. Writers' files nest a few levels deep.
+MAX_ALIAS_VALUES = 100_000
+MAX_DEPTH = 100
+_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep"
+_FLATTEN = "flatten the structure: frontmatter and library records need only a few levels"
+
+
+def _children(node: Node) -> list[tuple[str, Node]]:
+    """A node's children with the key each sits under (a key node under its own text)."""
+    if isinstance(node, MappingNode):
+        pairs = []
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, ScalarNode) else "?"
+            pairs += [(name, key_node), (name, value_node)]
+        return pairs
+    if isinstance(node, SequenceNode):
+        return [(str(index), item) for index, item in enumerate(node.value)]
+    return []
+
+
+def _check_bounds(root: Node, line_of: Callable[[Mark], int]) -> None:
+    """Refuse, before anything is built from it, YAML nested too deep or whose aliases expand too far.
+
+    One pass over the composed nodes, each once (an alias is the very node
+    its anchor wrote): the expanded size of every node is summed from its
+    children's, so the check itself never expands anything.
+    """
+    sizes: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    nodes: dict[int, tuple[Node, str]] = {}
+    open_nodes: set[int] = set()
+    # Each node with the top-level key it sits under, for the message.
+    stack: list[tuple[Node, str, int, bool]] = [(root, "", 1, False)]
+    while stack:
+        node, where, depth, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for _, child in _children(node))
+            continue
+        uses[key] = uses.get(key, 0) + 1
+        if key in open_nodes:
+            raise YamlSyntaxError(
+                line_of(node.start_mark), f"'{where}' holds an alias ('*name') inside the value it names",
+                "a value cannot contain itself: write the inner value out",
+            )
+        if key in sizes:
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(line_of(node.start_mark), f"'{where}': {_TOO_DEEP}", _FLATTEN)
+        open_nodes.add(key)
+        nodes[key] = (node, where)
+        stack.append((node, where, depth, True))
+        stack.extend(
+            (child, where or name, depth + 1, False) for name, child in reversed(_children(node))
+        )
+    if sizes[id(root)] - len(nodes) > MAX_ALIAS_VALUES:
+        # The anchor to blame: of the values used more than once, the largest.
+        culprit, where = nodes[max((key for key, count in uses.items() if count > 1), key=lambda key: sizes[key])]
+        raise YamlSyntaxError(
+            line_of(culprit.start_mark),
+            f"aliases ('*name') of '{where}' expand to more than {MAX_ALIAS_VALUES:,} values",
+            "write the values out, or use fewer aliases of aliases",
+        )
+
+
+def _depth_line(text: str, line_of: Callable[[Mark], int], loader: type) -> int | None:
+    """The line where `text` first nests deeper than `MAX_DEPTH`, read with an event parser (no recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line_of(event.start_mark)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 @dataclass
@@ -130,7 +216,18 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         fast = _CLoader(text)
         try:
             node = fast.get_single_node()
+            if node is not None:
+                _check_bounds(node, _editor_lines(text, first_line))
             data = fast.construct_document(node) if node is not None else None
+        except YamlSyntaxError:
+            raise
+        except yaml.YAMLError as exc:
+            # libyaml stops at 1000 levels; the pure-Python scanner would take seconds to get there.
+            if "maximum nesting depth" in str(exc):
+                line_of = _editor_lines(text, first_line)
+                mark = getattr(exc, "problem_mark", None)
+                line = _depth_line(text, line_of, _CLoader) or (line_of(mark) if mark is not None else None)
+                raise YamlSyntaxError(line, _TOO_DEEP, _FLATTEN) from None
         except Exception:  # noqa: BLE001 - reported below, as the pure-Python loader words it
             pass
         else:
@@ -143,6 +240,8 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_bounds(node, _editor_lines(text, first_line))
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -158,7 +257,9 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
     except RecursionError:
-        raise YamlSyntaxError(None, "the YAML is nested too deeply") from None
+        raise YamlSyntaxError(_depth_line(text, _editor_lines(text, first_line), _Loader), _TOO_DEEP, _FLATTEN) from None
+    except YamlSyntaxError:
+        raise
     except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise anything on odd input
         # An explicit tag on a value it cannot hold, like `!!int abc` or `!!int ''`.
         raise YamlSyntaxError(None, f"a value cannot be read: {exc}") from None
