@@ -191,8 +191,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
-        for file in list(files.static_pages()):
-            if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
+        # Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
+        library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
+        for file in [f for f in files if not f.is_documentation_page()]:
+            if file.src_uri in (self.config.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
+                file.abs_src_path and os.path.abspath(file.abs_src_path) in library
+            ):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
         if self.library_helper is not None:
@@ -559,7 +563,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             project_dir=project_dir(config),
             docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
             library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
-            cache_dir=cache_dir(config, dict(self.config)),
+            cache_dir=cache_dir(config, dict(self.config)), bib_outside_site=self.config.bib_outside_site,
         )
 
     @staticmethod
