@@ -29,6 +29,7 @@ _ARXIV_RE = re.compile(
     rf"(?P<id>{_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
+_UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9._+-]")
 _DOI_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
 
 
@@ -231,7 +232,8 @@ class Record(BaseModel):
     def page_id(self) -> str:
         """The ``papers/ID/`` part of this paper's page: arXiv id, else the key."""
         ident = self.arxiv or self.id or (self.doi or "")
-        return ident.replace("/", "-").replace(":", "-")
+        # A DOI may hold anything (`?`, `#`, `%`, `<`): a folder name that is also a working link.
+        return _UNSAFE_IN_PATH.sub("-", ident)
 
     @property
     def label(self) -> str:

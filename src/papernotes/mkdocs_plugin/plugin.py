@@ -34,6 +34,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
+from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.cache import Pack, code_stamp, fingerprint
@@ -206,6 +207,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        check_addresses(site, files, config, options, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
         self.cache = open_cache(config, dict(self.config))
@@ -324,6 +326,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             topic_page = page_url(f"{blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0]
             specs.append((self._topic_feed_url(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
         for url, entries, title, description, page in specs:
+            if url in files.src_uris:  # the writer's own file: kept, and reported (addresses.py)
+                continue
             file = File.generated(config, url, content=b"")
             files.append(file)
             self._feeds.append((file, entries, title, description, page))
