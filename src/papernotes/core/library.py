@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .bibtex import parse_bibtex
-from .cache import code_stamp, write_atomically
+from .cache import code_stamp, read_sealed, write_sealed
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
 from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
@@ -361,12 +361,13 @@ def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics
     source = hashlib.blake2b(f"{os.path.abspath(path)}\0{name}".encode(), digest_size=8).hexdigest()
     content = hashlib.blake2b(raw + repr((code_stamp(), _versions())).encode(), digest_size=16).hexdigest()
     target = store / f"library-{source}-{content}.pickle"
+    stored = read_sealed(target)  # checked: a damaged file is never unpickled
     try:
-        with open(target, "rb") as handle:
-            records, found = pickle.load(handle)
-        diagnostics.extend(found)
-        return records
-    except Exception:  # missing, damaged or from other code: parse again
+        if stored is not None:
+            records, found = pickle.loads(stored)
+            diagnostics.extend(found)
+            return records
+    except Exception:  # from other code: parse again
         pass
     local = Diagnostics()
     records = _parse_bytes(raw, name, parser, local)
@@ -374,7 +375,7 @@ def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics
     try:
         for old in store.glob(f"library-{source}-*.pickle"):
             old.unlink()
-        write_atomically(target, pickle.dumps((records, list(local)), protocol=pickle.HIGHEST_PROTOCOL))
+        write_sealed(target, pickle.dumps((records, list(local)), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a cache that cannot be written never fails a build
         pass
     return records
