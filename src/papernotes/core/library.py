@@ -19,6 +19,7 @@ import json
 import os
 import pickle
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -29,7 +30,7 @@ from .bibtex import parse_bibtex
 from .cache import code_stamp, read_sealed, write_sealed
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
-from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
+from .yamlsource import MAX_DEPTH, SourceFloat, YamlSyntaxError, load_yaml
 
 Parser = Callable[[str, str, Diagnostics], list[Record]]
 
@@ -113,6 +114,50 @@ def _number(text: str) -> SourceFloat:
 _JSON = json.JSONDecoder(parse_float=_number)
 
 
+class _JsonLimit(Exception):
+    """JSON that is valid but beyond what Python reads: nested past its recursion limit, or a huge integer."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line, self.problem = line, problem
+
+
+_LONG_NUMBER = re.compile(r"\d{4000,}")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|\n')
+
+
+def _decode_json(text: str) -> Any:
+    """`_JSON.decode`, with Python's own limits turned into `_JsonLimit` with the line to fix."""
+    try:
+        return _JSON.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise _JsonLimit(_too_deep_line(text), f"values are nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # int(): Python refuses integers of more than 4300 digits
+        match = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else 1
+        raise _JsonLimit(line, f"a number has more than {sys.get_int_max_str_digits()} digits") from None
+
+
+def _too_deep_line(text: str) -> int:
+    """The line where `text` first nests deeper than `MAX_DEPTH` (strings skipped, no recursion)."""
+    depth, line = 0, 1
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif token in "]}":
+            depth -= 1
+        else:
+            line += token.count("\n")
+    return line
+
+
 def _cell(field: str, value: Any) -> Any:
     if isinstance(value, str):
         if field == "authors":
@@ -161,9 +206,12 @@ def parse_jsonl_table(text: str, file: str, diagnostics: Diagnostics) -> list[Re
         if not line.strip():
             continue
         try:
-            row = _JSON.decode(line)
+            row = _decode_json(line)
         except json.JSONDecodeError as exc:
             diagnostics.error(file, number, f"not valid JSON: {exc.msg} (column {exc.colno})", "each line of a .jsonl file is one JSON object")
+            continue
+        except _JsonLimit as exc:
+            diagnostics.error(file, number, exc.problem, "a library row needs only a few levels and short numbers; this line is skipped")
             continue
         if not isinstance(row, dict):
             diagnostics.error(file, number, "this line is not a JSON object", 'write each row as {"arxiv_id": "...", "abstract": "..."}')
@@ -210,9 +258,12 @@ def parse_json_table(text: str, file: str, diagnostics: Diagnostics) -> list[Rec
     Rows are named "record N" and located by the line where their object starts.
     """
     try:
-        data = _JSON.decode(text)
+        data = _decode_json(text)
     except json.JSONDecodeError as exc:
         diagnostics.error(file, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})", "check the commas, brackets and quotes here")
+        return []
+    except _JsonLimit as exc:
+        diagnostics.error(file, exc.line, exc.problem, "a library record needs only a few levels and short numbers")
         return []
     start = 0 if isinstance(data, list) else -1
     if isinstance(data, dict):
@@ -247,27 +298,34 @@ def parse_csv_table(text: str, file: str, diagnostics: Diagnostics) -> list[Reco
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records, end = [], 0
-    try:
-        for row in reader:
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = row
-                continue
-            if len(row) > len(header):
-                diagnostics.error(
-                    file,
-                    line,
-                    f"this row has {len(row)} values but the header has {len(header)} columns",
-                    'quote values that contain commas: "Hu, Edward"',
-                )
-                continue
-            record = _row_record(dict(zip(header, row)), file, line, diagnostics)
-            if record is not None:
-                records.append(record)
-    except csv.Error as exc:
-        diagnostics.error(file, reader.line_num, f"broken CSV: {exc}", "check the quotes on this line")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # an unclosed quote or a huge field: reported, and the rows after it still read
+            diagnostics.error(file, end + 1, f"broken CSV: {exc}", "check the quotes on this line")
+            if reader.line_num == end:  # no progress: nothing more can be read
+                break
+            end = reader.line_num
+            continue
+        line, end = end + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = row
+            continue
+        if len(row) > len(header):
+            diagnostics.error(
+                file,
+                line,
+                f"this row has {len(row)} values but the header has {len(header)} columns",
+                'quote values that contain commas: "Hu, Edward"',
+            )
+            continue
+        record = _row_record(dict(zip(header, row)), file, line, diagnostics)
+        if record is not None:
+            records.append(record)
     return records
 
 
