@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from .sanitize import xml_text
 from .yamlsource import source_text
 
 # Letters and digits at both ends, `_-:.+/` allowed inside (SPEC section 1).
@@ -161,12 +162,13 @@ class Record(BaseModel):
         # Titles like 1984 or True are still text to the writer.
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return source_text(value)
-        return value
+        # A .bib, JSON or CSV value pasted from a terminal or a PDF: its control characters go.
+        return xml_text(value) if isinstance(value, str) else value
 
     @field_validator("authors", mode="before")
     @classmethod
     def _authors(cls, value: Any) -> list[str]:
-        return split_authors(value)
+        return [xml_text(name) if isinstance(name, str) else name for name in split_authors(value)]
 
     @field_validator("tags", mode="before")
     @classmethod

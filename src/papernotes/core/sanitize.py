@@ -98,8 +98,17 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def xml_text(text: str) -> str:
-    """`text` without terminal escape codes and the characters XML 1.0 cannot hold."""
+    """`text` without terminal escape codes and the characters XML 1.0 cannot hold.
+
+    YAML reads the escapes `"\\ud83d\\ude42"` (as JSON writes an emoji) as two
+    halves of a pair: they are joined into the character; a lone half goes.
+    """
     if "\x1b" in text:
         text = _ANSI.sub("", text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
     return _NOT_XML.sub("", text)

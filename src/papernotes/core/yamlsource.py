@@ -20,7 +20,10 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .sanitize import xml_text
+
 Path = tuple[Any, ...]
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class SourceFloat(float):
@@ -68,6 +71,12 @@ def _int(loader: SafeConstructor, node: ScalarNode) -> int:
     return SourceInt(loader.construct_yaml_int(node), node.value)
 
 
+def _str(loader: SafeConstructor, node: ScalarNode) -> str:
+    # A terminal paste's colour codes and control characters mean nothing in a title or a tag.
+    text = loader.construct_yaml_str(node)
+    return xml_text(text) if _NOT_PLAIN.search(text) else text
+
+
 def _timestamp(loader: SafeConstructor, node: ScalarNode) -> Any:
     # `date: 2024-02-30` looks like a date but is none: keep the text, so the
     # field's own check reports it with its line instead of the parser crashing.
@@ -92,6 +101,7 @@ for _cls in (_Loader, _CLoader):
         _cls.add_constructor("tag:yaml.org,2002:float", _float)
         _cls.add_constructor("tag:yaml.org,2002:int", _int)
         _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+        _cls.add_constructor("tag:yaml.org,2002:str", _str)
 
 # Where the parser names the place a construct was opened (an unclosed '[' or
 # quote), that place is the line to fix, not the end where it gave up.
