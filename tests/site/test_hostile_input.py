@@ -341,7 +341,9 @@ HOSTILE = [
     "`", "``", "*", "_", "[@nokey]", "{{ config }}", "{% raw %}", "javascript:alert(1)", '"', "'", "\\", "\n", "\t",
     "a", " ", "é", "🙂",
 ]
-FIELDS = ["title", "description", "subtitle", "tags", "paper_title", "paper_note", "paper_abstract", "paper_venue", "takeaway", "free_text", "body"]
+# The body is the writer's own Markdown, raw HTML allowed: it gets the characters inside a code block,
+# where markup must stay text.
+FIELDS = ["title", "description", "subtitle", "tags", "paper_title", "paper_note", "paper_abstract", "paper_venue", "takeaway", "free_text", "code"]
 
 
 def hostile_post(values: dict[str, str]) -> str:
@@ -353,7 +355,7 @@ def hostile_post(values: dict[str, str]) -> str:
         f"    abstract: {v['paper_abstract']}", f"    venue: {v['paper_venue']}",
         "takeaways:", f"  - {q('Takeaway ' + values['takeaway'])}",
         "bibliography:", "  - id: free2024", f"    text: {q('Text ' + values['free_text'])}",
-        body=values["body"],
+        body="Pasted:\n\n```\n" + values["code"].replace("`", "'") + "\n```\n",
     )
 
 
