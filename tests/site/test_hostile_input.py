@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from conftest import ENV, NO_CACHE, Build, SiteMaker, tree
 from htmlscan import dangerous, scan
+from serving import Server
 
 pytestmark = pytest.mark.slow
 
@@ -368,3 +369,25 @@ def test_random_control_and_markup_characters_in_every_field(site_maker: SiteMak
     build = built(site_maker)  # no traceback, writer's files unchanged, no live element in any output
     if build.returncode != 0:
         assert re.search(r"^ERROR +- +papernotes: docs/posts/hostile\.md:\d+: ", build.output, re.MULTILINE), build.output
+
+
+# -- 6. serve survives it all, and recovers -------------------------------------------------
+
+
+def test_serve_survives_hostile_posts_and_recovers(site: SiteMaker, tmp_path: Path) -> None:
+    bomb = site.write("docs/posts/bomb.md", post("title: Bomb", "date: 2024-06-01", "search: {}", body="Calm before."))
+    server = Server(site.root, tmp_path / "serve.log")
+    try:
+        server.wait_for("posts/bomb/", lambda b: "Calm before." in b, "the first build")
+        bomb.write_text(post("title: Bomb", "date: 2024-06-01", *alias_bomb(), body="Boom."), encoding="utf-8")
+        error = server.wait_for("posts/bomb/", lambda b: "pn-error" in b, "the alias bomb's error page")
+        assert "docs/posts/bomb.md:12" in error and "100,000 values" in error
+        # A pasted test run in another post: the feed is still written, the site still served.
+        site.write("docs/posts/paste.md", post("title: Paste", "date: 2024-06-02", body=f"```\n{PYTEST_RUN}\f\x00\n```\n"))
+        server.wait_for("posts/paste/", lambda b: "PASSED" in b, "the pasted test run")
+        server.wait_for("feed.xml", lambda b: "Paste" in b and ET.fromstring(b.encode()) is not None, "the feed")
+        bomb.write_text(post("title: Bomb", "date: 2024-06-01", "search: {}", body="Calm after."), encoding="utf-8")
+        page = server.wait_for("posts/bomb/", lambda b: "Calm after." in b, "the fixed post")
+        assert "pn-error" not in page
+    finally:
+        server.stop()
