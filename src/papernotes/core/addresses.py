@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .blog import page_url, paginate
 from .diagnostics import Diagnostics
@@ -59,7 +59,8 @@ def check_addresses(site: "Site", files: Iterable[Any], config: Any, options: "S
     prefix = options.blog.posts_dir + "/"
     own = {f.src_uri: f.dest_uri for f in files if not (f.is_documentation_page() and f.src_uri.startswith(prefix))}
     shown_docs = os.path.relpath(config.docs_dir, options.project_dir)
-    directory_urls, feeds = config.use_directory_urls, bool(config.site_url)
+    # Feeds are written only when site_url is set (they need absolute links).
+    directory_urls, feeds = config.use_directory_urls, options.feed_files if config.site_url else ()
     claims = [Claim(dest, "your file", f"{shown_docs}/{src}") for src, dest in own.items()]
     claims += [
         Claim(entry.dest, f"the post {entry.post.path}", entry.post.path, entry.post.line_of("slug") or entry.post.line_of("title"))
@@ -89,7 +90,7 @@ def _hint(claim: Claim, first: Claim) -> str:
     return "rename one of them"
 
 
-def _generated(site: "Site", directory_urls: bool, feeds: bool) -> Iterable[tuple[str, Claim]]:
+def _generated(site: "Site", directory_urls: bool, feeds: Sequence[str]) -> Iterable[tuple[str, Claim]]:
     """(stem, claim) of every page and feed papernotes adds, as the adapter adds them."""
     blog = site.blog
     options = blog.options
@@ -98,14 +99,14 @@ def _generated(site: "Site", directory_urls: bool, feeds: bool) -> Iterable[tupl
         yield page.stem, Claim(page.dest, f"the home page {page.number}", *home_at)
     yield options.topics_dir, Claim(page_url(options.topics_dir, directory_urls)[1], "the topics index", *home_at)
     yield options.papers_dir, Claim(page_url(options.papers_dir, directory_urls)[1], "the papers index", *home_at)
-    if feeds:
-        yield "feed.xml", Claim("feed.xml", "the site's feed", *home_at)
+    for name in feeds:
+        yield name, Claim(name, "the site's feed", *home_at)
     for topic in blog.topics.sorted():
         at = _topic_source(topic)
         for page in paginate(topic.posts, f"{options.topics_dir}/{topic.slug}", options.per_page, directory_urls):
             yield page.stem, Claim(page.dest, f"the page of topic '{topic.name}'", *at)
-        if feeds:
-            feed = f"{options.topics_dir}/{topic.slug}/feed.xml"
+        for name in feeds:
+            feed = f"{options.topics_dir}/{topic.slug}/{name}"
             yield feed, Claim(feed, f"the feed of topic '{topic.name}'", *at)
     for paper in site.papers.by_identity.values():
         stem = paper.url.removesuffix("/").removesuffix(".html")

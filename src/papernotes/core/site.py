@@ -40,6 +40,7 @@ class SiteOptions:
     drafts: bool = False  # include drafts, as `mkdocs serve` does
     cache_dir: str | None = None  # where parsed library files are kept between builds (None: nowhere)
     bib_outside_site: bool = False  # may a post's bibliography name .bib files outside project_dir
+    feed_files: tuple[str, ...] = ("feed.xml",)  # the feeds written in the root and in each topic's folder
 
 
 @dataclass(frozen=True)
