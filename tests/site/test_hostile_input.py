@@ -33,6 +33,7 @@ from serving import Server
 pytestmark = pytest.mark.slow
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+ATOM = "{http://www.w3.org/2005/Atom}"
 PYTEST_RUN = "\x1b[32mPASSED\x1b[0m tests/test_x.py::test_y \x1b[1m[100%]\x1b[0m"
 BOUND = 60  # seconds: any input, however hostile, is built or refused well within this (a small site takes one)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -91,6 +92,10 @@ def assert_safe_output(site: Path) -> None:
                 description = scan(item.findtext("description") or "")
                 assert not description.elements, (path, item.findtext("description"))
                 assert not dangerous(scan(item.findtext(CONTENT) or "")), path
+            for entry in root.iter(f"{ATOM}entry"):
+                summary = scan(entry.findtext(f"{ATOM}summary") or "")
+                assert not summary.elements, (path, entry.findtext(f"{ATOM}summary"))
+                assert not dangerous(scan(entry.findtext(f"{ATOM}content") or "")), path
         elif path.suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
             for doc in data.get("docs", []) if isinstance(data, dict) else []:
@@ -100,6 +105,9 @@ def assert_safe_output(site: Path) -> None:
 
 @pytest.fixture
 def site(site_maker: SiteMaker) -> SiteMaker:
+    # Both feed formats, so that every test checks RSS and Atom alike.
+    config = site_maker.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      per_page: 10\n", "      per_page: 10\n      feed_format: both\n"))
     site_maker.write("docs/posts/good.md", post("title: A fine post", "date: 2024-05-01", body="Nothing wrong here."))
     return site_maker
 
@@ -125,7 +133,7 @@ def test_pasted_terminal_output_builds_and_every_feed_stays_valid_xml(site: Site
     assert "PASSED" in item.findtext(CONTENT) and "Form feed" in item.findtext("description")
 
 
-def test_feed_descriptions_show_markup_as_text(site: SiteMaker) -> None:
+def test_feed_descriptions_and_summaries_show_markup_as_text(site: SiteMaker) -> None:
     tag = "<img src=x onerror=alert(1)>"
     site.write("docs/posts/markup.md", post(
         "title: Markup", "date: 2024-06-01", body=f"An excerpt showing `{tag}` in a code span.\n\n<!-- more -->\n\nMore.",
@@ -134,9 +142,11 @@ def test_feed_descriptions_show_markup_as_text(site: SiteMaker) -> None:
     build = built(site)
     assert build.returncode == 0, build.output
     items = {i.findtext("title"): i for i in ET.parse(build.site / "feed.xml").getroot().iter("item")}
+    entries = {e.findtext(f"{ATOM}title"): e for e in ET.parse(build.site / "atom.xml").getroot().iter(f"{ATOM}entry")}
     for title, shown in (("Markup", f"showing {tag} in"), ("Described", f"Use <b>bold</b> or {tag}")):
-        description = scan(items[title].findtext("description") or "")
-        assert not description.elements and shown in description.text
+        for html_field in (items[title].findtext("description"), entries[title].findtext(f"{ATOM}summary")):
+            description = scan(html_field or "")
+            assert not description.elements and shown in description.text
 
 
 # -- 2. bounded work on any input -----------------------------------------------------------
