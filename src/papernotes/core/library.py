@@ -19,7 +19,6 @@ import json
 import os
 import pickle
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -30,7 +29,8 @@ from .bibtex import parse_bibtex
 from .cache import code_stamp, read_sealed, write_sealed
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
-from .yamlsource import MAX_DEPTH, SourceFloat, YamlSyntaxError, load_yaml
+from .jsonlimits import JsonLimit, decode_json
+from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
 
 Parser = Callable[[str, str, Diagnostics], list[Record]]
 
@@ -114,50 +114,6 @@ def _number(text: str) -> SourceFloat:
 _JSON = json.JSONDecoder(parse_float=_number)
 
 
-class _JsonLimit(Exception):
-    """JSON that is valid but beyond what Python reads: nested past its recursion limit, or a huge integer."""
-
-    def __init__(self, line: int, problem: str) -> None:
-        super().__init__(problem)
-        self.line, self.problem = line, problem
-
-
-_LONG_NUMBER = re.compile(r"\d{4000,}")
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|\n')
-
-
-def _decode_json(text: str) -> Any:
-    """`_JSON.decode`, with Python's own limits turned into `_JsonLimit` with the line to fix."""
-    try:
-        return _JSON.decode(text)
-    except json.JSONDecodeError:
-        raise
-    except RecursionError:
-        raise _JsonLimit(_too_deep_line(text), f"values are nested more than {MAX_DEPTH} levels deep") from None
-    except ValueError as exc:  # int(): Python refuses integers of more than 4300 digits
-        match = _LONG_NUMBER.search(text)
-        line = text.count("\n", 0, match.start()) + 1 if match else 1
-        raise _JsonLimit(line, f"a number has more than {sys.get_int_max_str_digits()} digits") from None
-
-
-def _too_deep_line(text: str) -> int:
-    """The line where `text` first nests deeper than `MAX_DEPTH` (strings skipped, no recursion)."""
-    depth, line = 0, 1
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group(0)
-        if token == "\n":
-            line += 1
-        elif token in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line
-        elif token in "]}":
-            depth -= 1
-        else:
-            line += token.count("\n")
-    return line
-
-
 def _cell(field: str, value: Any) -> Any:
     if isinstance(value, str):
         if field == "authors":
@@ -206,11 +162,11 @@ def parse_jsonl_table(text: str, file: str, diagnostics: Diagnostics) -> list[Re
         if not line.strip():
             continue
         try:
-            row = _decode_json(line)
+            row = decode_json(_JSON, line)
         except json.JSONDecodeError as exc:
             diagnostics.error(file, number, f"not valid JSON: {exc.msg} (column {exc.colno})", "each line of a .jsonl file is one JSON object")
             continue
-        except _JsonLimit as exc:
+        except JsonLimit as exc:
             diagnostics.error(file, number, exc.problem, "a library row needs only a few levels and short numbers; this line is skipped")
             continue
         if not isinstance(row, dict):
@@ -258,11 +214,11 @@ def parse_json_table(text: str, file: str, diagnostics: Diagnostics) -> list[Rec
     Rows are named "record N" and located by the line where their object starts.
     """
     try:
-        data = _decode_json(text)
+        data = decode_json(_JSON, text)
     except json.JSONDecodeError as exc:
         diagnostics.error(file, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})", "check the commas, brackets and quotes here")
         return []
-    except _JsonLimit as exc:
+    except JsonLimit as exc:
         diagnostics.error(file, exc.line, exc.problem, "a library record needs only a few levels and short numbers")
         return []
     start = 0 if isinstance(data, list) else -1
