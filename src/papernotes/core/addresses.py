@@ -45,7 +45,7 @@ class Claim:
 
 
 def generated_stem_source(stem: str) -> str:
-    """Where under docs/ a writer's own version of the page at `stem` sits."""
+    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
     return f"{stem}/index.md" if stem else "index.md"
 
 

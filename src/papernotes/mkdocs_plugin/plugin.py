@@ -34,7 +34,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
-from papernotes.core.addresses import check_addresses
+from papernotes.core.addresses import check_addresses, generated_stem_source as _src_uri
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.cache import Pack, code_stamp, fingerprint
@@ -673,11 +673,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             raise PluginError(
                 f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
             )
-
-
-def _src_uri(stem: str) -> str:
-    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
-    return f"{stem}/index.md" if stem else "index.md"
 
 
 @functools.lru_cache(maxsize=4096)
