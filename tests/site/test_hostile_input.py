@@ -164,7 +164,7 @@ def test_an_alias_bomb_is_refused_quickly_at_its_line(site: SiteMaker, env: dict
     started = time.monotonic()
     build = built(site, env=env)
     assert time.monotonic() - started < 20
-    failed_at(build, "docs/posts/bomb.md:12", "'search'", "more than 100,000 values")
+    failed_at(build, "docs/posts/bomb.md:12", "anchored on this line", "more than 100,000 values")
 
 
 def test_an_alias_inside_its_own_value_is_refused_at_its_line(site: SiteMaker) -> None:
@@ -178,7 +178,7 @@ def test_deep_nesting_is_reported_at_its_line(site: SiteMaker, nesting: str) -> 
         ["search:"] + ["  " * (level + 1) + f"k{level}:" for level in range(150)] + ["  " * 151 + "end"]
     )
     site.write("docs/posts/deep.md", post("title: Deep", "date: 2024-06-01", *deep))
-    failed_at(built(site), f"docs/posts/deep.md:{4 if nesting == 'flow' else 103}", "nested more than 100 levels")
+    failed_at(built(site), f"docs/posts/deep.md:{4 if nesting == 'flow' else 104}", "nested more than 100 levels")
 
 
 def test_library_rows_past_pythons_limits_are_skipped_with_their_line(site: SiteMaker) -> None:

@@ -128,65 +128,6 @@ _TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep"
 _FLATTEN = "flatten the structure: frontmatter and library records need only a few levels"
 
 
-def _children(node: Node) -> list[tuple[str, Node]]:
-    """A node's children with the key each sits under (a key node under its own text)."""
-    if isinstance(node, MappingNode):
-        pairs = []
-        for key_node, value_node in node.value:
-            name = key_node.value if isinstance(key_node, ScalarNode) else "?"
-            pairs += [(name, key_node), (name, value_node)]
-        return pairs
-    if isinstance(node, SequenceNode):
-        return [(str(index), item) for index, item in enumerate(node.value)]
-    return []
-
-
-def _check_bounds(root: Node, line_of: Callable[[Mark], int]) -> None:
-    """Refuse, before anything is built from it, YAML nested too deep or whose aliases expand too far.
-
-    One pass over the composed nodes, each once (an alias is the very node
-    its anchor wrote): the expanded size of every node is summed from its
-    children's, so the check itself never expands anything.
-    """
-    sizes: dict[int, int] = {}
-    uses: dict[int, int] = {}
-    nodes: dict[int, tuple[Node, str]] = {}
-    open_nodes: set[int] = set()
-    # Each node with the top-level key it sits under, for the message.
-    stack: list[tuple[Node, str, int, bool]] = [(root, "", 1, False)]
-    while stack:
-        node, where, depth, finished = stack.pop()
-        key = id(node)
-        if finished:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for _, child in _children(node))
-            continue
-        uses[key] = uses.get(key, 0) + 1
-        if key in open_nodes:
-            raise YamlSyntaxError(
-                line_of(node.start_mark), f"'{where}' holds an alias ('*name') inside the value it names",
-                "a value cannot contain itself: write the inner value out",
-            )
-        if key in sizes:
-            continue
-        if depth > MAX_DEPTH:
-            raise YamlSyntaxError(line_of(node.start_mark), f"'{where}': {_TOO_DEEP}", _FLATTEN)
-        open_nodes.add(key)
-        nodes[key] = (node, where)
-        stack.append((node, where, depth, True))
-        stack.extend(
-            (child, where or name, depth + 1, False) for name, child in reversed(_children(node))
-        )
-    if sizes[id(root)] - len(nodes) > MAX_ALIAS_VALUES:
-        # The anchor to blame: of the values used more than once, the largest.
-        culprit, where = nodes[max((key for key, count in uses.items() if count > 1), key=lambda key: sizes[key])]
-        raise YamlSyntaxError(
-            line_of(culprit.start_mark),
-            f"aliases ('*name') of '{where}' expand to more than {MAX_ALIAS_VALUES:,} values",
-            "write the values out, or use fewer aliases of aliases",
-        )
-
-
 def _depth_line(text: str, line_of: Callable[[Mark], int], loader: type) -> int | None:
     """The line where `text` first nests deeper than `MAX_DEPTH`, read with an event parser (no recursion)."""
     depth = 0
@@ -226,11 +167,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         fast = _CLoader(text)
         try:
             node = fast.get_single_node()
-            if node is not None:
-                _check_bounds(node, _editor_lines(text, first_line))
             data = fast.construct_document(node) if node is not None else None
-        except YamlSyntaxError:
-            raise
         except yaml.YAMLError as exc:
             # libyaml stops at 1000 levels; the pure-Python scanner would take seconds to get there.
             if "maximum nesting depth" in str(exc):
@@ -241,17 +178,12 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         except Exception:  # noqa: BLE001 - reported below, as the pure-Python loader words it
             pass
         else:
-            loaded = LoadedYaml(data)
-            if node is not None:
-                _walk(node, (), _editor_lines(text, first_line), loaded, set())
-            return loaded
+            return _walked(data, node, _editor_lines(text, first_line))
         finally:
             fast.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if node is not None:
-            _check_bounds(node, _editor_lines(text, first_line))
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -268,17 +200,12 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         raise YamlSyntaxError(None, str(exc)) from None
     except RecursionError:
         raise YamlSyntaxError(_depth_line(text, _editor_lines(text, first_line), _Loader), _TOO_DEEP, _FLATTEN) from None
-    except YamlSyntaxError:
-        raise
     except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise anything on odd input
         # An explicit tag on a value it cannot hold, like `!!int abc` or `!!int ''`.
         raise YamlSyntaxError(None, f"a value cannot be read: {exc}") from None
     finally:
         loader.dispose()
-    loaded = LoadedYaml(data)
-    if node is not None:
-        _walk(node, (), _editor_lines(text, first_line), loaded, set())
-    return loaded
+    return _walked(data, node, _editor_lines(text, first_line))
 
 
 def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
@@ -289,22 +216,69 @@ def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
     return lambda mark: bisect.bisect_right(starts, mark.index) + first_line
 
 
-def _walk(node: Node, path: Path, line_of: Callable[[Mark], int], out: LoadedYaml, seen: set[int]) -> None:
-    out.lines.setdefault(path, line_of(node.start_mark))
-    # An alias (`*a`) is the node its anchor wrote, maybe an enclosing one:
-    # walk each node once, or `&a [*a]` recurses forever and `*a` bombs explode.
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-            line = line_of(key_node.start_mark)
-            child = path + (key,)
-            if child in out.lines:
-                out.duplicates.append((child, out.lines[child], line))
-            out.lines[child] = line
-            _walk(value_node, child, line_of, out, seen)
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, path + (index,), line_of, out, seen)
+def _walked(data: Any, root: Node | None, line_of: Callable[[Mark], int]) -> LoadedYaml:
+    """`data` with the lines of everything in it; refused when nested too deep or when its aliases expand too far.
+
+    Construction keeps an alias as the very object its anchor made, so `data`
+    is no larger than the text; what would expand it (checks, cache keys,
+    pages) comes later, after this count.
+    """
+    loaded = LoadedYaml(data)
+    if root is not None:
+        walk = _Walk(line_of, loaded)
+        total = walk.node(root, ())
+        if total - len(walk.sizes) > MAX_ALIAS_VALUES:
+            # The anchor to blame: of the values used more than once, the largest.
+            culprit = max(walk.reused.values(), key=lambda found: walk.sizes[id(found)] or 0)
+            raise YamlSyntaxError(
+                line_of(culprit.start_mark),
+                f"aliases ('*name') of the value anchored on this line expand to more than {MAX_ALIAS_VALUES:,} values",
+                "write the values out, or use fewer aliases of aliases",
+            )
+    return loaded
+
+
+class _Walk:
+    """One pass over the composed nodes: lines, repeated keys, and the size of each node with aliases expanded.
+
+    An alias (`*a`) is the very node its anchor wrote, maybe an enclosing one:
+    each node is walked once and its size remembered, so `&a [*a]` is caught,
+    not recursed into forever, and an alias bomb is counted, never expanded.
+    """
+
+    def __init__(self, line_of: Callable[[Mark], int], out: LoadedYaml) -> None:
+        self.line_of, self.out = line_of, out
+        self.sizes: dict[int, int | None] = {}  # None while the node is being walked
+        self.reused: dict[int, Node] = {}  # nodes met again through an alias
+
+    def node(self, node: Node, path: Path) -> int:
+        out, line_of = self.out, self.line_of
+        out.lines.setdefault(path, line_of(node.start_mark))
+        key = id(node)
+        if key in self.sizes:
+            size = self.sizes[key]
+            if size is None:
+                raise YamlSyntaxError(
+                    line_of(node.start_mark), f"'{path[0]}' holds an alias ('*name') inside the value it names",
+                    "a value cannot contain itself: write the inner value out",
+                )
+            self.reused[key] = node
+            return size
+        if len(path) >= MAX_DEPTH:
+            raise YamlSyntaxError(line_of(node.start_mark), f"'{path[0]}': {_TOO_DEEP}", _FLATTEN)
+        self.sizes[key] = None
+        size = 1
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                name = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+                line = line_of(key_node.start_mark)
+                child = path + (name,)
+                if child in out.lines:
+                    out.duplicates.append((child, out.lines[child], line))
+                out.lines[child] = line
+                size += 1 + self.node(value_node, child)
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                size += self.node(item, path + (index,))
+        self.sizes[key] = size
+        return size
