@@ -34,6 +34,18 @@ def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict
     return meta
 
 
+# Posts and papernotes' pages are one reading column (papernotes.css): no navigation sidebar,
+# whose place would stay empty on pages outside the nav. Generated pages have no headings to list either.
+READING = ["navigation"]
+FILL_MARKER = "<!-- papernotes:fill -->"
+
+
+def filled(content: str, fill: str) -> str:
+    """A page's content with what papernotes lists on it: at its marker comment, else at the end."""
+    head, marker, tail = content.partition(FILL_MARKER)
+    return head + fill + tail if marker else content + fill
+
+
 class PostPage(Page):
     """A post, converted from Markdown exactly once per build."""
 
@@ -51,7 +63,7 @@ class PostPage(Page):
         self.markdown = self.composed.markdown
         meta = post.meta
         self.meta = theme_meta(
-            post.title, meta.description, hide=meta.hide or None, search=meta.search,
+            post.title, meta.description, hide=list(dict.fromkeys([*READING, *meta.hide])), search=meta.search,
             template=meta.template, icon=meta.icon, status=meta.status, comments=meta.comments,
             subtitle=Markup(escape(meta.subtitle)) if meta.subtitle else None,
         )
@@ -103,7 +115,7 @@ class GeneratedPage(Page):
         self.markdown = ""
         self.meta = theme_meta(
             str(self.title.unescape()), self._description,
-            search=None if self._search else {"exclude": True},
+            search=None if self._search else {"exclude": True}, hide=[*READING, "toc"],
         )
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
