@@ -7,10 +7,17 @@ the whole page) is saved under test-artifacts/screenshots/reader/ for review.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
+
+from conftest import ENV, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +49,7 @@ MEASURE = """() => {
     column: box(inner),
     title: box(inner.querySelector("h1")),
     firstProse: box(inner.querySelector(":scope > p:not([class])")),
-    proseLine: parseFloat(getComputedStyle(inner).lineHeight) || 24,
+    proseLine: parseFloat(getComputedStyle(inner.querySelector(":scope > p") || inner).lineHeight) || 24,
     navShown: visible(nav) && nav.getBoundingClientRect().left >= 0,
     tocShown: visible(toc),
     tocLinks: toc ? toc.querySelectorAll("a.md-nav__link").length : 0,
@@ -208,3 +215,49 @@ def test_paper_page_speaks_to_readers(reader: Any, demo_url: str, viewport: str)
         if abstract.count():
             assert abstract.bounding_box()["y"] > posts.bounding_box()["y"]
     assert reader.locator("#abstract").count() == 0, "no empty Abstract section when none is known"
+
+
+@pytest.fixture(scope="module")
+def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo under `mkdocs serve`, which shows drafts; stopped by its own process id."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+            cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}/papernotes/"  # the path of the demo's site_url
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(base, timeout=5):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, f"mkdocs serve never answered:\n{log.read_text()}"
+                time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def test_a_draft_is_marked_without_crowding(reader: Any, served_demo: str) -> None:
+    reader.goto(served_demo)
+    post = reader.locator(".pn-listing__post", has=reader.locator(".md-draft")).first
+    badge = post.locator(".md-draft").bounding_box()
+    assert badge, "no draft badge in the listing"
+    for part in (".pn-listing__title", ".md-meta__item", ".pn-tags .md-tag"):
+        for index in range(post.locator(part).count()):
+            other = post.locator(part).nth(index).bounding_box()
+            apart = max(other["x"] - (badge["x"] + badge["width"]), badge["x"] - (other["x"] + other["width"]),
+                        other["y"] - (badge["y"] + badge["height"]), badge["y"] - (other["y"] + other["height"]))
+            assert apart >= 4, f"the draft badge is {apart:.1f}px from {part} #{index + 1}"
