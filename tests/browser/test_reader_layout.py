@@ -134,6 +134,19 @@ def test_reader_pages(reader: Any, demo_url: str, shots: Path, viewport: str, sc
         )
 
 
+def test_every_post_shows_its_prose_on_the_first_screen(reader: Any, demo_url: str, demo_build: Any, viewport: str) -> None:
+    posts = sorted(path.parent.name for path in (demo_build.site / "posts").glob("*/index.html"))
+    assert len(posts) >= 8
+    late = []
+    for slug in posts:
+        reader.goto(f"{demo_url}posts/{slug}/")
+        seen = reader.evaluate(MEASURE)
+        prose = seen["firstProse"]
+        if not prose or prose["top"] + 2 * seen["proseLine"] > seen["height"] or seen["title"]["top"] < 0:
+            late.append((slug, prose and round(prose["top"])))
+    assert not late, f"posts whose first screen at {viewport} holds no prose: {late}"
+
+
 @pytest.mark.parametrize("name", POSTS)
 def test_paper_cards_are_compact_with_the_abstract_folded(reader: Any, demo_url: str, viewport: str, name: str) -> None:
     reader.goto(demo_url + PAGES[name])
