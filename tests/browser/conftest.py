@@ -7,13 +7,14 @@ skipped on a laptop, but they FAIL when the environment variable CI is set
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, ContextManager, Iterator, Mapping
 
 import pytest
 
@@ -67,11 +68,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def demo_url(demo_build: Build) -> Iterator[str]:
-    """The built demo, served over HTTP (search needs fetch, which file:// refuses)."""
-    assert demo_build.returncode == 0, demo_build.output
-    handler = functools.partial(_QuietHandler, directory=str(demo_build.site))
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """A built site over HTTP on 127.0.0.1 (search needs fetch, which file:// refuses); its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -81,6 +81,20 @@ def demo_url(demo_build: Build) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[Path], ContextManager[str]]:
+    """`served`, for tests that build a site of their own."""
+    return served
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_build: Build) -> Iterator[str]:
+    """The built demo, served over HTTP."""
+    assert demo_build.returncode == 0, demo_build.output
+    with served(demo_build.site) as url:
+        yield url
 
 
 @pytest.fixture

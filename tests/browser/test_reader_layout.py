@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import ENV, ROOT
+from conftest import ENV, ROOT, SiteMaker
 
 pytestmark = pytest.mark.browser
 
@@ -274,3 +274,45 @@ def test_a_draft_is_marked_without_crowding(reader: Any, served_demo: str) -> No
             apart = max(other["x"] - (badge["x"] + badge["width"]), badge["x"] - (other["x"] + other["width"]),
                         other["y"] - (badge["y"] + badge["height"]), badge["y"] - (other["y"] + other["height"]))
             assert apart >= 4, f"the draft badge is {apart:.1f}px from {part} #{index + 1}"
+
+
+FRESH_POST = """\
+---
+title: A post in a default site
+date: 2024-06-01
+tags: [LLM]
+papers:
+  - id: vaswani2017
+    title: Attention Is All You Need
+    authors: [Ashish Vaswani, Noam Shazeer]
+    year: 2017
+    note: Still the paper to start from.
+    abstract: The dominant sequence transduction models are based on recurrent networks.
+---
+
+The opening paragraph [@vaswani2017].
+
+## A section
+
+More text.
+"""
+
+
+def test_a_default_site_keeps_its_navigation_and_takes_the_theme_colours(
+    reader: Any, site_maker: SiteMaker, serve: Any, viewport: str
+) -> None:
+    """Without tabs the navigation sidebar is the site's navigation: posts keep it. No palette set: the colours still apply."""
+    site_maker.write("docs/posts/a.md", FRESH_POST)
+    build = site_maker.build()
+    assert build.returncode == 0, build.output
+    with serve(build.site) as url:
+        reader.goto(url + "posts/a-post-in-a-default-site/")
+        seen = reader.evaluate(MEASURE)
+        assert seen["scroll"][0] <= seen["scroll"][1]
+        prose = seen["firstProse"]
+        assert prose and prose["top"] + 2 * seen["proseLine"] <= seen["height"]
+        if viewport == "desktop":
+            assert seen["navShown"], "the site's only navigation was hidden"
+        colours = reader.evaluate("""() => [".paper-cards", ".md-content__inner > p a"].map(
+          sel => getComputedStyle(document.querySelector(sel))[sel === ".paper-cards" ? "borderLeftColor" : "color"])""")
+        assert colours[0] == colours[1], f"the cards' colour {colours[0]} is not the theme's link colour {colours[1]}"

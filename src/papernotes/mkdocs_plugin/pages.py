@@ -34,9 +34,16 @@ def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict
     return meta
 
 
-# Posts and papernotes' pages are one reading column (papernotes.css): no navigation sidebar,
-# whose place would stay empty on pages outside the nav. Generated pages have no headings to list either.
-READING = ["navigation"]
+def reading_hide(config: "MkDocsConfig") -> list[str]:
+    """The sidebars posts and papernotes' pages hide, so that they read as one column (papernotes.css).
+
+    With Material's navigation tabs the navigation sidebar lists only the current
+    tab's pages: on pages outside the nav it would stand empty. Without tabs it is
+    the site's navigation, and stays.
+    """
+    features = config.theme.get("features") or []
+    return ["navigation"] if "navigation.tabs" in features else []
+
 FILL_MARKER = "<!-- papernotes:fill -->"
 
 
@@ -63,7 +70,7 @@ class PostPage(Page):
         self.markdown = self.composed.markdown
         meta = post.meta
         self.meta = theme_meta(
-            post.title, meta.description, hide=list(dict.fromkeys([*READING, *meta.hide])), search=meta.search,
+            post.title, meta.description, hide=list(dict.fromkeys([*reading_hide(config), *meta.hide])) or None, search=meta.search,
             template=meta.template, icon=meta.icon, status=meta.status, comments=meta.comments,
             subtitle=Markup(escape(meta.subtitle)) if meta.subtitle else None,
         )
@@ -115,7 +122,7 @@ class GeneratedPage(Page):
         self.markdown = ""
         self.meta = theme_meta(
             str(self.title.unescape()), self._description,
-            search=None if self._search else {"exclude": True}, hide=[*READING, "toc"],
+            search=None if self._search else {"exclude": True}, hide=[*reading_hide(config), "toc"],  # no headings of theirs to list
         )
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
