@@ -9,8 +9,8 @@ citations number across them in reading order) at the cost of one conversion.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Callable
 
 from .posts import EXCERPT_SEPARATOR, Post
@@ -99,7 +99,6 @@ def excerpt_html(body_html: str) -> str | None:
     """The HTML before ``<!-- more -->``, or None when the writer set no separator."""
     head, sep, _ = body_html.partition(EXCERPT_SEPARATOR)
     return head.strip() if sep else None
-
 
 
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())

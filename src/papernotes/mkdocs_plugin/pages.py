@@ -44,6 +44,7 @@ def reading_hide(config: "MkDocsConfig") -> list[str]:
     features = config.theme.get("features") or []
     return ["navigation"] if "navigation.tabs" in features else []
 
+
 FILL_MARKER = "<!-- papernotes:fill -->"
 
 
