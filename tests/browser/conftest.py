@@ -69,9 +69,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """A built site over HTTP on 127.0.0.1 (search needs fetch, which file:// refuses); its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def _served(folder: Path) -> Iterator[str]:
+    """`folder` over HTTP on 127.0.0.1 from a thread (search needs fetch, which file:// refuses)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -84,16 +84,36 @@ def served(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def serve() -> Callable[[Path], ContextManager[str]]:
-    """`served`, for tests that build a site of their own."""
-    return served
+def serve_folder() -> Callable[[Path], ContextManager[str]]:
+    """Serves a built site for the length of a `with` block, giving its URL."""
+    return _served
+
+
+def _header_search(page: "object", site_url: str, query: str, found: str) -> "object":
+    """Type `query` into Material's header search on `site_url`; the result links to `found`."""
+    from playwright.sync_api import expect
+
+    page.goto(site_url)  # type: ignore[attr-defined]
+    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+    box.click()
+    box.press_sequentially(query, delay=20)  # fill() does not trigger Material's search
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching document")  # type: ignore[attr-defined]
+    result = page.locator(f'.md-search-result__item a[href^="{site_url}{found}?"], .md-search-result__item a[href="{site_url}{found}"]').first  # type: ignore[attr-defined]
+    expect(result).to_be_visible()
+    return result
+
+
+@pytest.fixture(scope="session")
+def header_search() -> Callable[..., "object"]:
+    """header_search(page, site_url, query, found): the visible search result linking to `found`."""
+    return _header_search
 
 
 @pytest.fixture(scope="session")
 def demo_url(demo_build: Build) -> Iterator[str]:
     """The built demo, served over HTTP."""
     assert demo_build.returncode == 0, demo_build.output
-    with served(demo_build.site) as url:
+    with _served(demo_build.site) as url:
         yield url
 
 

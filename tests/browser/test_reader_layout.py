@@ -224,10 +224,10 @@ def test_paper_page_speaks_to_readers(reader: Any, demo_url: str, viewport: str)
         assert posts.is_visible() and posts.bounding_box()["y"] < VIEWPORTS[viewport]["height"], f"{url}: the posts about it are below the fold"
         bibtex = reader.locator("details.pn-cite")
         assert bibtex.get_attribute("open") is None and not reader.locator("pre.pn-bibtex").is_visible(), "BibTeX is folded"
-        abstract = reader.locator("#abstract")
+        abstract = reader.locator("h2.pn-abstract-heading")
         if abstract.count():
             assert abstract.bounding_box()["y"] > posts.bounding_box()["y"]
-    assert reader.locator("#abstract").count() == 0, "no empty Abstract section when none is known"
+    assert reader.locator("h2.pn-abstract-heading").count() == 0, "no empty Abstract section when none is known"
 
 
 @pytest.fixture(scope="module")
@@ -299,13 +299,13 @@ More text.
 
 
 def test_a_default_site_keeps_its_navigation_and_takes_the_theme_colours(
-    reader: Any, site_maker: SiteMaker, serve: Any, viewport: str
+    reader: Any, site_maker: SiteMaker, serve_folder: Any, viewport: str
 ) -> None:
     """Without tabs the navigation sidebar is the site's navigation: posts keep it. No palette set: the colours still apply."""
     site_maker.write("docs/posts/a.md", FRESH_POST)
     build = site_maker.build()
     assert build.returncode == 0, build.output
-    with serve(build.site) as url:
+    with serve_folder(build.site) as url:
         reader.goto(url + "posts/a-post-in-a-default-site/")
         seen = reader.evaluate(MEASURE)
         assert seen["scroll"][0] <= seen["scroll"][1]
