@@ -54,7 +54,7 @@ from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
 from .output import OutputFolder
-from .pages import GeneratedPage, PostPage
+from .pages import GeneratedPage, PostPage, filled
 from .render import PostRenderer
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
@@ -262,7 +262,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if fill is not None:
             before = page.content or ""
             extra = fill(page)
-            page.content = before + extra
+            page.content = filled(before, extra)
             # Known content and a known fill: the page cache keys the whole by their keys.
             known, key = getattr(page, "papernotes_content", None), self.renderer.key_of(extra)
             page.papernotes_content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
