@@ -206,8 +206,9 @@ def _paragraphs(element: lxml_html.HtmlElement, indent: str) -> Iterator[str]:
             elif child.tag == "li":
                 counter += 1
                 bullet = f"{counter}. " if element.tag == "ol" else "- "
-                inner = "\n".join(_paragraphs(child, "")).strip()
-                yield textwrap.indent(inner, indent + " " * len(bullet)).replace(indent + " " * len(bullet), indent + bullet, 1)
+                pad = indent + " " * len(bullet)  # wrapped inside the bullet's indent, then the bullet goes in front
+                inner = "\n".join(_paragraphs(child, pad))
+                yield indent + bullet + inner[len(pad):] if inner.startswith(pad) else inner
             elif child.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 title = _squash(child.text_content())
                 yield f"{title}\n{('=' if child.tag in ('h1', 'h2') else '-') * len(title)}"
@@ -218,7 +219,7 @@ def _paragraphs(element: lxml_html.HtmlElement, indent: str) -> Iterator[str]:
             elif child.tag == "hr":
                 yield "* * *"
             elif child.tag == "blockquote":
-                yield textwrap.indent("\n\n".join(_paragraphs(child, "")), indent + "> ", lambda line: True)
+                yield "\n\n".join(_paragraphs(child, indent + "> "))
             else:
                 yield from _paragraphs(child, indent)
         else:

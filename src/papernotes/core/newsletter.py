@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from markupsafe import Markup
@@ -72,7 +72,7 @@ class Issue:
     image: str | None  # absolute
     language: str = "en"
     page_url: str = ""  # site-relative: the base for the HTML's relative links
-    subscribe: dict[str, str] = field(default_factory=dict)  # url, text
+    subscribe_url: str | None = None  # the site has a subscribe form
 
     @property
     def bibtex(self) -> str:
@@ -92,7 +92,7 @@ def absolute(site_url: str, path: str) -> str:
 
 def issue_of(
     entry: Any, rendered: Any, cards: Sequence[tuple[Record, str]], *, site_url: str, site_name: str,
-    image: str | None = None, language: str = "en", subscribe: dict[str, str] | None = None,
+    image: str | None = None, language: str = "en", subscribe_url: str | None = None,
 ) -> Issue:
     """The `Issue` of a placed post (`PostEntry`) and its `RenderedPost`; `cards` are (record, paper page URL)."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
@@ -123,7 +123,7 @@ def issue_of(
         image=absolute(site_url, image) if image else None,
         language=language,
         page_url=entry.url,
-        subscribe=subscribe or {},
+        subscribe_url=subscribe_url,
     )
 
 
@@ -148,10 +148,11 @@ def post_bibtex(issue: Issue) -> str:
         ("author", " and ".join(issue.authors) or issue.site_name),
         ("title", issue.title),
         ("date", issue.created.date().isoformat()),
-        ("url", issue.url),
         ("organization", issue.site_name),
     ]
     lines = [f"  {name} = {{{_latex(value)}}}" for name, value in fields if value]
+    # biblatex reads `url` verbatim: LaTeX-encoding it would break the link.
+    lines.insert(3, "  url = {" + issue.url.replace("{", "%7B").replace("}", "%7D") + "}")
     return "@online{" + key + ",\n" + ",\n".join(lines) + "\n}"
 
 

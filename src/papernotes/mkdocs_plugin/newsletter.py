@@ -107,7 +107,7 @@ class Newsletter:
         return issue_of(
             entry, entry.rendered, cards, site_url=config.site_url, site_name=config.site_name,
             image=entry.post.meta.image or options.image, language=config.theme.get("language") or "en",
-            subscribe={"url": options.subscribe_url, "text": options.subscribe_text or ""} if options.subscribe_url else None,
+            subscribe_url=options.subscribe_url,
         )
 
     # -- pages --------------------------------------------------------------------------
