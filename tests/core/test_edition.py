@@ -53,6 +53,9 @@ def test_math_shows_its_tex_in_html_and_text() -> None:
     assert '<code class="math">a &lt; b^2</code>' in out
     assert '<p class="math-block"><code class="math">\\frac{1}{2}</code></p>' in out
     assert "$a < b^2$" in html_text(html, issue())
+    # TeX that could not become MathML safely is shown the same way, without arithmatex's delimiters.
+    kept = mail_html(converted("Odd $\\text{<b>}$ here."), issue())
+    assert '<code class="math">\\text{&lt;b&gt;}</code>' in kept
 
 
 def test_text_writes_links_as_urls_and_wraps_at_72() -> None:

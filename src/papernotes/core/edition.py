@@ -106,7 +106,7 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
             continue
         classes = (element.get("class") or "").split()
         if "arithmatex" in classes:
-            _math(element, classes)
+            _math(element)
         elif element.tag in _DROPPED or "headerlink" in classes:
             if "twemoji" in (element.getparent().get("class") or "") and element.getparent().get("title"):
                 element.getparent().text = element.getparent().get("title")
@@ -135,11 +135,12 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
     return root
 
 
-def _math(element: lxml_html.HtmlElement, classes: list[str]) -> None:
+def _math(element: lxml_html.HtmlElement) -> None:
     """A formula as its TeX source, in code: readable everywhere, never raw MathML."""
     annotation = next((a for a in element.iter("annotation") if a.get("encoding") == "application/x-tex"), None)
     tex = annotation.text_content() if annotation is not None else element.text_content()
-    tex = re.sub(r"^\s*\\[(\[]|\\[)\]]\s*$", "", tex.strip()).strip()
+    # TeX that stayed TeX (no safe MathML) still has arithmatex's \( \) or \[ \] around it.
+    tex = re.sub(r"\\[)\]]$", "", re.sub(r"^\\[(\[]", "", tex.strip())).strip()
     block = element.tag == "div"
     for child in list(element):
         element.remove(child)
@@ -265,7 +266,19 @@ def _wrap(text: str, indent: str = "", hanging: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def email_body(issue: Issue) -> str:
-    """The edition without <html> and <head>: what an RSS-to-e-mail service puts into its own template."""
-    body = lxml_html.document_fromstring(email_html(issue)).body
+def email_body(html: str) -> str:
+    """An edition (`email_html`) without <html> and <head>: what an RSS-to-e-mail service puts into its own template."""
+    body = lxml_html.document_fromstring(html).body
     return (body.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in body)
+
+
+def template_stamp() -> str:
+    """A digest of the e-mail templates and stylesheet, for caches of editions (code stamps see only .py and .html)."""
+    from importlib import resources
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = resources.files("papernotes").joinpath("templates", "papernotes", "email")
+    for name in sorted(entry.name for entry in folder.iterdir()):
+        digest.update(name.encode() + b"\0" + folder.joinpath(name).read_bytes())
+    return digest.hexdigest()

@@ -3,25 +3,33 @@
 Nothing here is part of a post's cached conversion or stored theme output:
 what it adds depends on `site_url`, the site's name and the plugin's
 `newsletter` options, which those caches do not key on. The e-mail files are
-made from each post's `RenderedPost` after conversion (cached or not), and
-the page additions go into the theme's output in `on_post_page`, after the
-page cache stored it, on every build. So `PAPERNOTES_NO_CACHE=1` gives the same files.
+made from each post's `RenderedPost` after conversion (cached or not); an
+edition is reused from the page store only under a key of everything it shows
+(the whole `Issue`, the code, the templates, css-inline's version). The page
+additions go into the theme's output in `on_post_page`, after the page cache
+stored it, on every build. So `PAPERNOTES_NO_CACHE=1` gives the same files.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import posixpath
 import time
+from functools import lru_cache
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from papernotes.core.edition import GMAIL_CLIP, clipped, email_body, email_html
+from papernotes.core.cache import code_stamp, fingerprint
+from papernotes.core.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
 from papernotes.core.feeds import FeedItem, newest, rss_feed
 from papernotes.core.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
 from papernotes.core.text import plain_text
 
+from .cache import installed_version
 from .pages import PostPage
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
@@ -70,7 +78,7 @@ class Newsletter:
         wanted = None if entries is None else {id(entry) for entry in entries}
         for key, (entry, file) in self.emails.items():
             if (wanted is None or key in wanted) and entry.rendered is not None:
-                html = email_html(self.issue(entry, config))
+                html = self.edition(self.issue(entry, config))
                 if clipped(html):
                     log.info(f"papernotes: the e-mail edition of {entry.post.path} is {len(html.encode()) // 1024} KB: "
                              f"Gmail clips messages over {GMAIL_CLIP // 1024} KB")
@@ -92,11 +100,23 @@ class Newsletter:
             items.append(FeedItem(
                 title=issue.title, url=entry.url, created=issue.created, updated=issue.updated,
                 summary=issue.description or plain_text(entry.rendered.summary_html)[:300],
-                content_html=email_body(issue), authors=issue.authors, categories=issue.tags,
+                content_html=email_body(self.edition(issue)), authors=issue.authors, categories=issue.tags,
             ))
         return rss_feed(items, title=f"{config.site_name} (e-mail edition)", description=config.site_description or config.site_name,
                         site_url=config.site_url, feed_url=EMAIL_FEED, language=config.theme.get("language") or "en",
                         limit=self.plugin.config.feed_length)
+
+    def edition(self, issue: Issue) -> str:
+        """The post's e-mail edition, reused from the last build when everything it shows is the same."""
+        store = self.plugin.pack if self.plugin.outputs is not None else None
+        if store is None:
+            return email_html(issue)
+        key = _key(issue)
+        html = store.get(key)
+        if html is None:
+            html = email_html(issue)
+            store.put(key, html)
+        return html
 
     # -- the post's data ---------------------------------------------------------------
 
@@ -145,6 +165,21 @@ class Newsletter:
     def _is_paper_page(self, page: Any) -> bool:
         papers_dir = self.plugin.blog.options.papers_dir if self.plugin.blog is not None else None
         return bool(papers_dir) and page.url.startswith(papers_dir + "/") and posixpath.dirname(page.url.rstrip("/")) == papers_dir
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> str:
+    return fingerprint("email", code_stamp(), template_stamp(), installed_version("css_inline"), installed_version("lxml"))
+
+
+def _key(issue: Issue) -> str:
+    """A digest of everything an edition shows (`dataclasses.asdict` would deep-copy it first: slow at 500 posts)."""
+    text = json.dumps(issue, default=_plain, sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b((_stamp() + text).encode("utf-8"), digest_size=20).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return value.__dict__ if dataclasses.is_dataclass(value) else str(value)  # datetimes as their ISO text
 
 
 def _slash(url: str) -> str:
