@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from papernotes.core.feeds import FEED_FORMATS
+
 
 class NewsletterConfig(Config):
     """`newsletter:` in the plugin's options: the e-mail side and link previews (see newsletter.py)."""
@@ -39,6 +41,7 @@ class PapernotesConfig(Config):
 
     # Feeds.
     feed_length = c.Type(int, default=20)
+    feed_format = c.Choice(tuple(FEED_FORMATS), default="rss")  # rss | atom | both
 
     # The newsletter: e-mail editions, subscribe form, link previews.
     newsletter = c.SubConfig(NewsletterConfig)
