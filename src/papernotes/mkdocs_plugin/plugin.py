@@ -547,7 +547,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         ]
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
-        """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
+        """Fill again the feeds and e-mail editions carrying any of `entries`; the (file, content) of those that changed."""
         wanted = {id(entry) for entry in entries}
         feeds = [feed for feed in self._feeds if any(id(e) in wanted for e in feed[1])]
         before = [feed[0].content_bytes for feed in feeds]
