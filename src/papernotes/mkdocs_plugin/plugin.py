@@ -54,6 +54,7 @@ from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
 from .output import OutputFolder
+from .newsletter import Newsletter
 from .pages import GeneratedPage, PostPage, filled
 from .render import PostRenderer
 
@@ -61,6 +62,7 @@ log = logging.getLogger("mkdocs.plugins.papernotes")
 
 CSS_URI = "assets/papernotes/papernotes.css"
 JS_URI = "assets/papernotes/papernotes.js"
+NEWSLETTER_CSS_URI = "assets/papernotes/newsletter.css"
 
 
 class PapernotesPlugin(BasePlugin[PapernotesConfig]):
@@ -92,6 +94,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
         self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
         self._feeds: list[Any] = []
+        self.newsletter: Newsletter | None = None  # e-mail editions, link previews, cite and subscribe blocks
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
@@ -113,8 +116,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
-        if CSS_URI not in config.extra_css:
-            config.extra_css.append(CSS_URI)
+        for uri in (CSS_URI, NEWSLETTER_CSS_URI):
+            if uri not in config.extra_css:
+                config.extra_css.append(uri)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS_URI)
         # One extension instance for the whole build; it acts only while a post has a session.
@@ -233,8 +237,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._add_topic_pages(files, config)
         self._add_paper_pages(files, config)
         self._add_feeds(files, config)
+        self.newsletter = Newsletter(self.config.newsletter, self)
+        self.newsletter.add_files(files, config, list(site.entries.values()))
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
         files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
+        files.append(File.generated(config, NEWSLETTER_CSS_URI, content=_asset("newsletter.css")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -309,7 +316,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
         return self.output_folder.output(page, output) if self.output_folder is not None else output
 
-    on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
+    # Link previews, "Cite this post" and the subscribe form: after the page cache stored the output.
+    def _add_newsletter(self, output: str, *, page: Any, config: Any) -> str:
+        return self.newsletter.add_to_page(output, page, config) if self.newsletter is not None else output
+
+    on_post_page = CombinedEvent(_store_output, _add_feed_links, _add_newsletter, _keep_output)
 
     def _topic_feed_folder(self, topic: Topic) -> str:
         return f"{self.blog.options.topics_dir}/{topic.slug}/"
@@ -411,6 +422,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if env.bytecode_cache is None:
                 env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
         self._fill_feeds(config)
+        if self.newsletter is not None:
+            self.newsletter.fill(config)
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
         return env
@@ -543,12 +556,13 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         ]
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
-        """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
+        """Fill again the feeds and e-mail editions carrying any of `entries`; the (file, content) of those that changed."""
         wanted = {id(entry) for entry in entries}
         feeds = [feed for feed in self._feeds if any(id(e) in wanted for e in feed[1])]
         before = [feed[0].content_bytes for feed in feeds]
         self._fill_feeds(config, feeds)
-        return [(feed[0], feed[0].content_bytes) for feed, old in zip(feeds, before) if feed[0].content_bytes != old]
+        emails = self.newsletter.fill(config, entries) if self.newsletter is not None else []
+        return [(feed[0], feed[0].content_bytes) for feed, old in zip(feeds, before) if feed[0].content_bytes != old] + emails
 
     def report(self) -> None:
         self._report(abort=False)
