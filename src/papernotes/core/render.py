@@ -17,11 +17,12 @@ from .article import excerpt_html, split_html, unwrap_paragraph
 from .blog import Blog, ListingPage, PostEntry
 from .citations import CitationExtension, CitationSession
 from .diagnostics import Diagnostics
+from .feeds import FeedItem, newest
 from .digest import Digests, digest
 from .papers import Paper, PaperIndex, bibtex_entry, paper_links
 from .records import display_name, first_authors
 from .sanitize import sanitize_html
-from .text import first_paragraph, reading_time, strip_anchors
+from .text import first_paragraph, plain_text, reading_time, strip_anchors
 from .topics import Topic
 from .urls import rebase_links, relative_url
 
@@ -232,3 +233,17 @@ class PageRenderer:
             )
         return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
 
+
+
+def feed_items(entries: Sequence[PostEntry], limit: int) -> list[FeedItem]:
+    """The newest of `entries` that were rendered, as a feed shows them."""
+    shown = newest([e for e in entries if e.rendered is not None], limit, lambda e: e.post.created)
+    return [
+        FeedItem(
+            title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
+            summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
+            content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
+            categories=[t.name for t in e.topics],
+        )
+        for e in shown
+    ]
