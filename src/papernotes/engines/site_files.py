@@ -16,6 +16,7 @@ writer's own file, found by the `papernotes` key.
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
@@ -113,10 +114,14 @@ def convert_post(
 
 
 def page_text(title: str, description: str | None = None, html: str | None = None, *, search: bool = True, **papernotes: str) -> bytes:
-    """A staged page: frontmatter the engine reads, and HTML papernotes rendered."""
-    meta: dict[str, Any] = {"title": title}
+    """A staged page: frontmatter the engine reads, and HTML papernotes rendered.
+
+    Zensical prints a page's title and description into the HTML as they are
+    (nav, <title>, header, meta tags): they are given to it escaped.
+    """
+    meta: dict[str, Any] = {"title": escape(title)}
     if description:
-        meta["description"] = description
+        meta["description"] = escape(description)
     if not search:
         meta["search"] = {"exclude": True}
     if papernotes:

@@ -24,6 +24,7 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -217,6 +218,8 @@ def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval
     """Run `zensical serve` and stage again whenever a post, the library or mkdocs.yml changes."""
     args = ["serve", "-f", prepared.config_path, *(["-a", dev_addr] if dev_addr else [])]
     server = subprocess.Popen(zensical_command(*args))
+    # Stopped by a signal, serve still stops its server and removes the configuration it wrote.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stamps = snapshot(prepared.watched)
         while server.poll() is None:
