@@ -64,7 +64,7 @@ class SiteFiles:
     files: dict[str, bytes] = field(default_factory=dict)
     # Pages of the writer's that papernotes adds to (home, topics): src_uri -> HTML appended.
     fills: dict[str, str] = field(default_factory=dict)
-    posts: dict[str, str] = field(default_factory=dict)  # src_uri of a post -> where it is staged
+    keys: list[str] = field(default_factory=list)  # each post's key: what its page shows
 
 
 def staged_post_path(entry: PostEntry) -> str:
@@ -86,8 +86,8 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
         html, session = convert_post(md, citations, entry, site, diagnostics)
         renderer.assemble(entry, html, session)
         path = staged_post_path(entry)
-        out.posts[entry.post.src_uri] = path
         key = digest(stamp, entry.post.body, renderer.assembly_key(entry))
+        out.keys.append(key)
         out.files[path] = page_text(entry.post.title, entry.post.meta.description, post=entry.post.src_uri, key=key)
     _Pages(settings, out, renderer, writer_pages).add_all()
     for name in ASSETS:

@@ -33,6 +33,7 @@ from typing import Any, Sequence
 import yaml
 
 from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
 
 from .site_files import ASSETS, ASSETS_DIR, SiteSettings, code_stamp_text, make_site_files
@@ -83,6 +84,8 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     _write_if_changed(description, json.dumps({
         "options": dataclasses.asdict(options),
         "sources": [[s.src_uri, s.path] for s in sources if s.path],
+        # New whenever a post's page would change: the extension then reads the site again.
+        "stamp": digest(made.keys),
     }, indent=1).encode("utf-8"))
 
     config: dict[str, Any] = {
