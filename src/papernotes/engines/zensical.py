@@ -95,6 +95,7 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
         "extra_javascript": [f"{ASSETS_DIR}/{ASSETS[1]}"],
         "markdown_extensions": [{"papernotes.zensical": {"site": description, "code": code_stamp_text()}}],
     }
+    config["not_in_nav"] = _not_in_nav(mkdocs_config, options, list(made.files))
     if site_dir:
         # Zensical writes only under the configuration's folder: elsewhere, the site is built in the stage and moved.
         target = os.path.abspath(site_dir)
@@ -106,6 +107,25 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     watched = [options.docs_dir, mkdocs_config.config_file_path, *made.site.library.files]
     move = (config["site_dir"], os.path.abspath(site_dir)) if site_dir and config["site_dir"] != os.path.abspath(site_dir) else None
     return Prepared(config_path, diagnostics, watched, move)
+
+
+def _not_in_nav(mkdocs_config: Any, options: Any, staged: list[str]) -> str:
+    """The writer's `not_in_nav`, and the pages papernotes keeps out of the navigation under MkDocs.
+
+    Only the topics and papers indexes are in the navigation: without this, a
+    site with no `nav:` would list every post, paper and topic on every page.
+    """
+    spec = mkdocs_config.not_in_nav
+    lines = [getattr(p, "pattern", None) for p in getattr(spec, "patterns", [])] if spec else []
+    blog = options.blog
+    lines += [f"/{blog.topics_dir}/*/", f"/{blog.papers_dir}/*/", "/page/"]
+    prefix = blog.post_url_format.split("{", 1)[0].strip("/")
+    if prefix and prefix not in (blog.topics_dir, blog.papers_dir):
+        lines.append(f"/{prefix}/")
+    else:  # posts at the top level: each one by its path
+        lines += [f"/{path}" for path in staged if path.endswith(".md") and "/" in path and not path.startswith(
+            (f"{blog.topics_dir}/", f"{blog.papers_dir}/", "page/", f"{ASSETS_DIR}/"))]
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 def _marker() -> str:
