@@ -102,7 +102,7 @@ def test_zensical_feed_is_the_mkdocs_feed(demo_on: dict[str, EngineBuild]) -> No
 def test_zensical_build_says_once_what_it_cannot_do(demo_on: dict[str, EngineBuild]) -> None:
     output = demo_on["zensical"].output
     assert output.count("what it does not do yet for a papernotes site") == 1
-    assert "do not link their feeds" in output
+    assert "theme overrides" in output
     for engine in ("mkdocs", "properdocs"):
         assert "what it does not do yet" not in demo_on[engine].output
 
@@ -111,3 +111,13 @@ def test_no_engine_touches_the_writers_files(demo_on: dict[str, EngineBuild]) ->
     for engine, build in demo_on.items():
         assert writer_files(build.project) == build.before, engine
         assert not (build.project / ".papernotes-zensical.yml").exists()
+
+
+def test_zensical_pages_link_the_same_feeds_as_mkdocs_pages(demo_on: dict[str, EngineBuild]) -> None:
+    mkdocs, zensical = demo_on["mkdocs"].site, demo_on["zensical"].site
+    feed_link = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*>')
+    for name in ("index.html", "posts/do-state-space-models-actually-keep-state/index.html", "tags/llm/index.html",
+                 "tags/llm/page/2/index.html", "papers/2405.04434/index.html", "404.html"):
+        ours = feed_link.findall((mkdocs / name).read_text(encoding="utf-8"))
+        assert bool(ours) == (name != "404.html"), name
+        assert feed_link.findall((zensical / name).read_text(encoding="utf-8")) == ours, name

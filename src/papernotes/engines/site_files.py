@@ -65,6 +65,8 @@ class SiteFiles:
     # Pages of the writer's that papernotes adds to (home, topics): src_uri -> HTML appended.
     fills: dict[str, str] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)  # each post's key: what its page shows
+    # (title, feed URL) by the URL of the pages linking it in <head>; None: every page.
+    feed_links: dict[str | None, tuple[str, str]] = field(default_factory=dict)
 
 
 def staged_post_path(entry: PostEntry) -> str:
@@ -214,10 +216,13 @@ class _Pages:
         if not settings.site_url:
             return  # `papernotes build` says so, as the plugin does
         specs = [("feed.xml", self.blog.entries, settings.site_name, settings.site_description or settings.site_name, "")]
+        self.out.feed_links[None] = (settings.site_name, "feed.xml")
         for topic in self.blog.topics.sorted():
             topic_page = self.url_of(f"{self.blog.options.topics_dir}/{topic.slug}")
-            specs.append((f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml", topic.posts,
-                          f"{settings.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
+            url, title = f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml", f"{settings.site_name}: {topic.name}"
+            specs.append((url, topic.posts, title, f"Posts about {topic.name}", topic_page))
+            for listing in self.blog.topic_pages(topic, self.directory_urls):
+                self.out.feed_links[self.url_of(listing.stem)] = (title, url)
         for url, entries, title, description, page in specs:
             self.out.files[url] = rss_feed(
                 feed_items(entries, settings.feed_length), title=title, description=description,

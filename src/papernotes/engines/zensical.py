@@ -32,9 +32,11 @@ from typing import Any, Sequence
 
 import yaml
 
+from papernotes.core import fragments
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
+from papernotes.core.urls import relative_url
 
 from .site_files import ASSETS, ASSETS_DIR, SiteSettings, code_stamp_text, make_site_files
 
@@ -42,7 +44,7 @@ CONFIG_NAME = ".papernotes-zensical.yml"
 
 # What the Zensical build of a papernotes site does not have, said once per build and in the guide (engines.md).
 NOT_DONE = (
-    "pages do not link their feeds in <head> (the feeds are written: feed.xml and tags/TOPIC/feed.xml)",
+    "under serve, pages do not link their feeds in <head> (a build's pages do)",
     "links written as relative .md paths to a post from another page are not rewritten to the post's URL",
     "mkdocs.yml's theme overrides (custom_dir) render with Zensical's templates, which may differ from Material's",
     "serve shows no error page at a broken post's address: the problem is printed in the terminal",
@@ -60,6 +62,8 @@ class Prepared:
     diagnostics: Diagnostics
     watched: list[str]  # files and folders whose change means preparing again (serve)
     move: tuple[str, str] | None = None  # (built in, wanted in): an output folder Zensical cannot write to
+    site_dir: str = ""  # where Zensical writes
+    feed_links: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
 
 def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSource], site_dir: str | None = None) -> Prepared:
@@ -106,7 +110,8 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     _write_if_changed(config_path, header + yaml.safe_dump(config, sort_keys=False).encode("utf-8"))
     watched = [options.docs_dir, mkdocs_config.config_file_path, *made.site.library.files]
     move = (config["site_dir"], os.path.abspath(site_dir)) if site_dir and config["site_dir"] != os.path.abspath(site_dir) else None
-    return Prepared(config_path, diagnostics, watched, move)
+    built = config.get("site_dir") or os.path.join(project, mkdocs_config.site_dir)
+    return Prepared(config_path, diagnostics, watched, move, os.path.abspath(built), made.feed_links)
 
 
 def _not_in_nav(mkdocs_config: Any, options: Any, staged: list[str]) -> str:
@@ -202,11 +207,34 @@ def build(prepared: Prepared, strict: bool) -> int:
         status = subprocess.call(zensical_command("build", "-f", prepared.config_path, *(["--strict"] if strict else [])))
     finally:
         _remove(prepared.config_path)
+    if status == 0:
+        link_feeds(prepared.site_dir, prepared.feed_links)
     if status == 0 and prepared.move is not None:
         built, wanted = prepared.move
         shutil.rmtree(wanted, ignore_errors=True)
         shutil.move(built, wanted)
     return status
+
+
+def link_feeds(site: str, feeds: dict[str | None, tuple[str, str]]) -> None:
+    """Put the feeds' <link> tags into every built page's <head>, as the MkDocs plugin does while it builds."""
+    if not feeds:
+        return
+    for folder, _, files in os.walk(site):
+        for name in files:
+            if not name.endswith(".html") or (folder == site and name == "404.html"):
+                continue  # the 404 page is served at any depth: relative links would miss (MkDocs leaves it too)
+            path = os.path.join(folder, name)
+            url = os.path.relpath(path, site).replace(os.sep, "/")
+            url = url.removesuffix("index.html")
+            found = [feeds[key] for key in (None, url) if key in feeds]
+            links = "".join(fragments.render("feed-link.html", title=t, href=relative_url(href, url)) for t, href in found)
+            with open(path, encoding="utf-8") as handle:
+                html = handle.read()
+            if links in html or "</head>" not in html:
+                continue  # a page Zensical did not write again keeps its links
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(html.replace("</head>", links + "</head>", 1))
 
 
 def _remove(path: str) -> None:
