@@ -8,6 +8,7 @@ takeaways, paper cards; and say what it cannot do.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -121,3 +122,12 @@ def test_zensical_pages_link_the_same_feeds_as_mkdocs_pages(demo_on: dict[str, E
         ours = feed_link.findall((mkdocs / name).read_text(encoding="utf-8"))
         assert bool(ours) == (name != "404.html"), name
         assert feed_link.findall((zensical / name).read_text(encoding="utf-8")) == ours, name
+
+
+def test_zensical_search_finds_posts_papers_and_topics(demo_on: dict[str, EngineBuild]) -> None:
+    index = json.loads((demo_on["zensical"].site / "search.json").read_text(encoding="utf-8"))
+    by_location = {item["location"]: item for item in index["items"]}
+    assert "2405.04434" in by_location["papers/2405.04434/"]["text"]
+    assert "tags/tokenization/" in by_location and "posts/do-state-space-models-actually-keep-state/" in by_location
+    # Listings are left out, as under MkDocs: results point at the posts, not at every page listing them.
+    assert not [loc for loc in by_location if loc.startswith("page/") or loc == "papers/"]
