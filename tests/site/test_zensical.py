@@ -211,3 +211,24 @@ def test_serve_makes_the_pages_again_when_a_post_or_the_library_changes(site_mak
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
     assert os.path.isdir(site.root / "docs")
+
+
+def test_properdocs_serve_runs_the_plugin_and_shows_an_edit(site_maker: SiteMaker) -> None:
+    """ProperDocs serves with the plugin's own quick rebuilds (its `mkdocs` modules are ProperDocs')."""
+    site = _site(site_maker)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "papernotes.cli", "serve", "--engine", "properdocs", "-a", f"127.0.0.1:{port}",
+         "-f", str(site.root / "mkdocs.yml")],
+        cwd=site.root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/notes/"
+    try:
+        page = _wait_for(base + "posts/attention-sinks/", "keeps sink tokens", proc)
+        assert 'class="citation"' in page and 'class="paper-card' in page
+        site.post("streaming", "Attention sinks", body=POST_BODY + "\n\nAn edit under ProperDocs.",
+                  tags="[LLM]", papers="[xiao2023streaming]")
+        _wait_for(base + "posts/attention-sinks/", "An edit under ProperDocs.", proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)

@@ -90,7 +90,7 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
         path = staged_post_path(entry)
         key = digest(stamp, entry.post.body, renderer.assembly_key(entry))
         out.keys.append(key)
-        out.files[path] = page_text(entry.post.title, entry.post.meta.description, post=entry.post.src_uri, key=key)
+        out.files[path] = page_text(entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key)
     _Pages(settings, out, renderer, writer_pages).add_all()
     for name in ASSETS:
         out.files[f"{ASSETS_DIR}/{name}"] = resources.files("papernotes").joinpath("assets", name).read_bytes()
@@ -115,7 +115,18 @@ def convert_post(
     return render_math(html), session
 
 
-def page_text(title: str, description: str | None = None, html: str | None = None, *, search: bool = True, **papernotes: str) -> bytes:
+def _theme_keys(entry: PostEntry) -> dict[str, Any]:
+    """The frontmatter keys the theme reads, as the MkDocs plugin hands them to Material."""
+    meta = entry.post.meta
+    keys = {"hide": meta.hide or None, "search": meta.search, "icon": meta.icon, "status": meta.status,
+            "subtitle": escape(meta.subtitle) if meta.subtitle else None}
+    return {key: value for key, value in keys.items() if value is not None}
+
+
+def page_text(
+    title: str, description: str | None = None, html: str | None = None, *, search: bool = True,
+    theme: dict[str, Any] | None = None, **papernotes: str,
+) -> bytes:
     """A staged page: frontmatter the engine reads, and HTML papernotes rendered.
 
     Zensical prints a page's title and description into the HTML as they are
@@ -124,6 +135,7 @@ def page_text(title: str, description: str | None = None, html: str | None = Non
     meta: dict[str, Any] = {"title": escape(title)}
     if description:
         meta["description"] = escape(description)
+    meta.update(theme or {})
     if not search:
         meta["search"] = {"exclude": True}
     if papernotes:
