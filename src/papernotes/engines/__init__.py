@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import signal
 import subprocess
 import sys
+import threading
 from typing import Any, Callable, Sequence
 
 from papernotes.core.diagnostics import Diagnostic
@@ -35,7 +37,30 @@ def require(engine: str) -> None:
 def mkdocs_like(engine: str, command: str, config_file: str, flags: Sequence[str]) -> int:
     """`mkdocs build|serve` or `properdocs build|serve`, with the papernotes plugin as configured."""
     require(engine)
-    return subprocess.call([sys.executable, "-m", engine, command, "-f", config_file, *flags])
+    return run_engine([sys.executable, "-m", engine, command, "-f", config_file, *flags])
+
+
+def run_engine(command: list[str]) -> int:
+    """Run the engine's command and return its exit code; stopped by a signal, papernotes stops it too."""
+    child = subprocess.Popen(command)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached the engine as well
+        return 130
+    finally:
+        stop(child)
+
+
+def stop(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def zensical_settings(site_config: Any, plugin: Any, drafts: bool) -> Any:

@@ -38,6 +38,7 @@ from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
 from papernotes.core.urls import relative_url
 
+from . import run_engine, stop
 from .site_files import ASSETS, ASSETS_DIR, SiteSettings, code_stamp_text, make_site_files
 
 CONFIG_NAME = ".papernotes-zensical.yml"
@@ -204,7 +205,7 @@ def say_not_done() -> None:
 
 def build(prepared: Prepared, strict: bool) -> int:
     try:
-        status = subprocess.call(zensical_command("build", "-f", prepared.config_path, *(["--strict"] if strict else [])))
+        status = run_engine(zensical_command("build", "-f", prepared.config_path, *(["--strict"] if strict else [])))
     finally:
         _remove(prepared.config_path)
     if status == 0:
@@ -283,10 +284,5 @@ def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval
     except KeyboardInterrupt:
         return 0
     finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(server)
         _remove(prepared.config_path)
