@@ -64,15 +64,18 @@ def stop(child: subprocess.Popen) -> None:
 
 
 def zensical_settings(site_config: Any, plugin: Any, drafts: bool) -> Any:
+    from papernotes.mkdocs_plugin.cache import open_cache
+
     from .site_files import SiteSettings
 
     config = site_config.mkdocs
+    cache = open_cache(config, dict(plugin.config))
     return SiteSettings(
         options=dataclasses.replace(site_config.options, drafts=drafts),
         site_name=config.site_name, site_url=config.site_url, site_description=config.site_description,
         language=config.theme.get("language") or "en", home_title=plugin.config.home_title,
         feed_length=plugin.config.feed_length, markdown_extensions=config.markdown_extensions,
-        mdx_configs=config.mdx_configs,
+        mdx_configs=config.mdx_configs, cache_context=cache.context if cache is not None else None,
     )
 
 

@@ -16,8 +16,10 @@ writer's own file, found by the `papernotes` key.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from html import escape
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
@@ -27,13 +29,13 @@ from markdown import Markdown
 from papernotes.core import fragments
 from papernotes.core.article import compose_source
 from papernotes.core.blog import PostEntry, page_url
-from papernotes.core.cache import code_stamp
+from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
-from papernotes.core.diagnostics import Diagnostics
+from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.feeds import rss_feed
 from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, feed_items
+from papernotes.core.render import PageRenderer, RenderedPost, feed_items
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
 from papernotes.zensical import HTML_MARKER
 
@@ -54,6 +56,7 @@ class SiteSettings:
     feed_length: int
     markdown_extensions: Sequence[Any]
     mdx_configs: dict[str, Any]
+    cache_context: str | None = None  # what every conversion depends on (see mkdocs_plugin/cache.py); None: no cache
 
 
 @dataclass
@@ -76,22 +79,42 @@ def staged_post_path(entry: PostEntry) -> str:
 
 
 def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], writer_pages: set[str], diagnostics: Diagnostics) -> SiteFiles:
-    """Read and convert every post, and render every page papernotes adds."""
+    """Read and convert every post, and render every page papernotes adds.
+
+    With caching on, a post whose key is unchanged is not converted again: its
+    page parts and messages come from the last build (the key covers what the
+    page shows, the library, papernotes' code and the Markdown set-up).
+    """
     options = settings.options
     site = load_site(sources, options, diagnostics)
+    pack = None
+    if options.cache_dir is not None and settings.cache_context is not None:
+        pack = Pack(os.path.join(options.cache_dir, "zensical", f"pages-py{sys.version_info[0]}{sys.version_info[1]}"))
+        pack.load()
     citations = CitationExtension()
-    renderer = PageRenderer(site.blog, diagnostics, citations, site.library, site.papers)
+    renderer = PageRenderer(site.blog, diagnostics, citations, site.library, site.papers, pack, settings.cache_context or "")
     md = Markdown(extensions=[*settings.markdown_extensions, citations], extension_configs=settings.mdx_configs)
     out = SiteFiles(site)
-    stamp = library_stamp(site) + code_stamp_text()
+    stamp = digest(library_stamp(site), code_stamp_text(), settings.cache_context)
     for entry in site.blog.entries:
-        html, session = convert_post(md, citations, entry, site, diagnostics)
-        renderer.assemble(entry, html, session)
-        path = staged_post_path(entry)
-        key = digest(stamp, entry.post.body, renderer.assembly_key(entry))
+        key = digest(stamp, compose_source(entry.post).markdown, renderer.assembly_key(entry))
+        stored = pack.get(key) if pack is not None else None
+        if stored is not None:
+            entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
+            diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
+        else:
+            before = len(diagnostics)
+            html, session = convert_post(md, citations, entry, site, diagnostics)
+            made = renderer.assemble(entry, html, session)
+            if pack is not None:
+                pack.put(key, {**made, "diagnostics": [asdict(d) for d in diagnostics.items[before:]]})
         out.keys.append(key)
-        out.files[path] = page_text(entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key)
+        out.files[staged_post_path(entry)] = page_text(
+            entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key,
+        )
     _Pages(settings, out, renderer, writer_pages).add_all()
+    if pack is not None:
+        pack.save()
     for name in ASSETS:
         out.files[f"{ASSETS_DIR}/{name}"] = resources.files("papernotes").joinpath("assets", name).read_bytes()
     return out

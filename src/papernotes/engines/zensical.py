@@ -37,6 +37,7 @@ from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
 from papernotes.core.urls import relative_url
+from papernotes.zensical import HTML_MARKER
 
 from . import run_engine, stop
 from .site_files import ASSETS, ASSETS_DIR, SiteSettings, code_stamp_text, make_site_files
@@ -61,7 +62,7 @@ def stage_dir(project_dir: str) -> str:
 class Prepared:
     config_path: str
     diagnostics: Diagnostics
-    watched: list[str]  # files and folders whose change means preparing again (serve)
+    watched: list[str]  # what serve watches: docs/, mkdocs.yml, the library files
     move: tuple[str, str] | None = None  # (built in, wanted in): an output folder Zensical cannot write to
     site_dir: str = ""  # where Zensical writes
     feed_links: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
@@ -81,7 +82,7 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     for uri, html in made.fills.items():
         with open(writer[uri], "rb") as handle:
             own = handle.read()
-        staged[uri] = own.rstrip(b"\n") + f"\n\n{_marker()}\n{html}\n".encode("utf-8")
+        staged[uri] = own.rstrip(b"\n") + f"\n\n{HTML_MARKER}\n{html}\n".encode("utf-8")
     staged.update(made.files)
     _sync(docs, staged)
 
@@ -132,12 +133,6 @@ def _not_in_nav(mkdocs_config: Any, options: Any, staged: list[str]) -> str:
         lines += [f"/{path}" for path in staged if path.endswith(".md") and "/" in path and not path.startswith(
             (f"{blog.topics_dir}/", f"{blog.papers_dir}/", "page/", f"{ASSETS_DIR}/"))]
     return "\n".join(line for line in lines if line) + "\n"
-
-
-def _marker() -> str:
-    from papernotes.zensical import HTML_MARKER
-
-    return HTML_MARKER
 
 
 def _writer_files(mkdocs_config: Any, options: Any) -> dict[str, str]:
@@ -278,8 +273,11 @@ def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval
             time.sleep(interval)
             now = snapshot(prepared.watched)
             if now != stamps:
+                config_changed = now.get(prepared.watched[1]) != stamps.get(prepared.watched[1])
                 stamps = now  # taken before reading: an edit made meanwhile is seen next time
                 prepared = prepare_again()
+                if config_changed:  # Zensical watches the file that inherits mkdocs.yml, not mkdocs.yml
+                    os.utime(prepared.config_path)
         return server.returncode
     except KeyboardInterrupt:
         return 0
