@@ -371,6 +371,7 @@ def report(results: list[Measure]) -> dict:
         on_mkdocs = by.get((m.n, m.tool.replace(" on Zensical", "")))
         if m.tool.startswith("papernotes on Zensical") and on_mkdocs:
             ratios[f"{m.tool} / {on_mkdocs.tool} @ {m.n} (wall)"] = m.median / on_mkdocs.median
+            ratios[f"{m.tool} / {on_mkdocs.tool} @ {m.n} (CPU)"] = m.median_cpu / on_mkdocs.median_cpu
         lines.append(
             f"| {m.n} | {m.tool} | {m.median:.2f} | {'–' if math.isnan(m.median_cpu) else f'{m.median_cpu:.2f}'} | {m.peak_mb:.0f} | "
             + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
