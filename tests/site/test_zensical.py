@@ -240,3 +240,12 @@ def test_properdocs_serve_runs_the_plugin_and_shows_an_edit(site_maker: SiteMake
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     _port_is_free(port)
+
+
+def test_check_finds_the_workflow_at_the_root_of_the_repository(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    site = _site(SiteMaker(repo / "newsletter"))
+    (repo / ".git").mkdir()
+    site.write("../.github/workflows/pages.yml", "steps:\n  - run: python -m zensical build\n")
+    proc = papernotes(site.root, "check")
+    assert "../.github/workflows/pages.yml:2 builds the site with Zensical" in proc.stdout, proc.stdout

@@ -30,6 +30,17 @@ def _plugin_line(config_file: str) -> int | None:
     return None
 
 
+def _workflows(folder: str) -> list[str]:
+    """The GitHub workflows of the repository holding `folder`: beside mkdocs.yml, or up to the repository's root."""
+    found: list[str] = []
+    while True:
+        found += sorted(glob.glob(os.path.join(folder, ".github", "workflows", "*.y*ml")))
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+            return found
+        folder = parent
+
+
 def check_engines(config_file: str, shown: str, diagnostics: Diagnostics) -> None:
     """Warn when a `zensical.toml` sits beside mkdocs.yml or a workflow runs Zensical directly."""
     folder = os.path.dirname(os.path.abspath(config_file))
@@ -40,7 +51,7 @@ def check_engines(config_file: str, shown: str, diagnostics: Diagnostics) -> Non
             shown, line, "zensical.toml beside mkdocs.yml: Zensical reads it first and ignores the papernotes plugin, "
             "so citations, references, takeaways, paper cards, paper and topic pages and feeds are lost", fix,
         )
-    for workflow in sorted(glob.glob(os.path.join(folder, ".github", "workflows", "*.y*ml"))):
+    for workflow in _workflows(folder):
         try:
             with open(workflow, encoding="utf-8") as handle:
                 text = handle.read()
@@ -48,7 +59,7 @@ def check_engines(config_file: str, shown: str, diagnostics: Diagnostics) -> Non
             continue
         for number, row in enumerate(text.splitlines(), 1):
             if _ZENSICAL_RUN.search(row):
-                where = os.path.relpath(workflow, folder)
+                where = os.path.relpath(workflow, os.path.dirname(os.path.abspath(config_file)))
                 diagnostics.warning(
                     shown, line, f"{where}:{number} builds the site with Zensical, which ignores the papernotes plugin: "
                     "citations, references, takeaways, paper cards, paper and topic pages and feeds are lost", fix,
