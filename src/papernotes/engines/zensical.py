@@ -275,7 +275,11 @@ def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval
             if now != stamps:
                 config_changed = now.get(prepared.watched[1]) != stamps.get(prepared.watched[1])
                 stamps = now  # taken before reading: an edit made meanwhile is seen next time
-                prepared = prepare_again()
+                try:
+                    prepared = prepare_again()
+                except Exception as exc:  # a broken mkdocs.yml: say so and keep serving the last good site
+                    print(f"papernotes: {exc}", file=sys.stderr)
+                    continue
                 if config_changed:  # Zensical watches the file that inherits mkdocs.yml, not mkdocs.yml
                     os.utime(prepared.config_path)
         return server.returncode
