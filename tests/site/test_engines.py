@@ -116,7 +116,7 @@ def test_no_engine_touches_the_writers_files(demo_on: dict[str, EngineBuild]) ->
 
 def test_zensical_pages_link_the_same_feeds_as_mkdocs_pages(demo_on: dict[str, EngineBuild]) -> None:
     mkdocs, zensical = demo_on["mkdocs"].site, demo_on["zensical"].site
-    feed_link = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*>')
+    feed_link = re.compile(r'<link rel="alternate" type="application/(?:rss|atom)\+xml"[^>]*>')
     for name in ("index.html", "posts/do-state-space-models-actually-keep-state/index.html", "tags/llm/index.html",
                  "tags/llm/page/2/index.html", "papers/2405.04434/index.html", "404.html"):
         ours = feed_link.findall((mkdocs / name).read_text(encoding="utf-8"))

@@ -74,7 +74,8 @@ def zensical_settings(site_config: Any, plugin: Any, drafts: bool) -> Any:
         options=dataclasses.replace(site_config.options, drafts=drafts),
         site_name=config.site_name, site_url=config.site_url, site_description=config.site_description,
         language=config.theme.get("language") or "en", home_title=plugin.config.home_title,
-        feed_length=plugin.config.feed_length, markdown_extensions=config.markdown_extensions,
+        feed_length=plugin.config.feed_length, feed_format=plugin.config.feed_format,
+        markdown_extensions=config.markdown_extensions,
         mdx_configs=config.mdx_configs, cache_context=cache.context if cache is not None else None,
     )
 

@@ -33,7 +33,7 @@ from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest
-from papernotes.core.feeds import rss_feed
+from papernotes.core.feeds import FEED_FORMATS, feed_links
 from papernotes.core.mathml import render_math
 from papernotes.core.render import PageRenderer, RenderedPost, feed_items
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
@@ -56,6 +56,7 @@ class SiteSettings:
     feed_length: int
     markdown_extensions: Sequence[Any]
     mdx_configs: dict[str, Any]
+    feed_format: str = "rss"  # rss | atom | both
     cache_context: str | None = None  # what every conversion depends on (see mkdocs_plugin/cache.py); None: no cache
 
 
@@ -68,8 +69,8 @@ class SiteFiles:
     # Pages of the writer's that papernotes adds to (home, topics): src_uri -> HTML appended.
     fills: dict[str, str] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)  # each post's key: what its page shows
-    # (title, feed URL) by the URL of the pages linking it in <head>; None: every page.
-    feed_links: dict[str | None, tuple[str, str]] = field(default_factory=dict)
+    # (title, feed URL, media type) of the feeds linked in <head>, by page URL; None: every page.
+    feed_links: dict[str | None, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
 def staged_post_path(entry: PostEntry) -> str:
@@ -250,17 +251,18 @@ class _Pages:
         settings = self.settings
         if not settings.site_url:
             return  # `papernotes build` says so, as the plugin does
-        specs = [("feed.xml", self.blog.entries, settings.site_name, settings.site_description or settings.site_name, "")]
-        self.out.feed_links[None] = (settings.site_name, "feed.xml")
+        specs = [("", self.blog.entries, settings.site_name, settings.site_description or settings.site_name, "")]
+        self.out.feed_links[None] = feed_links(settings.feed_format, [(settings.site_name, "")])
         for topic in self.blog.topics.sorted():
             topic_page = self.url_of(f"{self.blog.options.topics_dir}/{topic.slug}")
-            url, title = f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml", f"{settings.site_name}: {topic.name}"
-            specs.append((url, topic.posts, title, f"Posts about {topic.name}", topic_page))
+            folder, title = f"{self.blog.options.topics_dir}/{topic.slug}/", f"{settings.site_name}: {topic.name}"
+            specs.append((folder, topic.posts, title, f"Posts about {topic.name}", topic_page))
             for listing in self.blog.topic_pages(topic, self.directory_urls):
-                self.out.feed_links[self.url_of(listing.stem)] = (title, url)
-        for url, entries, title, description, page in specs:
-            self.out.files[url] = rss_feed(
-                feed_items(entries, settings.feed_length), title=title, description=description,
-                site_url=settings.site_url, feed_url=url, page_url=page, language=settings.language,
-                limit=settings.feed_length,
-            )
+                self.out.feed_links[self.url_of(listing.stem)] = feed_links(settings.feed_format, [(title, folder)])
+        for folder, entries, title, description, page in specs:
+            items = feed_items(entries, settings.feed_length)
+            for fmt in FEED_FORMATS[settings.feed_format]:
+                self.out.files[folder + fmt.file] = fmt.write(
+                    items, title=title, description=description, site_url=settings.site_url, feed_url=folder + fmt.file,
+                    page_url=page, language=settings.language, limit=settings.feed_length,
+                )

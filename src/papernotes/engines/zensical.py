@@ -65,7 +65,7 @@ class Prepared:
     watched: list[str]  # what serve watches: docs/, mkdocs.yml, the library files
     move: tuple[str, str] | None = None  # (built in, wanted in): an output folder Zensical cannot write to
     site_dir: str = ""  # where Zensical writes
-    feed_links: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    feed_links: dict[str | None, list[tuple[str, str, str]]] = dataclasses.field(default_factory=dict)
 
 
 def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSource], site_dir: str | None = None) -> Prepared:
@@ -212,7 +212,7 @@ def build(prepared: Prepared, strict: bool) -> int:
     return status
 
 
-def link_feeds(site: str, feeds: dict[str | None, tuple[str, str]]) -> None:
+def link_feeds(site: str, feeds: dict[str | None, list[tuple[str, str, str]]]) -> None:
     """Put the feeds' <link> tags into every built page's <head>, as the MkDocs plugin does while it builds."""
     if not feeds:
         return
@@ -223,8 +223,11 @@ def link_feeds(site: str, feeds: dict[str | None, tuple[str, str]]) -> None:
             path = os.path.join(folder, name)
             url = os.path.relpath(path, site).replace(os.sep, "/")
             url = url.removesuffix("index.html")
-            found = [feeds[key] for key in (None, url) if key in feeds]
-            links = "".join(fragments.render("feed-link.html", title=t, href=relative_url(href, url)) for t, href in found)
+            found = [link for key in (None, url) for link in feeds.get(key, [])]
+            links = "".join(
+                fragments.render("feed-link.html", title=title, href=relative_url(href, url), media_type=media_type)
+                for title, href, media_type in found
+            )
             with open(path, encoding="utf-8") as handle:
                 html = handle.read()
             if links in html or "</head>" not in html:
