@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 
+import feedparser
 import pytest
 
 from conftest import ENV, SiteMaker
@@ -249,3 +250,16 @@ def test_check_finds_the_workflow_at_the_root_of_the_repository(tmp_path) -> Non
     site.write("../.github/workflows/pages.yml", "steps:\n  - run: python -m zensical build\n")
     proc = papernotes(site.root, "check")
     assert "../.github/workflows/pages.yml:2 builds the site with Zensical" in proc.stdout, proc.stdout
+
+
+def test_feed_format_both_writes_and_links_rss_and_atom(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    text = (site.root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - papernotes:\n", "  - papernotes:\n      feed_format: both\n")
+    (site.root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert _build(site).returncode == 0
+    out = site.root / "site"
+    for feed in ("feed.xml", "atom.xml", "tags/llm/feed.xml", "tags/llm/atom.xml"):
+        assert feedparser.parse((out / feed).read_bytes()).entries, feed
+    topic = (out / "tags/llm/index.html").read_text(encoding="utf-8")
+    for href in ("../../feed.xml", "../../atom.xml", "feed.xml", "atom.xml"):
+        assert f'href="{href}"' in topic, href
