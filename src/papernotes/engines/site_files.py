@@ -4,7 +4,7 @@ Zensical runs Markdown extensions but no plugins, so what the MkDocs plugin
 adds while MkDocs builds is made here before the build: every post is read
 and converted once (listings and feeds show its summary and content), and
 the home, topic and paper pages, the feeds and papernotes' CSS and JS become
-files of a staging folder (see stage.py). The pages are rendered by the same
+files of a staging folder (see zensical.py). The pages are rendered by the same
 core functions as under MkDocs.
 
 A page papernotes renders is a Markdown file whose body is its HTML behind
@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from html import escape
 from dataclasses import asdict, dataclass, field
+from html import escape
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
