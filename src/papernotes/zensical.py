@@ -38,6 +38,7 @@ from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.mathml import render_math
 from papernotes.core.render import PageRenderer
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
+from papernotes.core.urls import file_links
 
 HTML_MARKER = "<!-- papernotes:html -->"
 
@@ -46,6 +47,8 @@ HTML_MARKER = "<!-- papernotes:html -->"
 class _Loaded:
     site: Site
     renderer: PageRenderer
+    post_urls: dict[str, str]  # a post's file under docs/ -> its URL
+    directory_urls: bool
 
 
 _lock = threading.Lock()
@@ -71,7 +74,8 @@ def load(path: str) -> _Loaded:
         # `papernotes build` has reported the site's problems already.
         diagnostics = Diagnostics()
         site = load_site(sources, options, diagnostics, remember=False)
-        loaded = _Loaded(site, PageRenderer(site.blog, diagnostics, CitationExtension(), site.library, site.papers))
+        renderer = PageRenderer(site.blog, diagnostics, CitationExtension(), site.library, site.papers)
+        loaded = _Loaded(site, renderer, {src: entry.url for src, entry in site.entries.items()}, options.blog.directory_urls)
         _loaded[path] = (stamp, loaded)
         return loaded
 
@@ -88,6 +92,8 @@ class PapernotesExtension(Extension):
         self.entry: PostEntry | None = None
         self.loaded: _Loaded | None = None
         self.tree_done = False  # the toc extension runs postprocessors on heading text before that
+        self.written_at = ""  # the page's file as the writer has it under docs/ (a post's is read elsewhere)
+        self.read_at = ""  # the file Zensical reads: it resolves relative links in the HTML from there
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
@@ -128,10 +134,13 @@ class _StartPage(Preprocessor):
         except KeyError:
             return lines  # not under Zensical
         meta = page.meta.get("papernotes") if isinstance(page.meta, dict) else None
-        if isinstance(meta, dict) and meta.get("post") and ext.getConfig("site"):
+        ext.written_at = ext.read_at = str(page.path).replace(os.sep, "/")
+        if ext.getConfig("site"):
             ext.loaded = load(ext.getConfig("site"))
+        if isinstance(meta, dict) and meta.get("post") and ext.loaded is not None:
             ext.entry = ext.loaded.site.entries.get(meta["post"])
             if ext.entry is not None:
+                ext.written_at = ext.entry.post.src_uri
                 return self._post(ext.entry)
         return lines
 
@@ -169,8 +178,11 @@ class _FinishPage(Postprocessor):
         session, entry = ext.citations.session, ext.entry
         ext.reset()
         html = render_math(text)
-        if session is None or entry is None or ext.loaded is None:
+        loaded = ext.loaded
+        if session is None or entry is None or loaded is None:
             return html
+        # A post is read away from its file: its relative links are resolved from the file, as MkDocs does.
+        html = file_links(html, ext.written_at, ext.read_at, loaded.post_urls, loaded.directory_urls)
         made = ext.loaded.renderer.assemble(entry, html, session)
         tokens = getattr(self.md, "toc_tokens", None)
         if isinstance(tokens, list):

@@ -263,3 +263,23 @@ def test_feed_format_both_writes_and_links_rss_and_atom(site_maker: SiteMaker) -
     topic = (out / "tags/llm/index.html").read_text(encoding="utf-8")
     for href in ("../../feed.xml", "../../atom.xml", "feed.xml", "atom.xml"):
         assert f'href="{href}"' in topic, href
+
+
+def test_links_written_to_post_files_and_images_beside_a_post_still_work(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.write("docs/posts/fig.png", b"\x89PNG\r\n\x1a\n")
+    site.post("later", "A later post", date="2024-07-01",
+              body="See [the earlier post](streaming.md#references) and ![a figure](fig.png).")
+    site.write("docs/about.md", "# About\n\nStart with [attention sinks](posts/streaming.md).\n")
+    proc = _build(site, "--strict")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    later = (site.root / "site/posts/a-later-post/index.html").read_text(encoding="utf-8")
+    assert 'href="../attention-sinks/#references"' in later
+    assert 'src="../fig.png"' in later and (site.root / "site/posts/fig.png").is_file()
+    about = (site.root / "site/about/index.html").read_text(encoding="utf-8")
+    assert 'href="../posts/attention-sinks/"' in about
+    # The MkDocs build links the same places.
+    mkdocs = site.build("--strict")
+    assert mkdocs.returncode == 0, mkdocs.output
+    assert 'href="../attention-sinks/#references"' in mkdocs.page("posts/a-later-post")
+    assert 'href="../posts/attention-sinks/"' in mkdocs.page("about")

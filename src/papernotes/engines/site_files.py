@@ -37,6 +37,7 @@ from papernotes.core.feeds import FEED_FORMATS, feed_links
 from papernotes.core.mathml import render_math
 from papernotes.core.render import PageRenderer, RenderedPost, feed_items
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
+from papernotes.core.urls import file_links
 from papernotes.zensical import HTML_MARKER
 
 ASSETS = ("papernotes.css", "papernotes.js")
@@ -69,6 +70,7 @@ class SiteFiles:
     # Pages of the writer's that papernotes adds to (home, topics): src_uri -> HTML appended.
     fills: dict[str, str] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)  # each post's key: what its page shows
+    moved: dict[str, str] = field(default_factory=dict)  # a post's file under docs/ -> its staged file, at its URL
     # (title, feed URL, media type) of the feeds linked in <head>, by page URL; None: every page.
     feed_links: dict[str | None, list[tuple[str, str, str]]] = field(default_factory=dict)
 
@@ -97,6 +99,7 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
     md = Markdown(extensions=[*settings.markdown_extensions, citations], extension_configs=settings.mdx_configs)
     out = SiteFiles(site)
     stamp = digest(library_stamp(site), code_stamp_text(), settings.cache_context)
+    post_urls = {src_uri: entry.url for src_uri, entry in site.entries.items()}
     for entry in site.blog.entries:
         key = digest(stamp, compose_source(entry.post).markdown, renderer.assembly_key(entry))
         stored = pack.get(key) if pack is not None else None
@@ -106,10 +109,12 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
         else:
             before = len(diagnostics)
             html, session = convert_post(md, citations, entry, site, diagnostics)
+            html = file_links(html, entry.post.src_uri, entry.url, post_urls, options.blog.directory_urls)
             made = renderer.assemble(entry, html, session)
             if pack is not None:
                 pack.put(key, {**made, "diagnostics": [asdict(d) for d in diagnostics.items[before:]]})
         out.keys.append(key)
+        out.moved[entry.post.src_uri] = staged_post_path(entry)
         out.files[staged_post_path(entry)] = page_text(
             entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key,
         )

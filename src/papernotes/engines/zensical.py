@@ -23,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import posixpath
+import re
 import shutil
 import signal
 import subprocess
@@ -47,7 +49,6 @@ CONFIG_NAME = ".papernotes-zensical.yml"
 # What the Zensical build of a papernotes site does not have, said once per build and in the guide (engines.md).
 NOT_DONE = (
     "under serve, pages do not link their feeds in <head> (a build's pages do)",
-    "links written as relative .md paths to a post from another page are not rewritten to the post's URL",
     "mkdocs.yml's theme overrides (custom_dir) render with Zensical's templates, which may differ from Material's",
     "serve shows no error page at a broken post's address: the problem is printed in the terminal",
     "papernotes' own build cache and quick serve rebuilds: Zensical uses its own cache",
@@ -79,10 +80,15 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     made = make_site_files(settings, sources, {uri for uri in writer if uri.endswith(".md")}, diagnostics)
 
     staged: dict[str, bytes | str] = {uri: path for uri, path in writer.items()}  # a str: copy that file
-    for uri, html in made.fills.items():
-        with open(writer[uri], "rb") as handle:
-            own = handle.read()
-        staged[uri] = own.rstrip(b"\n") + f"\n\n{HTML_MARKER}\n{html}\n".encode("utf-8")
+    for uri in writer:
+        if uri.endswith(".md"):
+            with open(writer[uri], "rb") as handle:
+                own = handle.read()
+            text = _post_links(own, uri, made.moved)
+            if uri in made.fills:
+                text = text.rstrip(b"\n") + f"\n\n{HTML_MARKER}\n{made.fills[uri]}\n".encode("utf-8")
+            if text != own:
+                staged[uri] = text
     staged.update(made.files)
     _sync(docs, staged)
 
@@ -133,6 +139,25 @@ def _not_in_nav(mkdocs_config: Any, options: Any, staged: list[str]) -> str:
         lines += [f"/{path}" for path in staged if path.endswith(".md") and "/" in path and not path.startswith(
             (f"{blog.topics_dir}/", f"{blog.papers_dir}/", "page/", f"{ASSETS_DIR}/"))]
     return "\n".join(line for line in lines if line) + "\n"
+
+
+# A Markdown link's target, inline (`](path.md#x)`) or in a reference definition (`[x]: path.md`).
+_MD_LINK = re.compile(rb"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s()<>#]+\.md)(?=[#)>\s])", re.M)
+
+
+def _post_links(text: bytes, uri: str, moved: dict[str, str]) -> bytes:
+    """The writer's links to a post's file, pointed at where the post is staged, so Zensical finds the page."""
+    if b".md" not in text or not moved:
+        return text
+    folder = posixpath.dirname(uri)
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        target = posixpath.normpath(posixpath.join(folder, match.group(2).decode("utf-8", "replace")))
+        if target not in moved:
+            return match.group(0)
+        return match.group(1) + posixpath.relpath(moved[target], folder or ".").encode("utf-8")
+
+    return _MD_LINK.sub(fix, text)
 
 
 def _writer_files(mkdocs_config: Any, options: Any) -> dict[str, str]:
