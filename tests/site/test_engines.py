@@ -30,7 +30,8 @@ def _article(html: str) -> list[str]:
     """The page's article, line by line without indentation: what the page says, not the theme around it."""
     found = re.search(r"<article[^>]*>(.*?)</article>", html, re.S)
     assert found, "no <article> in the page"
-    text = found.group(1).replace('<a id="__skip" tabindex="-1"></a>', "")
+    # Zensical's own markup: its skip-link target, and Material's search hint, which its search reads and removes.
+    text = found.group(1).replace('<a id="__skip" tabindex="-1"></a>', "").replace(" data-search-exclude", "")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
