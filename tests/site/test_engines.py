@@ -132,3 +132,5 @@ def test_zensical_search_finds_posts_papers_and_topics(demo_on: dict[str, Engine
     assert "tags/tokenization/" in by_location and "posts/do-state-space-models-actually-keep-state/" in by_location
     # Listings are left out, as under MkDocs: results point at the posts, not at every page listing them.
     assert not [loc for loc in by_location if loc.startswith("page/") or loc == "papers/"]
+    # Sections papernotes marks data-search-exclude (a paper's BibTeX) stay out, as under Material.
+    assert not [item for item in index["items"] if item["title"] == "BibTeX"]
