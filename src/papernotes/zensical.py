@@ -36,7 +36,7 @@ from papernotes.core.blog import BlogOptions, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer
+from papernotes.core.render import PageRenderer, post_html
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
 from papernotes.core.urls import file_links
 
@@ -188,7 +188,7 @@ class _FinishPage(Postprocessor):
         if isinstance(tokens, list):
             for title, anchor, level in made["toc"]:
                 tokens.append({"level": level, "id": anchor, "name": title, "html": title, "data-toc-label": "", "children": []})
-        return made["header"] + made["content_html"] + made["footer"]
+        return post_html(made)
 
 
 def makeExtension(**kwargs: Any) -> PapernotesExtension:

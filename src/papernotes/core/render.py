@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from . import fragments
-from .article import excerpt_html, split_html, unwrap_paragraph
+from .article import excerpt_html, intro_end, split_html, unwrap_paragraph
 from .blog import Blog, ListingPage, PostEntry
 from .citations import CitationExtension, CitationSession
 from .diagnostics import Diagnostics
@@ -40,6 +40,22 @@ _env = fragments.environment()
 _env.filters["longdate"] = longdate
 _env.filters["display_name"] = display_name
 _env.globals.update(authors_short=authors_short, paper_links=paper_links)
+
+
+FILL_MARKER = "<!-- papernotes:fill -->"
+
+
+def filled(content: str, fill: str) -> str:
+    """A page's content with what papernotes lists on it: at its marker comment, else at the end."""
+    head, marker, tail = content.partition(FILL_MARKER)
+    return head + fill + tail if marker else content + fill
+
+
+def post_html(made: dict[str, Any]) -> str:
+    """A post's page content from its assembled parts: the paper cards sit after the post's introduction,
+    so its first screen shows prose."""
+    content, cut = made["content_html"], made["cards_at"]
+    return made["header"] + content[:cut] + made["cards"] + content[cut:] + made["footer"]
 
 
 @dataclass
@@ -136,7 +152,9 @@ class PageRenderer:
         cards = self._paper_cards(entry, parts.sections, helpers)
         made = {
             "toc": toc,
-            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers) + cards,
+            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers),
+            "cards": cards,
+            "cards_at": intro_end(body),
             "content_html": body + takeaways + cited.references_html,
             "footer": fragments.render("post-nav.html", entry=entry, **helpers),
             "summary_html": self._summary(entry, body),
@@ -164,7 +182,9 @@ class PageRenderer:
     def paper_page(self, paper: Paper, page_url: str) -> str:
         return self._reuse(
             "paper", lambda: [page_url, self.digests.record(paper.record), [self.digests.topic(t) for t in paper.topics]],
-            lambda: fragments.render("paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), **self.urls_for(page_url)),
+            lambda: fragments.render(
+                "paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), posts_marker=FILL_MARKER, **self.urls_for(page_url)
+            ),
         )
 
     def paper_posts(self, paper: Paper, page_url: str) -> str:

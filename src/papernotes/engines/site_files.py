@@ -35,7 +35,7 @@ from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.feeds import FEED_FORMATS, feed_links
 from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, RenderedPost, feed_items
+from papernotes.core.render import PageRenderer, RenderedPost, feed_items, filled
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
 from papernotes.core.urls import file_links
 from papernotes.zensical import HTML_MARKER
@@ -249,7 +249,7 @@ class _Pages:
         self.page(stem, "Papers", self.renderer.papers_index(papers, self.blog.topics.sorted(), self.url_of(stem)), search=False)
         for paper in papers:
             paper_stem = paper.url.removesuffix("/").removesuffix(".html")
-            html = self.renderer.paper_page(paper, paper.url) + self.renderer.paper_posts(paper, paper.url)
+            html = filled(self.renderer.paper_page(paper, paper.url), self.renderer.paper_posts(paper, paper.url))
             self.page(paper_stem, paper.record.label, html, description=f"Notes on {paper.record.label}")
 
     def feeds(self) -> None:

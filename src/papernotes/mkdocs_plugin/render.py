@@ -15,7 +15,7 @@ from mkdocs.structure.toc import AnchorLink
 from papernotes.core.citations import CitationSession
 from papernotes.core.diagnostics import Diagnostic
 from papernotes.core.digest import digest
-from papernotes.core.render import PageRenderer, RenderedPost
+from papernotes.core.render import PageRenderer, RenderedPost, post_html
 
 if TYPE_CHECKING:
     from .pages import PostPage
@@ -68,7 +68,7 @@ class PostRenderer(PageRenderer):
     def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:
         for title, anchor, level in stored["toc"]:
             page.toc.items.append(AnchorLink(title, anchor, level))
-        page.content = stored["header"] + stored["content_html"] + stored["footer"]
+        page.content = post_html(stored)
         page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
 
