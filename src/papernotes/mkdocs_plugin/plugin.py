@@ -41,10 +41,10 @@ from papernotes.core.cache import Pack, code_stamp, fingerprint
 from papernotes.core.digest import digest
 from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.feeds import FEED_FORMATS, FeedItem, feed_links, newest
+from papernotes.core.feeds import FEED_FORMATS, feed_links
 from papernotes.core.mathml import render_math
+from papernotes.core.render import feed_items, filled
 from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
-from papernotes.core.text import plain_text
 from papernotes.core.topics import Topic
 from papernotes.core.urls import relative_url
 
@@ -55,7 +55,7 @@ from . import helper as helpers
 from . import live
 from .output import OutputFolder
 from .newsletter import Newsletter
-from .pages import GeneratedPage, PostPage, filled
+from .pages import GeneratedPage, PostPage
 from .render import PostRenderer
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
@@ -348,16 +348,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _fill_feeds(self, config: Any, feeds: list[Any] | None = None) -> None:
         language = config.theme.get("language") or "en"
         for file, entries, title, description, page, fmt in self._feeds if feeds is None else feeds:
-            shown = newest([e for e in entries if e.rendered is not None], self.config.feed_length, lambda e: e.post.created)
-            items = [
-                FeedItem(
-                    title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
-                    summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
-                    content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
-                    categories=[t.name for t in e.topics],
-                )
-                for e in shown
-            ]
+            items = feed_items(entries, self.config.feed_length)
             options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
                            page_url=page, language=language, limit=self.config.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
