@@ -27,6 +27,9 @@ class PapernotesConfig(Config):
     # Feeds.
     feed_length = c.Type(int, default=20)
 
+    # Search: `theme` leaves it to the theme's search plugin; `pagefind` indexes the site with Pagefind (pagefind.py).
+    search = c.Choice(("theme", "pagefind"), default="theme")
+
     # Rebuilds: reuse each post's Markdown conversion from .cache/papernotes/ when nothing it depends on changed.
     cache = c.Type(bool, default=True)
     # Builds on a machine with several cores: a forked helper renders pages from the other end (see helper.py).

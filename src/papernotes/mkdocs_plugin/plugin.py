@@ -52,6 +52,7 @@ from .cache import cache_dir, installed_version, open_cache, pack_path, project_
 from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
+from . import pagefind
 from .output import OutputFolder
 from .pages import GeneratedPage, PostPage
 from .render import PostRenderer
@@ -77,6 +78,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.library_helper: helpers.Helper | None = None
         self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
+        self.pagefind: pagefind.PagefindSearch | None = None  # with `search: pagefind`
         self.dirty = False
 
     def _forget_build(self) -> None:
@@ -119,6 +121,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
+        self.pagefind = pagefind.configure(config, self.config.search, cache_dir(config, dict(self.config)))
         self._parse_library_ahead(config)
         return config
 
@@ -228,6 +231,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._add_feeds(files, config)
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
         files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
+        if self.pagefind is not None:
+            files.append(File.generated(config, pagefind.JS_URI, content=_asset("search.js")))
+            files.append(File.generated(config, pagefind.CSS_URI, content=_asset("search.css")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -254,6 +260,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
         if fill is not None:
             before = page.content or ""
+            page.papernotes_own_content = before  # what a search that indexes records keeps of a writer's page
             extra = fill(page)
             page.content = before + extra
             # Known content and a known fill: the page cache keys the whole by their keys.
@@ -503,6 +510,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._stop_helper()
+        if self.pagefind is not None and self.blog is not None:
+            self.index_search(config)
         if self.output_folder is not None:
             inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
             self.output_folder.finish(self._files, config, inclusion)
@@ -542,6 +551,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def report(self) -> None:
         self._report(abort=False)
+
+    def index_search(self, config: Any) -> None:
+        """With `search: pagefind`: index the site as built now (after a build, and after serve's quick rebuilds)."""
+        self.pagefind.index(self.pagefind.records(self, config, self._files), config)
 
     # -- helpers ---------------------------------------------------------------
 

@@ -1,0 +1,176 @@
+"""`search: pagefind`: the site's search index made by Pagefind instead of Material's search plugin.
+
+Material's search has every reader download one JSON file holding the whole
+site's text before the first result (megabytes at a few thousand posts).
+Pagefind splits its index into chunks and a reader fetches only those the
+query needs. After the build papernotes hands Pagefind one record per post,
+paper, topic and writer's page (core/search_records.py) through its Python
+API; the bundled binary (`pagefind[bin]`) writes `pagefind/` into the site.
+No Node, no network.
+
+The header search box is Material's own markup and CSS, made by
+`assets/search.js` when the page loads: Material writes it only when its
+search plugin is on, and building it in the browser leaves every page's HTML
+(and so the page cache and the output folder) as it is without Pagefind,
+but for one script tag. The script then talks to Pagefind's `pagefind.js`.
+
+A rebuild with the same records (the same posts, papers and pages, and the
+same Pagefind) keeps the index files already in the output folder; under
+`mkdocs serve` a quick rebuild indexes the site again (about a second per
+thousand records: see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import marshal
+import os
+import shutil
+import time
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
+
+from papernotes.core.blog import page_url
+from papernotes.core.cache import code_stamp, fingerprint, write_atomically
+from papernotes.core.search_records import SearchRecord, records_key_data, site_records
+
+from .cache import installed_version
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+log = logging.getLogger("mkdocs.plugins.papernotes")
+
+JS_URI = "assets/papernotes/search.js"
+CSS_URI = "assets/papernotes/search.css"
+FOLDER = "pagefind"  # where the index goes in the site; search.js looks for it there
+INSTALL = "pip install 'papernotes[pagefind]'"
+
+
+def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "PagefindSearch | None":
+    """Check `search:` against the site's plugins; the indexer when it is `pagefind`."""
+    if option != "pagefind":
+        return None
+    if any(name in ("search", "material/search") for name in config.plugins):
+        raise PluginError(
+            "papernotes: `search: pagefind` replaces Material's search plugin, and both are on: "
+            "remove `- search` from `plugins:` in mkdocs.yml (or drop `search: pagefind` to keep Material's search)"
+        )
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise PluginError(f"papernotes: `search: pagefind` needs the pagefind package: {INSTALL}") from None
+    if get_executable() is None:
+        raise PluginError(f"papernotes: `search: pagefind` needs Pagefind's program, which comes with pagefind[bin]: {INSTALL}")
+    if JS_URI not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(JS_URI)
+    if CSS_URI not in config.extra_css:
+        config.extra_css.append(CSS_URI)
+    return PagefindSearch(cache_root)
+
+
+class PagefindSearch:
+    def __init__(self, cache_root: str | None) -> None:
+        self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
+        self.seconds = 0.0  # how long the last indexing took
+
+    def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
+        """The records of the site `plugin` just built (see core/search_records.py)."""
+        blog = plugin.blog
+        directory_urls = config.use_directory_urls
+        topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]
+        inclusion = InclusionLevel.is_in_serve if plugin.is_serve else InclusionLevel.is_included
+        pages = []
+        for file in files.documentation_pages(inclusion=inclusion):
+            page = file.page
+            if page is None or hasattr(page, "papernotes_template") or getattr(page, "entry", None) is not None:
+                continue  # papernotes' own pages have their records from its data
+            if (page.meta.get("search") or {}).get("exclude") or page.content is None:
+                continue
+            # A writer's page at a listing's address: its own content, not the posts appended to it.
+            html = getattr(page, "papernotes_own_content", None) or page.content
+            pages.append((page.url, str(page.title or ""), html))
+        return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
+
+    def index(self, records: list[SearchRecord], config: "MkDocsConfig") -> None:
+        """Write the site's `pagefind/` folder, or keep the one there when it was made from the same records."""
+        language = config.theme.get("language") or "en"
+        folder = os.path.join(config.site_dir, FOLDER)
+        key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
+        if self._keep(key, folder):
+            return
+        started = time.perf_counter()
+        shutil.rmtree(folder, ignore_errors=True)  # no chunk of an older index stays behind
+        try:
+            asyncio.run(_write(records, folder, language))
+        except Exception as error:  # noqa: BLE001 - the binary failed: say so, in one line
+            raise PluginError(f"papernotes: Pagefind could not index the site: {error}") from None
+        self.seconds = time.perf_counter() - started
+        log.debug(f"papernotes: Pagefind indexed {len(records)} records in {self.seconds:.2f} s")
+        if self.stamp:
+            write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
+
+    def _keep(self, key: str, folder: str) -> bool:
+        """Whether `folder` holds, untouched, the index the last build made from `key`; its files are then dated now.
+
+        Dated now, because the output folder keeps only the files a build wrote (output.py).
+        """
+        if not self.stamp:
+            return False
+        try:
+            with open(self.stamp, "rb") as handle:
+                stored_key, listing = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        if stored_key != key or _listing(folder) != listing:
+            return False
+        now = time.time_ns()
+        for path in listing:
+            os.utime(os.path.join(folder, path), ns=(now, now))
+        write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
+        return True
+
+
+async def _write(records: list[SearchRecord], folder: str, language: str) -> None:
+    from pagefind.index import PagefindIndex
+
+    async with PagefindIndex(config={"output_path": folder}) as index:
+        # Sent together: one round trip to the indexer per record would be most of the time.
+        await asyncio.gather(*(
+            index.add_custom_record(
+                url=record.url, content=record.content, language=language,
+                meta=_meta(record), filters=_filters(record),
+            )
+            for record in records
+        ))
+        # Leaving the block writes the files.
+
+
+def _meta(record: SearchRecord) -> dict[str, str]:
+    meta = {"title": record.title, "type": record.kind, **record.extra}
+    if record.date:
+        meta["date"] = record.date
+    return meta
+
+
+def _filters(record: SearchRecord) -> dict[str, list[str]]:
+    filters = {"type": [record.kind]}
+    if record.topics:
+        filters["topic"] = list(record.topics)
+    if record.year:
+        filters["year"] = [record.year]
+    return filters
+
+
+def _listing(folder: str) -> dict[str, list[int]]:
+    """Every file of the index folder with its size and time, to tell an untouched folder."""
+    found: dict[str, list[int]] = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            stat = os.stat(path)
+            found[os.path.relpath(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+    return found
