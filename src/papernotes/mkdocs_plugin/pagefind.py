@@ -38,6 +38,7 @@ from papernotes.core.cache import code_stamp, fingerprint, write_atomically
 from papernotes.core.search_records import SearchRecord, records_key_data, site_records
 
 from .cache import installed_version
+from .pages import GeneratedPage, PostPage
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -86,7 +87,7 @@ class PagefindSearch:
         pages = []
         for file in files.documentation_pages(inclusion=inclusion):
             page = file.page
-            if page is None or hasattr(page, "papernotes_template") or getattr(page, "entry", None) is not None:
+            if page is None or isinstance(page, (PostPage, GeneratedPage)):
                 continue  # papernotes' own pages have their records from its data
             if (page.meta.get("search") or {}).get("exclude") or page.content is None:
                 continue
