@@ -52,7 +52,8 @@ def post_record(entry: Any) -> SearchRecord:
     papers = " ".join(paper_text(record) for record in post.papers if isinstance(record, Record))
     body = plain_text(entry.rendered.content_html) if entry.rendered is not None else ""
     topics = tuple(topic.name for topic in entry.topics)
-    content = " ".join(part for part in (post.title, post.meta.description or "", " ".join(topics), papers, body) if part)
+    # The text first: a result's excerpt shows the post's own words unless the match is further on.
+    content = " ".join(part for part in (post.title, post.meta.description or "", body, " ".join(topics), papers) if part)
     created = post.created
     return SearchRecord(
         url=entry.url, kind=POST, title=post.title, content=content, topics=topics,

@@ -1,0 +1,155 @@
+"""The header search box on Pagefind's index (`search: pagefind`), in Chromium as a reader uses it.
+
+A reader finds a paper by its arXiv id (bare and prefixed), an author and a word
+of its abstract, and a post by its text; a draft is never found; hostile titles
+and abstracts show as text; the keyboard walks and opens results, and the page
+opened marks the words searched for; filters narrow by page type; the box sits in
+the header on a phone and on a desktop, light and dark.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import ThreadingHTTPServer
+from typing import Iterator
+
+import pytest
+
+from browser.conftest import DESKTOP, _QuietHandler
+from conftest import SiteMaker
+from pagefind_site import H, pagefind_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAPER = "papers/2309.17453/"
+POST = "posts/attention-sinks-explained/"
+
+
+@pytest.fixture(scope="module")
+def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    build = pagefind_site(SiteMaker(tmp_path_factory.mktemp("pagefind-browser") / "src")).build("--strict")
+    assert build.returncode == 0, build.output
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(build.site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def search(page, query: str) -> list[dict[str, str]]:
+    """Type `query` into the header box; the results shown (href, title, type, text)."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/matching|No /)")
+    if "No matching" in meta.inner_text():
+        return []
+    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_timeout(200)  # the rest of the batch
+    return page.eval_on_selector_all(".md-search-result__item", """items => items.map(item => ({
+        href: item.querySelector("a").getAttribute("href"),
+        title: item.querySelector("h1").textContent,
+        type: item.querySelector(".pn-search__type").textContent,
+        text: item.textContent,
+    }))""")
+
+
+@pytest.mark.parametrize("query", ["2309.17453", "arXiv:2309.17453", "Guangxuan", "Beidi Chen", "quokkalike", "ICLR"])
+def test_a_paper_is_found_by_id_author_venue_and_abstract(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    results = search(page, query)
+    paper = [r for r in results if r["href"].split("?")[0].endswith(PAPER)]
+    assert paper, results
+    assert paper[0]["title"] == "Efficient Streaming Language Models with Attention Sinks"
+    assert paper[0]["type"] == "Paper"
+
+
+@pytest.mark.parametrize("query", ["marmoset", "Long Context", "Efficient Streaming"])
+def test_a_post_is_found_by_its_text_topics_and_the_papers_it_reviews(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    results = search(page, query)
+    assert any(r["href"].split("?")[0].endswith(POST) and r["type"] == "Post" for r in results), results
+
+
+def test_topics_and_the_writers_pages_are_found(page, search_url: str) -> None:
+    page.goto(search_url)
+    assert any(r["type"] == "Topic" and r["title"] == "Long Context" for r in search(page, "Long Context"))
+    assert [r["title"] for r in search(page, "capybara")] == ["About this site"]
+
+
+@pytest.mark.parametrize("query", ["xylophonist", "zeppelinic", "Unfinished", "2401.99999"])
+def test_a_draft_and_its_paper_are_never_found(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    assert search(page, query) == []
+
+
+def test_hostile_titles_and_abstracts_stay_text(page, search_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(search_url)
+    results = search(page, "gnomonic")
+    titles = {r["title"] for r in results}
+    assert "Hostile " + H in titles and "Paper " + H in titles, titles
+    assert any("Abstract <script>alert(1)</script>" in r["text"] for r in results), results
+    assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+    assert dialogs == []
+
+
+def test_keyboard_opens_a_result_and_the_page_marks_the_words(page, search_url: str) -> None:
+    page.goto(search_url)
+    page.keyboard.press("/")  # as in Material: the search box takes the focus
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    results = search(page, "marmoset")
+    assert results
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__search")
+    page.locator(".md-search__input").click()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + POST + "?h=marmoset")
+    assert page.locator("mark.pn-highlight").first.inner_text().lower() == "marmoset"
+
+
+def test_filters_narrow_by_page_type(page, search_url: str) -> None:
+    page.goto(search_url)
+    both = search(page, "2309.17453")
+    assert {r["type"] for r in both} == {"Paper", "Post"}
+    page.select_option('[data-pn-filter="type"]', "paper")
+    page.wait_for_function("[...document.querySelectorAll('.pn-search__type')].every(t => t.textContent === 'Paper')")
+    assert page.locator(".md-search-result__item").count() == 1
+    topics = page.eval_on_selector_all('[data-pn-filter="topic"] option', "options => options.map(o => o.value)")
+    assert "Long Context" in topics
+
+
+@pytest.mark.parametrize("width,scheme", [(1400, "light"), (1400, "dark"), (390, "light"), (390, "dark")])
+def test_the_box_sits_in_the_header_on_phone_and_desktop(browser, search_url: str, screenshots, width: int, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": DESKTOP["height"]}, color_scheme=scheme)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(search_url)
+        if width < 960:  # Material hides the box behind the header's search button on small screens
+            page.locator("label.md-header__button[for='__search']").click()
+            assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        results = search(page, "attention")
+        assert results
+        box = page.locator(".md-search__inner").bounding_box()
+        header = page.locator(".md-header").bounding_box()
+        assert box["y"] < header["y"] + header["height"]  # in the header, where Material's is
+        first = page.locator(".md-search-result__item").first.bounding_box()
+        assert 0 <= first["x"] and first["x"] + first["width"] <= width + 1
+        page.screenshot(path=str(screenshots / f"pagefind-search-{width}-{scheme}.png"))
+    finally:
+        context.close()
+    assert errors == []
