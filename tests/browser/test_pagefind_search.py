@@ -153,3 +153,52 @@ def test_the_box_sits_in_the_header_on_phone_and_desktop(browser, search_url: st
     finally:
         context.close()
     assert errors == []
+
+
+def test_serve_finds_what_an_edit_added(page, tmp_path) -> None:
+    """Under `mkdocs serve`, a word saved into a post is found once the quick rebuild is done."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ENV
+
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(maker.root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=maker.root, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/notes/"  # the mount path comes from site_url
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                page.goto(url)
+                if page.locator(".md-search__input").count():
+                    break
+            except Exception:  # noqa: BLE001 - the server is still starting
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        assert search(page, "okapi") == []
+        post = maker.root / "docs" / "posts" / "sinks.md"
+        post.write_text(post.read_text().replace("marmoset", "okapi"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while True:
+            time.sleep(1)
+            page.goto(url)
+            found = search(page, "okapi")
+            if found:
+                break
+            assert time.monotonic() < deadline, log.read_text()
+        assert found[0]["href"].split("?")[0].endswith(POST)
+        assert "rebuilt" in log.read_text()  # by the quick rebuild, not a full one
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
