@@ -71,7 +71,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def demo_url(demo_build: Build) -> Iterator[str]:
     """The built demo, served over HTTP (search needs fetch, which file:// refuses)."""
     assert demo_build.returncode == 0, demo_build.output
-    handler = functools.partial(_QuietHandler, directory=str(demo_build.site))
+    yield from serve_folder(demo_build.site)
+
+
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 from a thread, for a fixture to yield from: its address."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

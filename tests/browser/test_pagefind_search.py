@@ -9,14 +9,11 @@ the header on a phone and on a desktop, light and dark.
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
 
-from browser.conftest import DESKTOP, _QuietHandler
+from browser.conftest import DESKTOP, serve_folder
 from conftest import SiteMaker
 from pagefind_site import H, pagefind_site
 
@@ -30,15 +27,7 @@ POST = "posts/attention-sinks-explained/"
 def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build = pagefind_site(SiteMaker(tmp_path_factory.mktemp("pagefind-browser") / "src")).build("--strict")
     assert build.returncode == 0, build.output
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(build.site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    yield from serve_folder(build.site)
 
 
 def search(page, query: str) -> list[dict[str, str]]:
