@@ -191,3 +191,21 @@ def test_serve_finds_what_an_edit_added(page, tmp_path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_with_materials_instant_navigation(page, tmp_path) -> None:
+    """With `navigation.instant`, Material swaps the content only: the box stays, a result opens and is marked."""
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    config = maker.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [navigation.instant]\n"))
+    build = maker.build("--strict")
+    assert build.returncode == 0, build.output
+    for url in serve_folder(build.site):
+        page.goto(url)
+        assert search(page, "marmoset")
+        page.locator(".md-search-result__link").first.click()
+        page.wait_for_url("**/" + POST + "?h=marmoset")
+        assert not page.is_checked("#__search")
+        assert page.locator("mark.pn-highlight").count() >= 1
+        assert page.locator(".pn-search").count() == 1
+        assert [r["title"] for r in search(page, "capybara")] == ["About this site"]

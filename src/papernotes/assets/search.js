@@ -194,6 +194,7 @@
     }
 
     input.addEventListener("focus", open);
+    list.addEventListener("click", function (event) { if (event.target.closest("a")) toggle.checked = false; });
     input.addEventListener("input", search);
     selects.forEach(function (select) { select.addEventListener("change", search); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -260,6 +261,12 @@
     });
   }
 
-  setup();
-  highlight();
+  // With Material's instant navigation the header stays and only the content is swapped:
+  // Material's document$ says when, and the words are marked on each page opened.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { setup(); highlight(); });
+  } else {
+    setup();
+    highlight();
+  }
 })();
