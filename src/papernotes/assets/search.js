@@ -137,7 +137,6 @@
         return;
       }
       load().then(function () {
-        if (filterBar.hidden && !filterBar.dataset.asked) { filterBar.dataset.asked = "1"; fillFilters(); }
         return pagefind.debouncedSearch(query, { filters: filters() }, 80);
       }).then(function (found) {
         if (!found || run !== runs) return; // a newer query is on its way
@@ -148,17 +147,22 @@
         meta.textContent = count === 0 ? texts["search.result.none"] || "No matching documents"
           : count === 1 ? texts["search.result.one"] || "1 matching document"
           : (texts["search.result.other"] || "# matching documents").replace("#", count);
-        more(run);
+        more(run).then(function () {
+          // The filters' values come after the first results, so as not to slow them down.
+          if (!filterBar.dataset.asked) { filterBar.dataset.asked = "1"; fillFilters(); }
+        });
       });
     }
 
     function more(run) {
       var batch = results.slice(shown, shown + PAGE);
       shown += batch.length;
-      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (data) {
-        if (run !== runs) return;
-        data.forEach(function (item) { list.appendChild(render(item)); });
-      });
+      // Fetched together, shown in order as each arrives: the first result need not wait for the tenth.
+      return batch.map(function (result) { return result.data(); }).reduce(function (shownSoFar, data) {
+        return shownSoFar.then(function () { return data; }).then(function (item) {
+          if (run === runs) list.appendChild(render(item));
+        });
+      }, Promise.resolve());
     }
 
     function render(item) {
