@@ -25,7 +25,7 @@ class SearchRecord:
     url: str  # site-relative, as the page's links give it ("posts/moa/")
     kind: str  # POST, PAPER, TOPIC or PAGE: shown in results, and a filter
     title: str
-    content: str  # plain text: every word the record is found by
+    content: str  # plain text: every word the record is found by, besides its title
     topics: tuple[str, ...] = ()  # topic names: a filter
     year: str = ""  # a filter
     date: str = ""  # ISO date, shown in results
@@ -37,10 +37,10 @@ def arxiv_words(arxiv: str | None) -> str:
     return f"{arxiv} arXiv:{arxiv}" if arxiv else ""
 
 
-def paper_text(record: Record) -> str:
+def paper_text(record: Record, *, title: bool = True) -> str:
     """A paper's searchable words: title, authors, id, venue, year, abstract."""
     parts = [
-        record.label, ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
+        record.label if title else "", ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
         f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), record.abstract or "",
     ]
     return " ".join(part for part in parts if part)
@@ -53,7 +53,7 @@ def post_record(entry: Any) -> SearchRecord:
     body = plain_text(entry.rendered.content_html) if entry.rendered is not None else ""
     topics = tuple(topic.name for topic in entry.topics)
     # The text first: a result's excerpt shows the post's own words unless the match is further on.
-    content = " ".join(part for part in (post.title, post.meta.description or "", body, " ".join(topics), papers) if part)
+    content = " ".join(part for part in (post.meta.description or "", body, " ".join(topics), papers) if part)
     created = post.created
     return SearchRecord(
         url=entry.url, kind=POST, title=post.title, content=content, topics=topics,
@@ -65,7 +65,7 @@ def paper_record(paper: Any) -> SearchRecord:
     record = paper.record
     reviews = " ".join(entry.post.title for entry in paper.posts if not entry.post.draft)
     return SearchRecord(
-        url=paper.url, kind=PAPER, title=record.label, content=f"{paper_text(record)} {reviews}".strip(),
+        url=paper.url, kind=PAPER, title=record.label, content=f"{paper_text(record, title=False)} {reviews}".strip(),
         topics=tuple(topic.name for topic in paper.topics), year=str(record.year or ""),
         extra={"authors": ", ".join(display_name(a) for a in record.authors[:6])} if record.authors else {},
     )
@@ -74,12 +74,12 @@ def paper_record(paper: Any) -> SearchRecord:
 def topic_record(topic: Any, url: str) -> SearchRecord:
     posts = [entry for entry in topic.posts if not entry.post.draft]
     counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(topic.papers)} paper{'s' if len(topic.papers) != 1 else ''}"
-    return SearchRecord(url=url, kind=TOPIC, title=topic.name, content=f"{topic.name} {counts}", topics=(topic.name,))
+    return SearchRecord(url=url, kind=TOPIC, title=topic.name, content=counts, topics=(topic.name,))
 
 
 def page_record(url: str, title: str, html: str) -> SearchRecord:
     """A page the writer wrote (not a post): its own content, without what papernotes appended."""
-    return SearchRecord(url=url, kind=PAGE, title=title, content=f"{title} {plain_text(html)}".strip())
+    return SearchRecord(url=url, kind=PAGE, title=title, content=plain_text(html))
 
 
 def site_records(

@@ -27,7 +27,9 @@ import logging
 import marshal
 import os
 import shutil
+import tempfile
 import time
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
@@ -136,34 +138,43 @@ class PagefindSearch:
 
 
 async def _write(records: list[SearchRecord], folder: str, language: str) -> None:
+    """Index `records` with Pagefind, writing its files into `folder`.
+
+    Each record goes to Pagefind as a small HTML document in a temporary folder,
+    read in one request (`add_directory`): the Python API answers one request
+    per tenth of a second, so a request per record (`add_custom_record`) would
+    take minutes for a few thousand papers.
+    """
     from pagefind.index import PagefindIndex
 
-    async with PagefindIndex(config={"output_path": folder}) as index:
-        # Sent together: one round trip to the indexer per record would be most of the time.
-        await asyncio.gather(*(
-            index.add_custom_record(
-                url=record.url, content=record.content, language=language,
-                meta=_meta(record), filters=_filters(record),
-            )
-            for record in records
-        ))
-        # Leaving the block writes the files.
+    with tempfile.TemporaryDirectory(prefix="papernotes-pagefind-") as source:
+        for record in records:
+            # At the page's own path: Pagefind gives each result the URL of its document.
+            path = os.path.join(source, *record.url.split("/"))
+            path = os.path.join(path, "index.html") if record.url.endswith("/") or not record.url else path
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(record_html(record, language))
+        async with PagefindIndex(config={"output_path": folder}) as index:
+            await index.add_directory(source)
+            # Leaving the block writes the files.
 
 
-def _meta(record: SearchRecord) -> dict[str, str]:
-    meta = {"title": record.title, "type": record.kind, **record.extra}
+def record_html(record: SearchRecord, language: str) -> str:
+    """A record as the HTML Pagefind reads: the text to find, and meta and filters in <meta> tags."""
+    tags = [("meta", "title", record.title), ("meta", "type", record.kind)]
+    tags += [("meta", key, value) for key, value in record.extra.items()]
     if record.date:
-        meta["date"] = record.date
-    return meta
-
-
-def _filters(record: SearchRecord) -> dict[str, list[str]]:
-    filters = {"type": [record.kind]}
-    if record.topics:
-        filters["topic"] = list(record.topics)
+        tags.append(("meta", "date", record.date))
+    tags.append(("filter", "type", record.kind))
+    tags += [("filter", "topic", topic) for topic in record.topics]
     if record.year:
-        filters["year"] = [record.year]
-    return filters
+        tags.append(("filter", "year", record.year))
+    head = "".join(f'<meta data-pagefind-{kind}="{name}[content]" content="{escape(value)}">' for kind, name, value in tags)
+    return (
+        f'<!DOCTYPE html><html lang="{escape(language)}"><head>{head}</head>'
+        f"<body data-pagefind-body><h1>{escape(record.title)}</h1><p>{escape(record.content)}</p></body></html>"
+    )
 
 
 def _listing(folder: str) -> dict[str, list[int]]:
