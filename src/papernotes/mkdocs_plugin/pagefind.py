@@ -16,8 +16,8 @@ but for one script tag. The script then talks to Pagefind's `pagefind.js`.
 
 A rebuild with the same records (the same posts, papers and pages, and the
 same Pagefind) keeps the index files already in the output folder; under
-`mkdocs serve` a quick rebuild indexes the site again (about a second per
-thousand records: see docs/benchmarks.md).
+`mkdocs serve` a quick rebuild indexes the site again in the background (see
+docs/benchmarks.md for how long that takes).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import marshal
 import os
 import shutil
 import tempfile
+import threading
 import time
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,7 @@ class PagefindSearch:
     def __init__(self, cache_root: str | None) -> None:
         self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
         self.seconds = 0.0  # how long the last indexing took
+        self._thread: threading.Thread | None = None  # an indexing under way in the background
 
     def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
         """The records of the site `plugin` just built (see core/search_records.py)."""
@@ -98,19 +100,48 @@ class PagefindSearch:
             pages.append((page.url, str(page.title or ""), html))
         return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
 
-    def index(self, records: list[SearchRecord], config: "MkDocsConfig") -> None:
-        """Write the site's `pagefind/` folder, or keep the one there when it was made from the same records."""
+    def index(self, records: list[SearchRecord], config: "MkDocsConfig", *, background: bool = False) -> None:
+        """Write the site's `pagefind/` folder, or keep the one there when it was made from the same records.
+
+        In the `background` (serve's quick rebuilds) the edited page is served at
+        once, and search finds the edit a moment later, when the new index is in place.
+        """
+        self.wait()
         language = config.theme.get("language") or "en"
         folder = os.path.join(config.site_dir, FOLDER)
         key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
         if self._keep(key, folder):
             return
+        if background:
+            self._thread = threading.Thread(target=self._write, args=(records, folder, language, key, False), daemon=True)
+            self._thread.start()
+        else:
+            self._write(records, folder, language, key, True)
+
+    def wait(self) -> None:
+        """Let an indexing started in the background finish (before a build touches the output folder)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _write(self, records: list[SearchRecord], folder: str, language: str, key: str, stop_on_error: bool) -> None:
         started = time.perf_counter()
-        shutil.rmtree(folder, ignore_errors=True)  # no chunk of an older index stays behind
+        fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
+        for path in (fresh, old):
+            shutil.rmtree(path, ignore_errors=True)
         try:
-            asyncio.run(_write(records, folder, language))
-        except Exception as error:  # noqa: BLE001 - the binary failed: say so, in one line
-            raise PluginError(f"papernotes: Pagefind could not index the site: {error}") from None
+            asyncio.run(_write(records, fresh, language))
+        except Exception as error:  # noqa: BLE001 - the program failed: say so, in one line
+            shutil.rmtree(fresh, ignore_errors=True)
+            if stop_on_error:
+                raise PluginError(f"papernotes: Pagefind could not index the site: {error}") from None
+            log.error(f"papernotes: Pagefind could not index the site: {error}")
+            return
+        # The new index takes the old one's place at once; no chunk of the old one stays behind.
+        if os.path.isdir(folder):
+            os.rename(folder, old)
+        os.rename(fresh, folder)
+        shutil.rmtree(old, ignore_errors=True)
         self.seconds = time.perf_counter() - started
         log.debug(f"papernotes: Pagefind indexed {len(records)} records in {self.seconds:.2f} s")
         if self.stamp:

@@ -162,6 +162,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # They are full of reference cycles (pages and files point at each other), which only
         # the cycle collector frees: run it now, or both builds are in memory at once.
         rebuild = self.blog is not None
+        if self.pagefind is not None:
+            self.pagefind.wait()  # serve: a quick rebuild's indexing writes into the folder this build sets aside
         self._forget_build()
         if rebuild:
             gc.collect()
@@ -552,9 +554,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def report(self) -> None:
         self._report(abort=False)
 
-    def index_search(self, config: Any) -> None:
+    def index_search(self, config: Any, *, background: bool = False) -> None:
         """With `search: pagefind`: index the site as built now (after a build, and after serve's quick rebuilds)."""
-        self.pagefind.index(self.pagefind.records(self, config, self._files), config)
+        self.pagefind.index(self.pagefind.records(self, config, self._files), config, background=background)
 
     # -- helpers ---------------------------------------------------------------
 
