@@ -18,7 +18,8 @@ baseline both costs are taken from). Then, for each search, reported:
   time Pagefind itself took to index (logged by papernotes; a re-index under
   `mkdocs serve` takes the same).
 
-Medians of `--runs` runs; ratios are within the run (the machine may be busy).
+Medians of `--runs` builds and of at least three readers; ratios are within the run
+(the machine may be busy).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import corpus as corpus_mod
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 VARIANTS = ("material", "pagefind", "none")
+READERS = 3  # readers per search and size, at least: cheap next to a build
 QUERY = "attention"  # a word of many posts and papers: a query with many results, for both searches
 SEARCH_FILE = re.compile(r"/search/search_index\.json|/workers/search\.|/pagefind/|/papernotes/search\.")
 _INDEXED = re.compile(r"Pagefind indexed \d+ records in ([\d.]+) s")
@@ -163,7 +165,7 @@ def bench_search(sizes: list[int], runs: int, workdir: Path, python: str, env: d
         readers: dict[str, list[dict[str, float]]] = {"material": [], "pagefind": []}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for run in range(runs):
+            for run in range(max(runs, READERS)):
                 for variant in readers:
                     readers[variant].append(reader_run(browser, roots[variant] / "site"))
                     print(f"  n={n} run {run + 1}/{runs} reader ({variant}) {readers[variant][-1]}", flush=True)
@@ -178,6 +180,7 @@ def bench_search(sizes: list[int], runs: int, workdir: Path, python: str, env: d
                 row["indexing_s"] = statistics.median(indexing)
                 row["indexing_share"] = row["indexing_s"] / cold
             rows.append(row)
+        report(rows)  # so far: a long run that is stopped keeps what it measured
     return report(rows)
 
 
