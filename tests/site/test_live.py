@@ -256,6 +256,21 @@ def test_quick_rebuilds_work_with_the_cache_off(site_maker: SiteMaker, tmp_path:
     assert_same_as_full_build(serve, tmp_path)
 
 
+def test_quick_rebuilds_refill_atom_feeds_too(site_maker: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(site_maker.root)
+    site_maker.config(text=CONFIG.replace("      per_page: 2\n", "      per_page: 2\n      feed_format: both\n"))
+    site_maker.write("library/papers.yaml", LIBRARY)
+    site_maker.write("docs/posts/a.md", post("Alpha", "2024-01-01", "[LLM]", "Alpha opens."))
+    site_maker.write("docs/posts/b.md", post("Beta", "2024-01-02", "[Vision]", "Beta opens."))
+    serve = Serve(site_maker.root, tmp_path / "served")
+    edit(site_maker, "a", "Alpha opens.", "Alpha opens, edited.")
+    assert serve.rebuild()
+    for feed in ("atom.xml", "feed.xml", "tags/llm/atom.xml", "tags/llm/feed.xml"):
+        assert "Alpha opens, edited." in (serve.site / feed).read_text(), feed
+    assert "Alpha" not in (serve.site / "tags/vision/atom.xml").read_text()
+    assert_same_as_full_build(serve, tmp_path)
+
+
 def test_the_server_keeps_its_watched_paths_where_papernotes_looks(tmp_path: Path) -> None:
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     server.watch(str(tmp_path))

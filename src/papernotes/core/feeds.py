@@ -1,15 +1,18 @@
-"""RSS 2.0 feeds of the newest posts, with full content, written by feedgen.
+"""RSS 2.0 and Atom feeds of the newest posts, with full content, written by feedgen.
 
 feedgen builds the XML with lxml, so every string (titles, categories,
 authors, content) is escaped by construction. Feed readers resolve nothing
 relative, so every link inside the content is made absolute first.
+Both formats share one list of entries (`_generator`); each writer adds
+only what its format needs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from feedgen.feed import FeedGenerator
 
@@ -45,11 +48,33 @@ def newest(items: Sequence[T], limit: int, created: Callable[[T], dt.datetime] =
     return sorted(items, key=lambda item: _aware(created(item)), reverse=True)[:limit]
 
 
-def rss_feed(
-    items: Sequence[FeedItem], *, title: str, description: str, site_url: str, feed_url: str,
+def rss_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
+    """An RSS 2.0 document of the newest `limit` items (`options` as `_generator` takes them)."""
+    # CDATA keeps the content readable for people who open the file.
+    return _generator(items, content_type="CDATA", **options).rss_str(pretty=True)
+
+
+def atom_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
+    """An Atom 1.0 document of the newest `limit` items (`options` as `_generator` takes them)."""
+    fg = _generator(items, content_type="html", **options)
+    entries = fg.entry()
+    # The feed's own URL is its id: unique per feed, and stable across builds.
+    fg.id(next(link["href"] for link in fg.link() if link["rel"] == "self"))
+    if not entries:
+        fg.updated(_EPOCH)  # not "now", feedgen's default: a rebuild writes the same bytes
+    if not all(e.author() for e in entries):
+        fg.author(name=fg.title())  # Atom wants an author for every entry; the feed's name stands in
+    return fg.atom_str(pretty=True)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _generator(
+    items: Sequence[FeedItem], *, content_type: str, title: str, description: str, site_url: str, feed_url: str,
     page_url: str = "", language: str = "en", limit: int = 20,
-) -> bytes:
-    """An RSS 2.0 document of the newest `limit` items; URLs are resolved against `site_url`."""
+) -> FeedGenerator:
+    """The feed with its newest `limit` items as entries, as both formats write it; URLs are resolved against `site_url`."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     fg = FeedGenerator()
     fg.title(title)
@@ -57,7 +82,7 @@ def rss_feed(
     # feedgen takes the last link given as the channel's <link>: the page, not the feed.
     fg.link(href=base + feed_url, rel="self")
     fg.link(href=base + page_url, rel="alternate")
-    fg.load_extension("dc")
+    fg.load_extension("dc", atom=False)
     fg.language(language)
     fg.generator("papernotes")
     shown = newest(items, limit)
@@ -74,10 +99,43 @@ def rss_feed(
         entry.published(_aware(item.created))
         entry.updated(_aware(item.updated or item.created))
         entry.description(item.summary or item.title)
-        entry.content(absolute_links(item.content_html, item.url, base), type="CDATA")
+        entry.content(absolute_links(item.content_html, item.url, base), type=content_type)
+        # Atom's summary; RSS keeps the description above. Plain text, escaped as the HTML readers take it for.
+        entry.summary(html.escape(item.summary or item.title), type="html")
         # RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
         for name in item.authors:
             entry.dc.dc_creator(name)
+            entry.author(name=name)  # Atom's; RSS shows only authors with an e-mail address
         for category in item.categories:
             entry.category(term=category)
-    return fg.rss_str(pretty=True)
+    return fg
+
+
+@dataclass(frozen=True)
+class FeedFormat:
+    """One way to write a feed: its file name (in the site's root and in each topic's folder) and media type."""
+
+    name: str
+    label: str
+    file: str
+    media_type: str  # for the <link rel="alternate"> that lets readers find the feed
+    write: Callable[..., bytes]
+
+
+RSS = FeedFormat("rss", "RSS", "feed.xml", "application/rss+xml", rss_feed)
+ATOM = FeedFormat("atom", "Atom", "atom.xml", "application/atom+xml", atom_feed)
+
+# `feed_format` in mkdocs.yml: the formats written for the site and for every topic.
+FEED_FORMATS: dict[str, tuple[FeedFormat, ...]] = {"rss": (RSS,), "atom": (ATOM,), "both": (RSS, ATOM)}
+
+
+def feed_links(feed_format: str, feeds: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(title, site-relative URL, media type) of the files written for `feeds`, given as (title, folder).
+
+    With two formats, each link's title names its format, so a reader's feed finder tells them apart.
+    """
+    formats = FEED_FORMATS[feed_format]
+    return [
+        (f"{title} ({fmt.label})" if len(formats) > 1 else title, folder + fmt.file, fmt.media_type)
+        for title, folder in feeds for fmt in formats
+    ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from papernotes.core.feeds import FEED_FORMATS
+
 
 class PapernotesConfig(Config):
     enabled = c.Type(bool, default=True)
@@ -26,6 +28,7 @@ class PapernotesConfig(Config):
 
     # Feeds.
     feed_length = c.Type(int, default=20)
+    feed_format = c.Choice(tuple(FEED_FORMATS), default="rss")  # rss | atom | both
 
     # Search: `theme` leaves it to the theme's search plugin; `pagefind` indexes the site with Pagefind (pagefind.py).
     search = c.Choice(("theme", "pagefind"), default="theme")

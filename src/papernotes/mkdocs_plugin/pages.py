@@ -96,7 +96,7 @@ class GeneratedPage(Page):
         self.fill = fill
         self._search = search
         self._description = description
-        self.feed = feed  # (title, site-relative URL) of this page's own feed, if it has one
+        self.feed = feed  # (title, site-relative folder) of this page's own feeds, if it has any
         self._key_of = key_of  # the key a rendered fragment was made from, when known
 
     def read_source(self, config: "MkDocsConfig") -> None:

@@ -40,7 +40,7 @@ from papernotes.core.cache import Pack, code_stamp, fingerprint
 from papernotes.core.digest import digest
 from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.feeds import FeedItem, newest, rss_feed
+from papernotes.core.feeds import FEED_FORMATS, FeedItem, feed_links, newest
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 from papernotes.core.text import plain_text
@@ -297,14 +297,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         feeds = self._page_feeds(page, config)
         if not feeds:
             return output
-        links = "".join(_feed_link(title, relative_url(url, page.url)) for title, url in feeds)
+        links = "".join(_feed_link(title, relative_url(url, page.url), media_type) for title, url, media_type in feeds)
         return output.replace("</head>", links + "</head>", 1)
 
-    def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str]]:
-        """(title, site-relative URL) of the feeds a page links to: the site's, and its topic's."""
+    def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str, str]]:
+        """(title, site-relative URL, media type) of the feeds a page links to: the site's, and its topic's."""
         if self.blog is None or not self._feeds:
             return []
-        return [(config.site_name, "feed.xml"), *([page.feed] if getattr(page, "feed", None) else [])]
+        return feed_links(self.config.feed_format, [(config.site_name, ""), *([page.feed] if getattr(page, "feed", None) else [])])
 
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
@@ -313,8 +313,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
 
-    def _topic_feed_url(self, topic: Topic) -> str:
-        return f"{self.blog.options.topics_dir}/{topic.slug}/feed.xml"
+    def _topic_feed_folder(self, topic: Topic) -> str:
+        return f"{self.blog.options.topics_dir}/{topic.slug}/"
 
     # Feeds are files of the site from the start, so links to them validate and
     # serve knows them; their content is filled in once every post is converted.
@@ -324,18 +324,19 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; no feeds were written")
             return
         blog = self.blog
-        specs = [("feed.xml", blog.entries, config.site_name, config.site_description or config.site_name, "")]
+        specs = [("", blog.entries, config.site_name, config.site_description or config.site_name, "")]
         for topic in blog.topics.sorted():
             topic_page = page_url(f"{blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0]
-            specs.append((self._topic_feed_url(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
-        for url, entries, title, description, page in specs:
-            file = File.generated(config, url, content=b"")
-            files.append(file)
-            self._feeds.append((file, entries, title, description, page))
+            specs.append((self._topic_feed_folder(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
+        for folder, entries, title, description, page in specs:
+            for fmt in FEED_FORMATS[self.config.feed_format]:
+                file = File.generated(config, folder + fmt.file, content=b"")
+                files.append(file)
+                self._feeds.append((file, entries, title, description, page, fmt))
 
     def _fill_feeds(self, config: Any, feeds: list[Any] | None = None) -> None:
         language = config.theme.get("language") or "en"
-        for file, entries, title, description, page in self._feeds if feeds is None else feeds:
+        for file, entries, title, description, page, fmt in self._feeds if feeds is None else feeds:
             shown = newest([e for e in entries if e.rendered is not None], self.config.feed_length, lambda e: e.post.created)
             items = [
                 FeedItem(
@@ -349,14 +350,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
                            page_url=page, language=language, limit=self.config.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", code_stamp(), installed_version("feedgen"), options, [
+            key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, [
                 [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
                  i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
                 for i in items
             ]) if self.outputs is not None and items else None
             stored = self.pack.get(key) if key else None
             if stored is None:
-                stored = rss_feed(items, **options)
+                stored = fmt.write(items, **options)
                 if key:
                     self.pack.put(key, stored)
             file.content_bytes = stored
@@ -627,7 +628,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                     files, config, listing.stem, title, search=listing.number == 1,
                     content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
                     fill=self._topic_filler(topic, listing),
-                    feed=(f"{config.site_name}: {topic.name}", self._topic_feed_url(topic)),
+                    feed=(f"{config.site_name}: {topic.name}", self._topic_feed_folder(topic)),
                 )
                 self._listings.append((listing, _src_uri(listing.stem)))
 
@@ -686,9 +687,9 @@ def _src_uri(stem: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _feed_link(title: str, href: str) -> str:
+def _feed_link(title: str, href: str, media_type: str) -> str:
     """A feed's <link> tag; pages at the same depth share theirs."""
-    return fragments.render("feed-link.html", title=title, href=href)
+    return fragments.render("feed-link.html", title=title, href=href, media_type=media_type)
 
 
 def _log(diagnostic: Diagnostic) -> None:
