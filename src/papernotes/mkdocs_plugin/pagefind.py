@@ -4,9 +4,10 @@ Material's search has every reader download one JSON file holding the whole
 site's text before the first result (megabytes at a few thousand posts).
 Pagefind splits its index into chunks and a reader fetches only those the
 query needs. After the build papernotes hands Pagefind one record per post,
-paper, topic and writer's page (core/search_records.py) through its Python
-API; the bundled binary (`pagefind[bin]`) writes `pagefind/` into the site.
-No Node, no network.
+paper, topic and writer's page (core/search_records.py), as small HTML
+documents, to the program that `pagefind[bin]` bundles (found through the
+`pagefind` package's API), which writes `pagefind/` into the site. No Node,
+no network.
 
 The header search box is Material's own markup and CSS, made by
 `assets/search.js` when the page loads: Material writes it only when its
@@ -15,18 +16,19 @@ search plugin is on, and building it in the browser leaves every page's HTML
 but for one script tag. The script then talks to Pagefind's `pagefind.js`.
 
 A rebuild with the same records (the same posts, papers and pages, and the
-same Pagefind) keeps the index files already in the output folder; under
-`mkdocs serve` a quick rebuild indexes the site again in the background (see
-docs/benchmarks.md for how long that takes).
+same Pagefind) keeps the index files already in the output folder. Indexing
+runs alongside the build's page rendering, and under `mkdocs serve` a quick
+rebuild indexes the site again in the background (see docs/benchmarks.md for
+how long that takes).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import marshal
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -80,7 +82,9 @@ class PagefindSearch:
     def __init__(self, cache_root: str | None) -> None:
         self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
         self.seconds = 0.0  # how long the last indexing took
-        self._thread: threading.Thread | None = None  # an indexing under way in the background
+        self._job: tuple[Any, ...] | None = None  # Pagefind's process under way, and what to do when it ends
+        self._thread: threading.Thread | None = None  # under serve, waiting for that process
+        self._error: str | None = None  # what went wrong
 
     def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
         """The records of the site `plugin` just built (see core/search_records.py)."""
@@ -100,11 +104,15 @@ class PagefindSearch:
             pages.append((page.url, str(page.title or ""), html))
         return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
 
-    def index(self, records: list[SearchRecord], config: "MkDocsConfig", *, background: bool = False) -> None:
-        """Write the site's `pagefind/` folder, or keep the one there when it was made from the same records.
+    def start(self, records: list[SearchRecord], config: "MkDocsConfig", *, background: bool = False) -> None:
+        """Start indexing `records` into the site's `pagefind/` folder; `wait()` puts the new index in place.
 
-        In the `background` (serve's quick rebuilds) the edited page is served at
-        once, and search finds the edit a moment later, when the new index is in place.
+        A build starts it once every page's content is known, before the theme
+        renders them: Pagefind's program indexes in its own process while the
+        build goes on. Under `mkdocs serve` a quick rebuild starts it in the
+        `background`: the edited page shows at once, and a thread puts the new
+        index in place when it is done. When the folder already holds the index
+        of the same records, it is kept.
         """
         self.wait()
         language = config.theme.get("language") or "en"
@@ -112,38 +120,54 @@ class PagefindSearch:
         key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
         if self._keep(key, folder):
             return
-        if background:
-            self._thread = threading.Thread(target=self._write, args=(records, folder, language, key, False), daemon=True)
-            self._thread.start()
-        else:
-            self._write(records, folder, language, key, True)
+        from pagefind.service import get_executable
 
-    def wait(self) -> None:
-        """Let an indexing started in the background finish (before a build touches the output folder)."""
+        source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
+        write_documents(records, source, language)
+        fresh = folder + ".papernotes-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
+            process = subprocess.Popen(
+                [str(get_executable()), "--site", source, "--output-path", fresh, "--silent"],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+            )
+        self._job = (process, source, folder, key, len(records), time.perf_counter())
+        if background:
+            self._thread = threading.Thread(target=self._finish, daemon=True)
+            self._thread.start()
+
+    def wait(self) -> str | None:
+        """Let the indexing under way finish and put its index in place; what went wrong, if anything."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        else:
+            self._finish()
+        error, self._error = self._error, None
+        return error
 
-    def _write(self, records: list[SearchRecord], folder: str, language: str, key: str, stop_on_error: bool) -> None:
-        started = time.perf_counter()
-        fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
-        for path in (fresh, old):
-            shutil.rmtree(path, ignore_errors=True)
-        try:
-            asyncio.run(_write(records, fresh, language))
-        except Exception as error:  # noqa: BLE001 - the program failed: say so, in one line
-            shutil.rmtree(fresh, ignore_errors=True)
-            if stop_on_error:
-                raise PluginError(f"papernotes: Pagefind could not index the site: {error}") from None
-            log.error(f"papernotes: Pagefind could not index the site: {error}")
+    def _finish(self) -> None:
+        if self._job is None:
             return
+        (process, source, folder, key, count, started), self._job = self._job, None
+        fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
+        try:
+            if process.wait() != 0 or not os.path.isfile(os.path.join(fresh, "pagefind.js")):
+                with open(os.path.join(source, "pagefind.log"), encoding="utf-8", errors="replace") as handle:
+                    said = " ".join(handle.read().split()[-60:])
+                self._error = f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}"
+                shutil.rmtree(fresh, ignore_errors=True)
+                return
+        finally:
+            shutil.rmtree(source, ignore_errors=True)
         # The new index takes the old one's place at once; no chunk of the old one stays behind.
+        shutil.rmtree(old, ignore_errors=True)
         if os.path.isdir(folder):
             os.rename(folder, old)
         os.rename(fresh, folder)
         shutil.rmtree(old, ignore_errors=True)
         self.seconds = time.perf_counter() - started
-        log.debug(f"papernotes: Pagefind indexed {len(records)} records in {self.seconds:.2f} s")
+        log.debug(f"papernotes: Pagefind indexed {count} records in {self.seconds:.2f} s")
         if self.stamp:
             write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
 
@@ -168,27 +192,21 @@ class PagefindSearch:
         return True
 
 
-async def _write(records: list[SearchRecord], folder: str, language: str) -> None:
-    """Index `records` with Pagefind, writing its files into `folder`.
+def write_documents(records: list[SearchRecord], source: str, language: str) -> None:
+    """Each record as a small HTML document at its page's path under `source`, for Pagefind's program to index.
 
-    Each record goes to Pagefind as a small HTML document in a temporary folder,
-    read in one request (`add_directory`): the Python API answers one request
-    per tenth of a second, so a request per record (`add_custom_record`) would
-    take minutes for a few thousand papers.
+    Pagefind gives a result the URL of its document. Its Python API would take
+    the records one request at a time, answered at most ten a second, and it
+    needs an event loop in a thread, which keeps papernotes' render helper from
+    forking (helper.py): the bundled program run on a folder is both faster and
+    leaves the build alone.
     """
-    from pagefind.index import PagefindIndex
-
-    with tempfile.TemporaryDirectory(prefix="papernotes-pagefind-") as source:
-        for record in records:
-            # At the page's own path: Pagefind gives each result the URL of its document.
-            path = os.path.join(source, *record.url.split("/"))
-            path = os.path.join(path, "index.html") if record.url.endswith("/") or not record.url else path
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(record_html(record, language))
-        async with PagefindIndex(config={"output_path": folder}) as index:
-            await index.add_directory(source)
-            # Leaving the block writes the files.
+    for record in records:
+        path = os.path.join(source, *record.url.split("/"))
+        path = os.path.join(path, "index.html") if record.url.endswith("/") or not record.url else path
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(record_html(record, language))
 
 
 def record_html(record: SearchRecord, language: str) -> str:

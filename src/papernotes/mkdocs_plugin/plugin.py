@@ -411,6 +411,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if env.bytecode_cache is None:
                 env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
         self._fill_feeds(config)
+        if self.pagefind is not None and self.blog is not None:
+            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
         return env
@@ -513,8 +515,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._stop_helper()
-        if self.pagefind is not None and self.blog is not None:
-            self.index_search(config)
+        if self.pagefind is not None:
+            self._search_indexed()
         if self.output_folder is not None:
             inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
             self.output_folder.finish(self._files, config, inclusion)
@@ -556,8 +558,15 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=False)
 
     def index_search(self, config: Any, *, background: bool = False) -> None:
-        """With `search: pagefind`: index the site as built now (after a build, and after serve's quick rebuilds)."""
-        self.pagefind.index(self.pagefind.records(self, config, self._files), config, background=background)
+        """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
+        self.pagefind.start(self.pagefind.records(self, config, self._files), config, background=background)
+
+    def _search_indexed(self) -> None:
+        error = self.pagefind.wait()
+        if error and not self.is_serve:
+            raise PluginError(error)
+        if error:
+            log.error(error)
 
     # -- helpers ---------------------------------------------------------------
 
