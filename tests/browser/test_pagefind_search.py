@@ -113,6 +113,9 @@ def test_filters_narrow_by_page_type(page, search_url: str) -> None:
     page.goto(search_url)
     both = search(page, "2309.17453")
     assert {r["type"] for r in both} == {"Paper", "Post"}
+    # The filters' values are fetched when the reader reaches for one.
+    page.locator('[data-pn-filter="type"]').focus()
+    page.wait_for_selector('[data-pn-filter="type"] option[value="paper"]', state="attached")
     page.select_option('[data-pn-filter="type"]', "paper")
     page.wait_for_function("[...document.querySelectorAll('.pn-search__type')].every(t => t.textContent === 'Paper')")
     assert page.locator(".md-search-result__item").count() == 1

@@ -106,19 +106,23 @@
       return loading;
     }
 
+    var LABELS = { type: "All types", topic: "All topics", year: "All years" };
+    selects.forEach(function (select) { select.appendChild(el("option", null, LABELS[select.dataset.pnFilter])).value = ""; });
+
+    // The filters' values (tens of kilobytes at a few thousand pages) are fetched
+    // when the reader first reaches for a filter, not for every search.
     function fillFilters() {
-      pagefind.filters().then(function (available) {
-        var labels = { type: "All types", topic: "All topics", year: "All years" };
+      if (filterBar.dataset.asked) return;
+      filterBar.dataset.asked = "1";
+      load().then(function () { return pagefind.filters(); }).then(function (available) {
         selects.forEach(function (select) {
           var name = select.dataset.pnFilter;
           var values = Object.keys(available[name] || {});
           values.sort(name === "year" ? function (a, b) { return b.localeCompare(a); } : function (a, b) { return a.localeCompare(b); });
-          select.appendChild(el("option", null, labels[name])).value = "";
           values.forEach(function (value) {
             select.appendChild(el("option", null, name === "type" ? TYPES[value] || value : value)).value = value;
           });
         });
-        filterBar.hidden = false;
       });
     }
 
@@ -147,10 +151,8 @@
         meta.textContent = count === 0 ? texts["search.result.none"] || "No matching documents"
           : count === 1 ? texts["search.result.one"] || "1 matching document"
           : (texts["search.result.other"] || "# matching documents").replace("#", count);
-        more(run).then(function () {
-          // The filters' values come after the first results, so as not to slow them down.
-          if (!filterBar.dataset.asked) { filterBar.dataset.asked = "1"; fillFilters(); }
-        });
+        filterBar.hidden = false;
+        more(run);
       });
     }
 
@@ -201,6 +203,8 @@
     list.addEventListener("click", function (event) { if (event.target.closest("a")) toggle.checked = false; });
     input.addEventListener("input", search);
     selects.forEach(function (select) { select.addEventListener("change", search); });
+    filterBar.addEventListener("pointerdown", fillFilters);
+    filterBar.addEventListener("focusin", fillFilters);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { setTimeout(search); input.focus(); });
     toggle.addEventListener("change", function () { if (toggle.checked) input.focus(); });
