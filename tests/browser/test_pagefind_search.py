@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from browser.conftest import DESKTOP, serve_folder
+from browser.conftest import DESKTOP
 from conftest import SiteMaker
 from pagefind_site import H, pagefind_site
 
@@ -24,10 +24,11 @@ POST = "posts/attention-sinks-explained/"
 
 
 @pytest.fixture(scope="module")
-def search_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def search_url(tmp_path_factory: pytest.TempPathFactory, serve_folder) -> Iterator[str]:
     build = pagefind_site(SiteMaker(tmp_path_factory.mktemp("pagefind-browser") / "src")).build("--strict")
     assert build.returncode == 0, build.output
-    yield from serve_folder(build.site)
+    with serve_folder(build.site) as url:
+        yield url
 
 
 def search(page, query: str) -> list[dict[str, str]]:
@@ -196,14 +197,14 @@ def test_serve_finds_what_an_edit_added(page, tmp_path) -> None:
         server.wait(timeout=30)
 
 
-def test_with_materials_instant_navigation(page, tmp_path) -> None:
+def test_with_materials_instant_navigation(page, tmp_path, serve_folder) -> None:
     """With `navigation.instant`, Material swaps the content only: the box stays, a result opens and is marked."""
     maker = pagefind_site(SiteMaker(tmp_path / "src"))
     config = maker.root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [navigation.instant]\n"))
     build = maker.build("--strict")
     assert build.returncode == 0, build.output
-    for url in serve_folder(build.site):
+    with serve_folder(build.site) as url:
         page.goto(url)
         assert search(page, "marmoset")
         page.locator(".md-search-result__link").first.click()

@@ -25,6 +25,8 @@ class PapernotesConfig(Config):
     topics_dir = c.Type(str, default="tags")
     papers_dir = c.Type(str, default="papers")
     topic_aliases = c.DictOfItems(c.Type(str), default={})
+    # A post's .bib files must sit in the site's folder (the one of mkdocs.yml) unless this is true.
+    bib_outside_site = c.Type(bool, default=False)
 
     # Feeds.
     feed_length = c.Type(int, default=20)

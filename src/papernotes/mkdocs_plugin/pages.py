@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 from papernotes.core.article import compose_source
 from papernotes.core.blog import PostEntry
 from papernotes.core.mathml import render_math
+from papernotes.core.sanitize import xml_text
 
 from .cache import convert
 
@@ -32,6 +33,26 @@ def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict
         meta["description"] = Markup(escape(description))
     meta.update({k: v for k, v in extra.items() if v is not None})
     return meta
+
+
+def reading_hide(config: "MkDocsConfig") -> list[str]:
+    """The sidebars posts and papernotes' pages hide, so that they read as one column (papernotes.css).
+
+    With Material's navigation tabs the navigation sidebar lists only the current
+    tab's pages: on pages outside the nav it would stand empty. Without tabs it is
+    the site's navigation, and stays.
+    """
+    features = config.theme.get("features") or []
+    return ["navigation"] if "navigation.tabs" in features else []
+
+
+FILL_MARKER = "<!-- papernotes:fill -->"
+
+
+def filled(content: str, fill: str) -> str:
+    """A page's content with what papernotes lists on it: at its marker comment, else at the end."""
+    head, marker, tail = content.partition(FILL_MARKER)
+    return head + fill + tail if marker else content + fill
 
 
 class PostPage(Page):
@@ -51,7 +72,7 @@ class PostPage(Page):
         self.markdown = self.composed.markdown
         meta = post.meta
         self.meta = theme_meta(
-            post.title, meta.description, hide=meta.hide or None, search=meta.search,
+            post.title, meta.description, hide=list(dict.fromkeys([*reading_hide(config), *meta.hide])) or None, search=meta.search,
             template=meta.template, icon=meta.icon, status=meta.status, comments=meta.comments,
             subtitle=Markup(escape(meta.subtitle)) if meta.subtitle else None,
         )
@@ -71,7 +92,8 @@ class PostPage(Page):
         super().render(config, files)
         # MathML is made here, inside the conversion, so that the cache keeps it.
         if self.content:
-            self.content = render_math(self.content)
+            # Pasted terminal output keeps its text; its colour codes and control characters go, as in feeds.
+            self.content = xml_text(render_math(self.content))
 
 
 class GeneratedPage(Page):
@@ -103,7 +125,7 @@ class GeneratedPage(Page):
         self.markdown = ""
         self.meta = theme_meta(
             str(self.title.unescape()), self._description,
-            search=None if self._search else {"exclude": True},
+            search=None if self._search else {"exclude": True}, hide=[*reading_hide(config), "toc"],  # no headings of theirs to list
         )
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:

@@ -34,6 +34,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
+from papernotes.core.addresses import check_addresses, generated_stem_source as _src_uri
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
 from papernotes.core.cache import Pack, code_stamp, fingerprint
@@ -54,7 +55,7 @@ from . import helper as helpers
 from . import live
 from . import pagefind
 from .output import OutputFolder
-from .pages import GeneratedPage, PostPage
+from .pages import GeneratedPage, PostPage, filled
 from .render import PostRenderer
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
@@ -196,8 +197,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
-        for file in list(files.static_pages()):
-            if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
+        # Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
+        library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
+        for file in [f for f in files if not f.is_documentation_page()]:
+            if file.src_uri in (self.config.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
+                file.abs_src_path and os.path.abspath(file.abs_src_path) in library
+            ):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
         if self.library_helper is not None:
@@ -207,6 +212,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        check_addresses(site, files, config, options, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
         self.cache = open_cache(config, dict(self.config))
@@ -264,7 +270,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             before = page.content or ""
             page.papernotes_own_content = before  # what a search that indexes records keeps of a writer's page
             extra = fill(page)
-            page.content = before + extra
+            page.content = filled(before, extra)
             # Known content and a known fill: the page cache keys the whole by their keys.
             known, key = getattr(page, "papernotes_content", None), self.renderer.key_of(extra)
             page.papernotes_content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
@@ -330,6 +336,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             specs.append((self._topic_feed_folder(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
         for folder, entries, title, description, page in specs:
             for fmt in FEED_FORMATS[self.config.feed_format]:
+                if folder + fmt.file in files.src_uris:  # the writer's own file: kept, and reported (addresses.py)
+                    continue
                 file = File.generated(config, folder + fmt.file, content=b"")
                 files.append(file)
                 self._feeds.append((file, entries, title, description, page, fmt))
@@ -584,7 +592,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             project_dir=project_dir(config),
             docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
             library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
-            cache_dir=cache_dir(config, dict(self.config)),
+            cache_dir=cache_dir(config, dict(self.config)), bib_outside_site=self.config.bib_outside_site,
+            feed_files=tuple(fmt.file for fmt in FEED_FORMATS[self.config.feed_format]),
         )
 
     @staticmethod
@@ -688,11 +697,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             raise PluginError(
                 f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
             )
-
-
-def _src_uri(stem: str) -> str:
-    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
-    return f"{stem}/index.md" if stem else "index.md"
 
 
 @functools.lru_cache(maxsize=4096)
