@@ -53,6 +53,7 @@ from .cache import cache_dir, installed_version, open_cache, pack_path, project_
 from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
+from . import pagefind
 from .output import OutputFolder
 from .newsletter import Newsletter
 from .pages import GeneratedPage, PostPage
@@ -80,6 +81,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.library_helper: helpers.Helper | None = None
         self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
+        self.pagefind: pagefind.PagefindSearch | None = None  # with `search: pagefind`
         self.dirty = False
 
     def _forget_build(self) -> None:
@@ -124,6 +126,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
+        self.pagefind = pagefind.configure(config, self.config.search, cache_dir(config, dict(self.config)))
         self._parse_library_ahead(config)
         return config
 
@@ -164,6 +167,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # They are full of reference cycles (pages and files point at each other), which only
         # the cycle collector frees: run it now, or both builds are in memory at once.
         rebuild = self.blog is not None
+        if self.pagefind is not None:
+            self.pagefind.wait()  # serve: a quick rebuild's indexing writes into the folder this build sets aside
         self._forget_build()
         if rebuild:
             gc.collect()
@@ -242,6 +247,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
         files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
         files.append(File.generated(config, NEWSLETTER_CSS_URI, content=_asset("newsletter.css")))
+        if self.pagefind is not None:
+            files.append(File.generated(config, pagefind.JS_URI, content=_asset("search.js")))
+            files.append(File.generated(config, pagefind.CSS_URI, content=_asset("search.css")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -268,6 +276,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
         if fill is not None:
             before = page.content or ""
+            page.papernotes_own_content = before  # what a search that indexes records keeps of a writer's page
             extra = fill(page)
             page.content = filled(before, extra)
             # Known content and a known fill: the page cache keys the whole by their keys.
@@ -415,6 +424,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._fill_feeds(config)
         if self.newsletter is not None:
             self.newsletter.fill(config)
+        if self.pagefind is not None and self.blog is not None:
+            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
         return env
@@ -517,6 +528,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._stop_helper()
+        if self.pagefind is not None:
+            self._search_indexed()
         if self.output_folder is not None:
             inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
             self.output_folder.finish(self._files, config, inclusion)
@@ -557,6 +570,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def report(self) -> None:
         self._report(abort=False)
+
+    def index_search(self, config: Any, *, background: bool = False) -> None:
+        """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
+        self.pagefind.start(self.pagefind.records(self, config, self._files), config, background=background)
+
+    def _search_indexed(self) -> None:
+        error = self.pagefind.wait()
+        if error and not self.is_serve:
+            raise PluginError(error)
+        if error:
+            log.error(error)
 
     # -- helpers ---------------------------------------------------------------
 
