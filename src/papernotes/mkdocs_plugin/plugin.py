@@ -20,7 +20,6 @@ Order of a build, and what papernotes does at each step:
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import logging
@@ -33,28 +32,25 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from papernotes.core import fragments
 from papernotes.core.citations import CitationExtension
-from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
-from papernotes.core.cache import Pack, code_stamp, fingerprint
+from papernotes.core.blog import Blog, BlogOptions
+from papernotes.core.cache import Pack
 from papernotes.core.digest import digest
 from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.feeds import FEED_FORMATS, FeedItem, feed_links, newest
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
-from papernotes.core.text import plain_text
-from papernotes.core.topics import Topic
-from papernotes.core.urls import relative_url
 
 from .config import PapernotesConfig
-from .cache import cache_dir, installed_version, open_cache, pack_path, project_dir
+from .cache import cache_dir, open_cache, pack_path, project_dir
 from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
 from . import helper as helpers
 from . import live
 from .output import OutputFolder
-from .pages import GeneratedPage, PostPage
+from .feeds import SiteFeeds
+from .pages import PostPage
 from .render import PostRenderer
+from .structure import SiteStructure
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
@@ -86,11 +82,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.outputs: PageOutputs | None = None
         self.output_folder: OutputFolder | None = None
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
-        self._pages: list[Any] = []  # every page papernotes made, for the page cache
+        self.structure: SiteStructure | None = None  # every page papernotes adds, and what it appends to the writer's
         self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
-        self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
-        self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
-        self._feeds: list[Any] = []
+        self.feeds: SiteFeeds | None = None
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
@@ -210,22 +204,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             site.blog, self.diagnostics, self.citations, site.library, site.papers,
             self.pack if self.cache is not None else None, self.cache.context if self.cache is not None else "",
         )
-        for file in posts:
-            entry = site.entries.get(file.src_uri)
-            if entry is None:  # broken, a draft, or its URL taken
-                files.remove(file)
-                if self.is_serve and file.src_uri in site.broken:
-                    self._add_error_page(files, file, site.broken[file.src_uri], config)
-                continue
-            self._place(file, entry.url, entry.dest)
-            file.inclusion = InclusionLevel.NOT_IN_NAV
-            self._pages.append(PostPage(entry, file, config, renderer, self.cache))
-            self._last_url[file.src_uri] = entry.url
-
-        self._add_home_pages(files, config)
-        self._add_topic_pages(files, config)
-        self._add_paper_pages(files, config)
-        self._add_feeds(files, config)
+        self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics)
+        self.structure.add_posts(files, posts, self.cache, self._last_url, self.is_serve)
+        self.structure.add_generated(files)
+        self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
+        self.feeds.add(files, config, site.blog)
         files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
         files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
         self._report(abort=not self.is_serve)
@@ -251,7 +234,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _fill_listings(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         if self.outputs is not None:
             self.outputs.after_search(page)
-        fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
+        fill = self.structure.fill_of(page) if self.structure is not None else None
         if fill is not None:
             before = page.content or ""
             extra = fill(page)
@@ -285,17 +268,10 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
     def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
-        feeds = self._page_feeds(page, config)
-        if not feeds:
-            return output
-        links = "".join(_feed_link(title, relative_url(url, page.url), media_type) for title, url, media_type in feeds)
-        return output.replace("</head>", links + "</head>", 1)
+        return self.feeds.add_links(output, page, config) if self.feeds is not None else output
 
     def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str, str]]:
-        """(title, site-relative URL, media type) of the feeds a page links to: the site's, and its topic's."""
-        if self.blog is None or not self._feeds:
-            return []
-        return feed_links(self.config.feed_format, [(config.site_name, ""), *([page.feed] if getattr(page, "feed", None) else [])])
+        return self.feeds.links(page, config) if self.feeds is not None else []
 
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
@@ -304,61 +280,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
 
-    def _topic_feed_folder(self, topic: Topic) -> str:
-        return f"{self.blog.options.topics_dir}/{topic.slug}/"
-
-    # Feeds are files of the site from the start, so links to them validate and
-    # serve knows them; their content is filled in once every post is converted.
-    def _add_feeds(self, files: Files, config: Any) -> None:
-        self._feeds = []
-        if not config.site_url:
-            log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; no feeds were written")
-            return
-        blog = self.blog
-        specs = [("", blog.entries, config.site_name, config.site_description or config.site_name, "")]
-        for topic in blog.topics.sorted():
-            topic_page = page_url(f"{blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0]
-            specs.append((self._topic_feed_folder(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
-        for folder, entries, title, description, page in specs:
-            for fmt in FEED_FORMATS[self.config.feed_format]:
-                file = File.generated(config, folder + fmt.file, content=b"")
-                files.append(file)
-                self._feeds.append((file, entries, title, description, page, fmt))
-
-    def _fill_feeds(self, config: Any, feeds: list[Any] | None = None) -> None:
-        language = config.theme.get("language") or "en"
-        for file, entries, title, description, page, fmt in self._feeds if feeds is None else feeds:
-            shown = newest([e for e in entries if e.rendered is not None], self.config.feed_length, lambda e: e.post.created)
-            items = [
-                FeedItem(
-                    title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
-                    summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
-                    content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
-                    categories=[t.name for t in e.topics],
-                )
-                for e in shown
-            ]
-            options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
-                           page_url=page, language=language, limit=self.config.feed_length)
-            # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, [
-                [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
-                 i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
-                for i in items
-            ]) if self.outputs is not None and items else None
-            stored = self.pack.get(key) if key else None
-            if stored is None:
-                stored = fmt.write(items, **options)
-                if key:
-                    self.pack.put(key, stored)
-            file.content_bytes = stored
-
     # The navigation is final here; the page cache's signature includes it. The
     # files are final too: a helper starts converting posts from the last one.
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
-        posts = [page for page in self._pages if isinstance(page, PostPage)] if self.blog is not None else []
+        posts = self.structure.posts if self.structure is not None else []
         if self.cache is not None and self._may_fork() and len(posts) > 2:
             for index, page in enumerate(posts):
                 page.papernotes_index = index
@@ -395,13 +322,13 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self.cache is not None and self.blog is not None:
             root = cache_dir(config, dict(self.config))
             self.outputs = PageOutputs(self.pack, config, self._nav, env)
-            for page in self._pages:
+            for page in self.structure.pages:
                 self.outputs.wrap(page)
             # MkDocs makes a new template environment for every build, serve's rebuilds
             # included; compiled templates are kept (Jinja checks each against its source).
             if env.bytecode_cache is None:
                 env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
-        self._fill_feeds(config)
+        self.feeds.fill(config, self._feed_store())
         if self.outputs is not None and self._may_fork():
             self._render_ahead(config, files, env)
         return env
@@ -510,12 +437,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         outputs = self.outputs
         if outputs is not None:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
-            outputs.pack.save(prune=outputs.seen >= len(self._pages))
+            outputs.pack.save(prune=outputs.seen >= len(self.structure.pages))
         if self._inputs is not None and self.blog is not None:
             search = search_index(config)
             self.live = live.LiveSite(
                 config, self._files, self._nav, self._env, *self._inputs,
-                {page.file.abs_src_path: page.file.src_uri for page in self._pages if isinstance(page, PostPage)},
+                {page.file.abs_src_path: page.file.src_uri for page in self.structure.posts},
                 search[0] if search else None,
             )
         self._inputs = None
@@ -527,19 +454,15 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def listing_pages(self, entry: Any) -> list[Any]:
         """The pages listing `entry` (home and topic pages, the writer's own included)."""
-        return [
-            self._files.get_file_from_path(src_uri).page
-            for listing, src_uri in self._listings
-            if any(item is entry for item in listing.items)
-        ]
+        return self.structure.listing_pages(entry, self._files)
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
         """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
-        wanted = {id(entry) for entry in entries}
-        feeds = [feed for feed in self._feeds if any(id(e) in wanted for e in feed[1])]
-        before = [feed[0].content_bytes for feed in feeds]
-        self._fill_feeds(config, feeds)
-        return [(feed[0], feed[0].content_bytes) for feed, old in zip(feeds, before) if feed[0].content_bytes != old]
+        return self.feeds.refill(config, self._feed_store(), entries) if self.feeds is not None else []
+
+    def _feed_store(self) -> Pack | None:
+        """Where feeds are kept between builds: with the pages' outputs, when those are kept."""
+        return self.pack if self.outputs is not None else None
 
     def report(self) -> None:
         self._report(abort=False)
@@ -563,97 +486,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             cache_dir=cache_dir(config, dict(self.config)),
         )
 
-    @staticmethod
-    def _place(file: File, url: str, dest: str) -> None:
-        file.dest_uri = dest
-        file.url = url
-        file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
-
-    def _generated(self, files: Files, config: Any, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage | None:
-        """Add a page papernotes renders; a page the writer wrote at that place wins.
-
-        The writer's page keeps its content, and what papernotes would have
-        listed there (posts, topics, papers) is appended under it.
-        """
-        src_uri = _src_uri(stem)
-        own = files.src_uris.get(src_uri)  # the address is already in MkDocs' form
-        if own is not None:
-            content, fill = kwargs.get("content"), kwargs.get("fill")
-            parts = [part for part in (content, fill) if callable(part)]
-            heading = fragments.render("section-heading.html", title=title)
-            self._fills[src_uri] = lambda page: heading + "".join(part(page) for part in parts)
-            return None
-        url, dest = page_url(stem, config.use_directory_urls)
-        file = File.generated(config, src_uri, content="")
-        self._place(file, url, dest)
-        file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(file)
-        page = GeneratedPage(title, file, config, key_of=self.renderer.key_of, **kwargs)
-        self._pages.append(page)
-        return page
-
-    def _add_home_pages(self, files: Files, config: Any) -> None:
-        for page in self.blog.home_pages(config.use_directory_urls):
-            title = self.config.home_title if page.number == 1 else f"{self.config.home_title}, page {page.number}"
-            self._generated(files, config, page.stem, title, search=False, fill=self._listing_filler(page))
-            self._listings.append((page, _src_uri(page.stem)))
-
-    def _add_topic_pages(self, files: Files, config: Any) -> None:
-        blog = self.blog
-        topics = blog.topics.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, config, blog.options.topics_dir, "Topics", in_nav=True,
-            content=lambda page: renderer.topics_index(topics, page.url),
-        )
-        for topic in topics:
-            for listing in blog.topic_pages(topic, config.use_directory_urls):
-                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
-                self._generated(
-                    files, config, listing.stem, title, search=listing.number == 1,
-                    content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
-                    fill=self._topic_filler(topic, listing),
-                    feed=(f"{config.site_name}: {topic.name}", self._topic_feed_folder(topic)),
-                )
-                self._listings.append((listing, _src_uri(listing.stem)))
-
-    def _add_paper_pages(self, files: Files, config: Any) -> None:
-        papers = self.papers.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, config, self.blog.options.papers_dir, "Papers", in_nav=True, search=False,
-            content=lambda page: renderer.papers_index(papers, self.blog.topics.sorted(), page.url),
-        )
-        for paper in papers:
-            stem = paper.url.removesuffix("/").removesuffix(".html")
-            self._generated(
-                files, config, stem, paper.record.label,
-                description=f"Notes on {paper.record.label}",
-                content=lambda page, paper=paper: renderer.paper_page(paper, page.url),
-                fill=lambda page, paper=paper: renderer.paper_posts(paper, page.url),
-            )
-
-    def _listing_filler(self, listing: ListingPage) -> Any:
-        return lambda page: self.renderer.listing(listing, page.url)
-
-    def _topic_filler(self, topic: Topic, listing: ListingPage) -> Any:
-        """A topic's posts, and on its first page its papers."""
-        def fill(page: Any) -> str:
-            posts = self.renderer.listing(listing, page.url)
-            return posts + (self.renderer.topic_papers(topic, page.url) if listing.number == 1 else "")
-        return fill
-
-    def _add_error_page(self, files: Files, file: File, shown: str, config: Any) -> None:
-        """Under serve, a broken post shows its errors at its address instead of vanishing."""
-        stem = self._last_url.get(file.src_uri, "").strip("/") or (
-            f"{self.config.posts_dir.strip('/')}/{file.name}"
-        )
-        problems = [d for d in self.diagnostics if d.file == shown]
-        self._generated(
-            files, config, stem.removesuffix("/index.html").removesuffix(".html"), f"Error in {shown}",
-            search=False, content=fragments.render("error-page.html", file=shown, problems=problems),
-        )
-
     def _report(self, *, abort: bool) -> None:
         """Log what is new since the last report; stop the build on errors unless serving."""
         for diagnostic in self.diagnostics.items[self._reported :]:
@@ -664,17 +496,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             raise PluginError(
                 f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
             )
-
-
-def _src_uri(stem: str) -> str:
-    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
-    return f"{stem}/index.md" if stem else "index.md"
-
-
-@functools.lru_cache(maxsize=4096)
-def _feed_link(title: str, href: str, media_type: str) -> str:
-    """A feed's <link> tag; pages at the same depth share theirs."""
-    return fragments.render("feed-link.html", title=title, href=href, media_type=media_type)
 
 
 def _log(diagnostic: Diagnostic) -> None:

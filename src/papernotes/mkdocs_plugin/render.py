@@ -92,13 +92,11 @@ class PostRenderer:
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
-        topics_dir = self.blog.options.topics_dir
-
         def url(target: str) -> str:
             return relative_url(target, page_url)
 
         def topic_url(topic: Topic) -> str:
-            return url(f"{topics_dir}/{topic.slug}/" if self.blog.options.directory_urls else f"{topics_dir}/{topic.slug}.html")
+            return url(self.blog.topic_url(topic))
 
         return {"url": url, "topic_url": topic_url}
 
