@@ -28,7 +28,7 @@ from papernotes.core.posts import title_slug
 from papernotes.core.scaffold import PaperRef, find_paper, post_text, split_notes
 from papernotes.core.schema import schema_json
 from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
-from papernotes.mkdocs_plugin.plugin import PapernotesPlugin
+from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -96,11 +96,11 @@ def read_site(config_file: str) -> SiteConfig:
         config = load_config(config_file=config_file)
     except (ConfigurationError, Abort) as exc:
         raise UsageError(f"cannot read {config_file}: {exc}") from None
-    plugin = next((p for p in config.plugins.values() if isinstance(p, PapernotesPlugin)), None)
+    plugin = next((p for p in config.plugins.values() if isinstance(p.config, PapernotesConfig)), None)
     if plugin is None:
         raise UsageError(f"{config_file} does not use papernotes: add '- papernotes' under 'plugins:'")
     # Drafts are checked too, as `mkdocs serve` shows them.
-    return SiteConfig(config, dataclasses.replace(plugin.site_options(config), drafts=True))
+    return SiteConfig(config, site_options(plugin.config, config, drafts=True))
 
 
 def format_problem(diagnostic: Diagnostic) -> str:

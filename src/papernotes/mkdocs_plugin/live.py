@@ -25,7 +25,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import InclusionLevel
@@ -39,11 +39,32 @@ from .output import KNOWN_PLUGINS
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File
     from mkdocs.structure.nav import Navigation
 
-    from .plugin import PapernotesPlugin
+    from papernotes.core.blog import PostEntry
+    from papernotes.core.papers import PaperIndex
+
+    from .page_cache import PageOutputs
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
+
+
+class LiveHost(Protocol):
+    """What a quick rebuild needs of the plugin: the last build's state, and a few of its steps."""
+
+    live: "LiveSite | None"  # the last complete build; None forces a full one
+    server: Any  # `mkdocs serve`'s server
+    outputs: "PageOutputs | None"  # the page cache, when on
+    papers: "PaperIndex"
+
+    def entry_for(self, src_uri: str) -> "PostEntry | None": ...
+
+    def listing_pages(self, entry: "PostEntry") -> list[Any]: ...
+
+    def refill_feeds(self, config: "MkDocsConfig", entries: list["PostEntry"]) -> list[tuple["File", bytes]]: ...
+
+    def report(self) -> None: ...
 
 
 Stamp = tuple[int, int]  # (mtime in ns, size) of a file
@@ -116,7 +137,7 @@ def served_paths(server: Any) -> list[str]:
 class LiveUpdater:
     """Wraps serve's builder: a rebuild of just the pages an edit changes, else the full build."""
 
-    def __init__(self, plugin: "PapernotesPlugin", full_build: Callable[[], None]) -> None:
+    def __init__(self, plugin: LiveHost, full_build: Callable[[], None]) -> None:
         self.plugin = plugin
         self.full_build = full_build
 
@@ -135,7 +156,7 @@ class LiveUpdater:
         log.info(f"papernotes: rebuilt {', '.join(rebuilt)} in {time.monotonic() - started:.2f} s (the rest of the site is unchanged)")
 
 
-def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
+def update(plugin: LiveHost, site: LiveSite) -> list[str] | None:
     """Rebuild the pages an edit of post bodies changes; None when a full build is needed.
 
     Nothing is changed before every check has passed, except pages being rebuilt.
@@ -193,7 +214,7 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
     return [page.url or "/" for page in rebuild]
 
 
-def _read_edit(plugin: "PapernotesPlugin", src_uri: str, path: str) -> tuple[Any, str] | None:
+def _read_edit(plugin: LiveHost, src_uri: str, path: str) -> tuple[Any, str] | None:
     """(the post's entry, its new body) when only its body changed and the change stays on its own pages."""
     entry = plugin.entry_for(src_uri)
     if entry is None:
@@ -218,7 +239,7 @@ def _listed(entry: Any) -> tuple[str, int] | None:
     return None if rendered is None else (rendered.summary_html, rendered.readtime)
 
 
-def _populate(plugin: "PapernotesPlugin", page: Any, config: Any, files: Any) -> None:
+def _populate(plugin: LiveHost, page: Any, config: Any, files: Any) -> None:
     """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
     _populate_page(page, config, files)
     if plugin.outputs is not None and hasattr(page, "papernotes_template"):  # papernotes' pages, not a writer's

@@ -33,18 +33,17 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core.citations import CitationExtension
-from papernotes.core.blog import Blog, BlogOptions
+from papernotes.core.blog import Blog
 from papernotes.core.cache import Pack
 from papernotes.core.digest import digest
-from papernotes.core.library import Library
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 
-from .config import PapernotesConfig
+from .config import PapernotesConfig, site_options
 from .cache import cache_dir, open_cache, pack_path, project_dir
 from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
-from . import helper as helpers
+from .ahead import Ahead
 from . import live
 from .output import OutputFolder
 from .feeds import SiteFeeds
@@ -69,9 +68,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
         self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
-        self.helper: helpers.Helper | None = None
-        self.library_helper: helpers.Helper | None = None
-        self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
+        self.ahead = Ahead()  # forked helpers working from the other end (ahead.py)
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.dirty = False
 
@@ -113,23 +110,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
-        self._parse_library_ahead(config)
+        if self._may_fork():
+            self.ahead.parse_library(self.site_options(config))
         return config
-
-    def _parse_library_ahead(self, config: Any) -> None:
-        """Parse the library files in a helper while MkDocs starts up; `on_files` finds them in the store.
-
-        A large `.bib` takes a while to parse and nothing else depends on it until
-        `on_files`; the helper leaves its parse in `.cache/papernotes`, as a build would.
-        """
-        options = self.site_options(config)
-        if options.cache_dir is None or not options.library or not self._may_fork():
-            return
-
-        def parse(_: int) -> None:
-            Library.load(options.library, options.project_dir, Diagnostics(), options.cache_dir)
-
-        self.library_helper = helpers.Helper(1, parse)
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
     # authors file moved out of docs/) are read too, so edits to them rebuild.
@@ -189,9 +172,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
-        if self.library_helper is not None:
-            self.library_helper.wait()
-            self.library_helper = None
+        self.ahead.wait_library()
         site = load_site(
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
@@ -224,7 +205,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(50)
     def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         if self.outputs is not None and hasattr(page, "papernotes_template"):
-            self._from_helper(page)
+            self.ahead.receive(page, self.pack)
             self.outputs.before_search(page)
         return context
 
@@ -286,24 +267,16 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
         posts = self.structure.posts if self.structure is not None else []
-        if self.cache is not None and self._may_fork() and len(posts) > 2:
-            for index, page in enumerate(posts):
-                page.papernotes_index = index
-
-            def convert(index: int) -> None:
-                page = posts[index]
-                config._current_page = page
-                page.read_source(config)
-                page.render(config, files)  # lands in the on-disk conversion cache
-
-            self._ahead = (len(posts), convert, None, lambda: self.cache.misses + self.cache.skipped > 0)
+        if self.cache is not None and self._may_fork():
+            cache = self.cache
+            self.ahead.convert_posts(posts, config, files, lambda: cache.misses + cache.skipped > 0)
         return nav
 
     # First of the page's Markdown events: tell the helper this post is taken.
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if isinstance(page, PostPage):
-            self._claim(page)
+            self.ahead.claim(page)
         return markdown
 
     # Errors found while converting (citations, bibliography files) stop a build here,
@@ -314,7 +287,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._files, self._env = files, env
         if self.output_folder is not None:
             self.output_folder.put_back()  # MkDocs writes from here on
-        self._stop_helper()
+        self.ahead.stop()
         if self.cache is not None and self.blog is not None:
             self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
             log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
@@ -345,83 +318,32 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.pack.load()
 
     def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
-        """Start a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
+        """Arm a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
         from mkdocs.commands.build import get_context
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [file.page for file in doc_files if hasattr(file.page, "papernotes_template")]
-        for index, page in enumerate(pages):
-            page.papernotes_index = index
-        search = self.outputs.search_plugin
-        nav, pack = self._nav, self.pack
+        search, nav, outputs = self.outputs.search_plugin, self._nav, self.outputs
 
-        def render(index: int) -> list[Any]:
-            page = pages[index]
-            page.active = True
-            config._current_page = page
-            try:  # the steps of MkDocs' _build_page up to the template, with papernotes' and search's hooks
-                context = get_context(nav, doc_files, config, page)
-                template = env.get_template(page.meta.get("template", "main.html"))
-                context = self._search_from_cache(context, page=page, config=config, nav=nav)
-                if search is not None:
-                    search.on_page_context(context, page=page, config=config, nav=nav)
-                context = self._fill_listings(context, page=page, config=config, nav=nav)
-                context = self._output_from_cache(context, page=page, config=config, nav=nav)
-                self.outputs.after_render(page, template.render(context))
-            finally:
-                page.active = False
-            return pack.take_fresh()
+        def render_one(page: Any) -> None:
+            # The steps of MkDocs' _build_page up to the template, with papernotes' and search's hooks.
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = self._search_from_cache(context, page=page, config=config, nav=nav)
+            if search is not None:
+                search.on_page_context(context, page=page, config=config, nav=nav)
+            context = self._fill_listings(context, page=page, config=config, nav=nav)
+            context = self._output_from_cache(context, page=page, config=config, nav=nav)
+            outputs.after_render(page, template.render(context))
 
-        def setup() -> None:
-            config._current_page.active = False  # the page the build is on when the helper starts is the build's
-            pack.take_fresh()  # the helper sends back only what it makes itself
-            # Folders first, in the build's order: creating thousands of them is slow on
-            # some disks, and the build then finds each one already made.
-            for page in pages:
-                os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
-
-        if len(pages) > 2:
-            self._ahead = (len(pages), render, setup, lambda: self.outputs.misses > 0)
-
-    def _from_helper(self, page: Any) -> None:
-        """Take what the helper rendered so far, and tell it this page is taken."""
-        self._claim(page)
-        if self.helper is not None:
-            for pairs in self.helper.receive():
-                self.pack.receive(pairs)
-
-    def _claim(self, page: Any) -> None:
-        """Tell the helper the build has taken `page`; start the helper at the build's second page.
-
-        Starting it then, not before, lets it inherit what the first page
-        loaded and compiled (templates, Markdown extensions, lexers). And when
-        the first page came from the cache, most others will too: a helper
-        would only add the cost of forking.
-        """
-        index = getattr(page, "papernotes_index", -1)
-        if self._ahead is not None and index >= 1:
-            count, work, setup, first_missed = self._ahead
-            self._ahead = None
-            if first_missed() and helpers.available():  # again: a plugin may have started a thread since
-                self.helper = helpers.Helper(count, work, taken=index, setup=setup)
-        elif self.helper is not None:
-            self.helper.claim(index)
+        self.ahead.render_pages(pages, render_one, self.pack, config, lambda: outputs.misses > 0)
 
     def _may_fork(self) -> bool:
-        return self.config.parallel and not self.is_serve and helpers.available()
-
-    def _stop_helper(self) -> None:
-        self._ahead = None
-        if self.library_helper is not None:
-            self.library_helper.stop()
-            self.library_helper = None
-        if self.helper is not None:
-            self.helper.stop()
-            self.helper = None
+        return Ahead.may_fork(self.config.parallel, self.is_serve)
 
     # A failed build leaves no helper behind, and no state for a quick rebuild.
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_helper()
+        self.ahead.stop()
         self.live = None
         if self.output_folder is not None:
             self.output_folder.abandon()
@@ -430,7 +352,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # the search index is written, files a clean build would not have are removed.
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
-        self._stop_helper()
+        self.ahead.stop()
         if self.output_folder is not None:
             inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
             self.output_folder.finish(self._files, config, inclusion)
@@ -470,21 +392,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # -- helpers ---------------------------------------------------------------
 
     def site_options(self, config: Any) -> SiteOptions:
-        """What to read and where, from mkdocs.yml: for builds and for `papernotes check`."""
-        blog = BlogOptions(
-            posts_dir=self.config.posts_dir.strip("/"),
-            post_url_format=self.config.post_url_format.strip("/"),
-            per_page=self.config.per_page,
-            topics_dir=self.config.topics_dir.strip("/"),
-            papers_dir=self.config.papers_dir.strip("/"),
-            directory_urls=config.use_directory_urls,
-        )
-        return SiteOptions(
-            project_dir=project_dir(config),
-            docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
-            library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
-            cache_dir=cache_dir(config, dict(self.config)),
-        )
+        return site_options(self.config, config, drafts=self.is_serve)
 
     def _report(self, *, abort: bool) -> None:
         """Log what is new since the last report; stop the build on errors unless serving."""
