@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from papernotes.core.papers import PaperIndex
 
     from .page_cache import PageOutputs
+    from .state import PageStates
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
@@ -57,6 +58,7 @@ class LiveHost(Protocol):
     server: Any  # `mkdocs serve`'s server
     outputs: "PageOutputs | None"  # the page cache, when on
     papers: "PaperIndex"
+    states: "PageStates"  # what papernotes knows of each page (state.py)
 
     def entry_for(self, src_uri: str) -> "PostEntry | None": ...
 
@@ -242,7 +244,7 @@ def _listed(entry: Any) -> tuple[str, int] | None:
 def _populate(plugin: LiveHost, page: Any, config: Any, files: Any) -> None:
     """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
     _populate_page(page, config, files)
-    if plugin.outputs is not None and hasattr(page, "papernotes_template"):  # papernotes' pages, not a writer's
+    if plugin.outputs is not None and plugin.states.wrapped(page):  # papernotes' pages, not a writer's
         plugin.outputs.wrap(page)
 
 

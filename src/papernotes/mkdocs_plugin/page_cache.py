@@ -51,6 +51,7 @@ from papernotes.core.digest import digest
 
 from .cache import installed_version, toc_data
 from .search_sections import add_entries
+from .state import PageState, PageStates
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -61,8 +62,8 @@ log = logging.getLogger("mkdocs.plugins.papernotes")
 
 WRAPPER = "papernotes/page.html"
 _WRAPPER_SOURCE = (
-    "{%- if page.papernotes_frame is not none -%}{{ papernotes_cached(page) }}"
-    "{%- else -%}{% include page.papernotes_template %}{%- endif -%}"
+    "{%- if papernotes_has_frame(page) -%}{{ papernotes_cached(page) }}"
+    "{%- else -%}{% include papernotes_template(page) %}{%- endif -%}"
 )
 # A page whose file in the output folder already holds its output: nothing is rendered.
 KEPT = ("kept",)
@@ -76,11 +77,11 @@ _VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
 _KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
 
 
-def content_digest(page: "Page") -> str:
+def content_digest(page: "Page", state: PageState) -> str:
     """A fingerprint of the page's content: the key papernotes made it from, when it is still that very
-    string (`page.papernotes_content`, set by render.py and the listing fills), else a hash of it."""
+    string (`state.content`, set by render.py and the listing fills), else a hash of it."""
     content = page.content or ""
-    known = getattr(page, "papernotes_content", None)
+    known = state.content
     if known is not None and known[0] is content:
         return known[1]
     return _digest(content)
@@ -225,8 +226,9 @@ class PageOutputs:
     follow, and then every page renders as usual.
     """
 
-    def __init__(self, pack: Pack, config: "MkDocsConfig", nav: "Navigation", env: Environment) -> None:
+    def __init__(self, pack: Pack, config: "MkDocsConfig", nav: "Navigation", env: Environment, states: PageStates) -> None:
         self.pack = pack
+        self.states = states
         self.hits = self.misses = 0
         self.search_hits = 0
         self.seen = 0  # pages that reached `before_render`: all of them, in a complete build
@@ -254,11 +256,14 @@ class PageOutputs:
         if self.enabled:
             env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
             env.globals["papernotes_cached"] = self.cached_output
+            env.globals["papernotes_has_frame"] = lambda page: states.of(page).frame is not None
+            env.globals["papernotes_template"] = lambda page: states.of(page).template
 
     def wrap(self, page: "Page") -> None:
         """Render `page` through the wrapper template, which falls back to the page's own."""
-        page.papernotes_template = page.meta.get("template") or "main.html"
-        page.papernotes_frame = None
+        state = self.states.of(page)
+        state.template = page.meta.get("template") or "main.html"
+        state.frame = None
         if self.enabled:
             page.meta["template"] = WRAPPER
 
@@ -266,13 +271,14 @@ class PageOutputs:
 
     def before_search(self, page: "Page") -> None:
         """Ahead of the search plugin: add the page's stored entries, or note where its new ones will start."""
-        page.papernotes_search = None
+        state = self.states.of(page)
+        state.search = None
         if self.index is None or not self.search_plugin.config.enabled or (page.meta.get("search") or {}).get("exclude"):
             return
         meta = page.meta
         key = digest(
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
-            stable(meta.get("search")), toc_data(page.toc), content_digest(page),
+            stable(meta.get("search")), toc_data(page.toc), content_digest(page, state),
         )
         stored = self.pack.get(key)
         if isinstance(stored, str):
@@ -283,10 +289,10 @@ class PageOutputs:
         else:
             start = len(self.index.entries)
             if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
-                page.papernotes_search = (key, start, None)
+                state.search = (key, start, None)
                 return
             self._store(key, start)
-        page.papernotes_search = (key, None, meta.get("search"))
+        state.search = (key, None, meta.get("search"))
         meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
         # What the plugin would still do is strip data-search-* attributes from the content;
         # with none there, it is paused for this page (its regex scans every byte of it).
@@ -295,10 +301,10 @@ class PageOutputs:
 
     def after_search(self, page: "Page") -> None:
         """Store the entries the search plugin made for the page; undo the skip marker."""
-        state = getattr(page, "papernotes_search", None)
-        if state is None:
+        state = self.states.of(page)
+        if state.search is None:
             return
-        key, start, search = state
+        key, start, search = state.search
         self.search_plugin.config.enabled = True
         if start is None:
             if search is None:
@@ -307,7 +313,7 @@ class PageOutputs:
                 page.meta["search"] = search
         else:
             self._store(key, start)
-        page.papernotes_search = None
+        state.search = None
 
     def _store(self, key: str, start: int) -> None:
         """Keep the entries a page just added to the index (from `start` on), as the JSON text they stand for."""
@@ -324,9 +330,8 @@ class PageOutputs:
 
     def before_render(self, page: "Page", context: dict[str, Any], *, excluded: bool) -> None:
         """Last before the template: find the page's stored frame, or note the key to store it under."""
-        page.papernotes_frame = None
-        page.papernotes_key = None
-        page.papernotes_frame_key = None  # set on a hit: what the page's output is made from
+        state = self.states.of(page)
+        state.frame = state.key = state.frame_key = None
         self.seen += 1
         if not self.enabled or page.meta.get("template") != WRAPPER:
             return
@@ -335,18 +340,18 @@ class PageOutputs:
             return  # something a key cannot describe: render as usual
         key = digest(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
-            page.papernotes_template, content_digest(page), toc_data(page.toc), page.canonical_url,
+            state.template, content_digest(page, state), toc_data(page.toc), page.canonical_url,
             page.edit_url, excluded, page.is_homepage, stable(extra),
             [[p.url, str(p.title)] if p else None for p in (page.previous_page, page.next_page)],
             [[type(a).__name__, str(a.title)] for a in page.ancestors],
         )
         frame = self.pack.get(key)
         if frame is not None:
-            page.papernotes_frame = frame
-            page.papernotes_frame_key = key
+            state.frame = frame
+            state.frame_key = key
             self.hits += 1
         else:
-            page.papernotes_key = key
+            state.key = key
             self.misses += 1
 
     def _search_json(self, prev: Any = None) -> str:
@@ -374,22 +379,24 @@ class PageOutputs:
         return _index_json(index.config, chunks)
 
     def cached_output(self, page: "Page") -> str:
-        if page.papernotes_frame is KEPT:
+        frame = self.states.of(page).frame
+        if frame is KEPT:
             return ""  # the output folder already holds this page's output (output.py)
-        whole, data = page.papernotes_frame
+        whole, data = frame
         text = zlib.decompress(data).decode("utf-8")
         return text if whole else text.replace(_CONTENT, page.content, 1)
 
     def after_render(self, page: "Page", output: str) -> None:
         """Store what the theme made of a page that missed (before other plugins change it)."""
-        key = getattr(page, "papernotes_key", None)
+        state = self.states.get(page.file.src_uri)
+        key = state.key if state is not None else None
         if key is None:
             return
         content = page.content or ""
         whole = not content or _CONTENT in output or output.count(content) != 1
         frame = output if whole else output.replace(content, _CONTENT, 1)
         self.pack.put(key, [whole, zlib.compress(frame.encode("utf-8"), 1)])
-        page.papernotes_key = None
+        state.key = None
 
 
 def _is_plain(value: Any) -> bool:

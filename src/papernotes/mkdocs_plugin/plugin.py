@@ -49,6 +49,7 @@ from .output import OutputFolder
 from .feeds import SiteFeeds
 from .pages import PostPage
 from .render import PostRenderer
+from .state import PageStates
 from .structure import SiteStructure
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
@@ -80,6 +81,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.output_folder: OutputFolder | None = None
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
         self.structure: SiteStructure | None = None  # every page papernotes adds, and what it appends to the writer's
+        self.states = PageStates()  # what papernotes knows of each page, by src_uri (state.py)
         self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
         self.feeds: SiteFeeds | None = None
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
@@ -185,7 +187,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             site.blog, self.diagnostics, self.citations, site.library, site.papers,
             self.pack if self.cache is not None else None, self.cache.context if self.cache is not None else "",
         )
-        self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics)
+        self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics, self.states)
         self.structure.add_posts(files, posts, self.cache, self._last_url, self.is_serve)
         self.structure.add_generated(files)
         self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
@@ -204,7 +206,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # stored is added to the index directly, and the plugin skips it.
     @event_priority(50)
     def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and hasattr(page, "papernotes_template"):
+        if self.outputs is not None and self.states.wrapped(page):
             self.ahead.receive(page, self.pack)
             self.outputs.before_search(page)
         return context
@@ -221,20 +223,21 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             extra = fill(page)
             page.content = before + extra
             # Known content and a known fill: the page cache keys the whole by their keys.
-            known, key = getattr(page, "papernotes_content", None), self.renderer.key_of(extra)
-            page.papernotes_content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
+            state = self.states.of(page)
+            known, key = state.content, self.renderer.key_of(extra)
+            state.content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
         return context
 
     # Last of all, when the page and its context are final: reuse its stored theme output.
     @event_priority(-1000)
     def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and hasattr(page, "papernotes_template"):
+        if self.outputs is not None and self.states.wrapped(page):
             self.outputs.before_render(page, context, excluded=page.file.inclusion.is_excluded())
             # When the output folder already holds what this page gives, nothing is made (output.py).
-            frame_key = page.papernotes_frame_key
-            if self.output_folder is not None and frame_key is not None:
-                if self.output_folder.unchanged(page, digest(frame_key, self._page_feeds(page, config))):
-                    page.papernotes_frame = KEPT
+            state = self.states.of(page)
+            if self.output_folder is not None and state.frame_key is not None:
+                if self.output_folder.unchanged(page, digest(state.frame_key, self._page_feeds(page, config))):
+                    state.frame = KEPT
         return context
 
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
@@ -294,7 +297,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=not self.is_serve)
         if self.cache is not None and self.blog is not None:
             root = cache_dir(config, dict(self.config))
-            self.outputs = PageOutputs(self.pack, config, self._nav, env)
+            self.outputs = PageOutputs(self.pack, config, self._nav, env, self.states)
             for page in self.structure.pages:
                 self.outputs.wrap(page)
             # MkDocs makes a new template environment for every build, serve's rebuilds
@@ -322,7 +325,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         from mkdocs.commands.build import get_context
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        pages = [file.page for file in doc_files if hasattr(file.page, "papernotes_template")]
+        pages = [file.page for file in doc_files if self.states.wrapped(file.page)]
         search, nav, outputs = self.outputs.search_plugin, self._nav, self.outputs
 
         def render_one(page: Any) -> None:

@@ -21,6 +21,7 @@ from papernotes.core.topics import Topic
 
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
+from .state import PageStates
 
 
 def src_uri_of(stem: str) -> str:
@@ -38,11 +39,14 @@ def place(file: File, url: str, dest: str) -> None:
 class SiteStructure:
     """Every page papernotes adds to one build, and what is appended to the writer's own pages."""
 
-    def __init__(self, options: PapernotesConfig, config: Any, site: Site, renderer: Any, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self, options: PapernotesConfig, config: Any, site: Site, renderer: Any, diagnostics: Diagnostics, states: PageStates,
+    ) -> None:
         self.options, self.config, self.site = options, config, site
         self.blog, self.papers = site.blog, site.papers
         self.renderer = renderer
         self.diagnostics = diagnostics
+        self.states = states
         self.pages: list[Any] = []  # every page papernotes made, for the page cache
         self.listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
         self.fills: dict[str, Callable[[Any], str]] = {}  # src_uri of a writer's page -> what papernotes appends to it
@@ -62,7 +66,7 @@ class SiteStructure:
                 continue
             place(file, entry.url, entry.dest)
             file.inclusion = InclusionLevel.NOT_IN_NAV
-            self.pages.append(PostPage(entry, file, self.config, self.renderer, cache))
+            self.pages.append(PostPage(entry, file, self.config, self.renderer, cache, state=self.states.at(file.src_uri)))
             last_url[file.src_uri] = entry.url
 
     def add_generated(self, files: Files) -> None:
@@ -101,7 +105,7 @@ class SiteStructure:
         place(file, url, dest)
         file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(file)
-        page = GeneratedPage(title, file, self.config, key_of=self.renderer.key_of, **kwargs)
+        page = GeneratedPage(title, file, self.config, key_of=self.renderer.key_of, state=self.states.at(file.src_uri), **kwargs)
         self.pages.append(page)
         return page
 
