@@ -45,8 +45,7 @@ if TYPE_CHECKING:
     from papernotes.core.blog import PostEntry
     from papernotes.core.papers import PaperIndex
 
-    from .page_cache import PageOutputs
-    from .state import PageStates
+    from .incremental import Incremental
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
@@ -56,9 +55,8 @@ class LiveHost(Protocol):
 
     live: "LiveSite | None"  # the last complete build; None forces a full one
     server: Any  # `mkdocs serve`'s server
-    outputs: "PageOutputs | None"  # the page cache, when on
+    incremental: "Incremental"  # the caches of the last build (incremental.py)
     papers: "PaperIndex"
-    states: "PageStates"  # what papernotes knows of each page (state.py)
 
     def entry_for(self, src_uri: str) -> "PostEntry | None": ...
 
@@ -244,8 +242,7 @@ def _listed(entry: Any) -> tuple[str, int] | None:
 def _populate(plugin: LiveHost, page: Any, config: Any, files: Any) -> None:
     """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
     _populate_page(page, config, files)
-    if plugin.outputs is not None and plugin.states.wrapped(page):  # papernotes' pages, not a writer's
-        plugin.outputs.wrap(page)
+    plugin.incremental.rewrap(page)
 
 
 def _rebuild_page(page: Any, config: Any, search: Any, site: LiveSite) -> None:

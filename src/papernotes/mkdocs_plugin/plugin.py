@@ -4,6 +4,10 @@ Order of a build, and what papernotes does at each step:
 
 - ``on_pre_build``: the last output folder is set aside before MkDocs cleans
   it (output.py); under serve, the inputs' stamps are taken (live.py).
+
+Everything that makes rebuilds fast (caches, the output folder, forked
+helpers) sits behind `self.incremental` (incremental.py), called at a handful
+of points below; with caching off those calls do nothing.
 - ``on_files``: read and validate every post, place it at its URL, and add
   the generated pages (home pages, topics, papers). Broken input is reported here.
 - page conversion: each post is converted once (`PostPage`), or its page is
@@ -21,32 +25,28 @@ Order of a build, and what papernotes does at each step:
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
-from papernotes.core.cache import Pack
 from papernotes.core.digest import digest
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 
 from .config import PapernotesConfig, site_options
-from .cache import cache_dir, open_cache, pack_path, project_dir
-from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
-from .ahead import Ahead
+from .cache import project_dir
+from .page_cache import search_index
 from . import live
-from .output import OutputFolder
 from .feeds import SiteFeeds
+from .incremental import Incremental
 from .pages import PostPage
 from .render import PostRenderer
 from .state import PageStates
@@ -63,25 +63,23 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.incremental = Incremental()  # caches, output folder and helpers (incremental.py)
         self._forget_build()
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
-        self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
-        self.ahead = Ahead()  # forked helpers working from the other end (ahead.py)
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.dirty = False
 
     def _forget_build(self) -> None:
         """Let go of everything one build made, so that the next one starts from nothing."""
         self.blog: Blog | None = None
-        self.renderer = self.papers = self.cache = self._nav = self._env = self._files = None
-        self.outputs: PageOutputs | None = None
-        self.output_folder: OutputFolder | None = None
+        self.renderer = self.papers = self._nav = self._env = self._files = None
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
         self.structure: SiteStructure | None = None  # every page papernotes adds, and what it appends to the writer's
         self.states = PageStates()  # what papernotes knows of each page, by src_uri (state.py)
+        self.incremental.forget(self.states)
         self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
         self.feeds: SiteFeeds | None = None
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
@@ -89,16 +87,15 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        self.is_serve = command == "serve"
-        self.dirty = dirty
+        self.is_serve = self.incremental.serve = command == "serve"
+        self.dirty = self.incremental.dirty = dirty
 
     # The last event of `mkdocs build` and `gh-deploy`: the process ends right after. Python
     # would first run its cycle collector over every object the build made (about 1.5 s
     # at 2,000 posts); frozen, they are left for the system to reclaim. Never under serve,
     # which goes on building.
     def on_shutdown(self) -> None:
-        if self.output_folder is not None:  # serve stopped mid-build: nothing set aside stays behind
-            self.output_folder.abandon()
+        self.incremental.shutdown()
         if getattr(self, "command", None) in ("build", "gh-deploy"):
             gc.freeze()
 
@@ -112,8 +109,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
-        if self._may_fork():
-            self.ahead.parse_library(self.site_options(config))
+        self.incremental.configure(self.config, self.site_options(config))
         return config
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
@@ -146,12 +142,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self.is_serve:
             roots = self._live_roots(config)
             self._inputs = (roots, live.snapshot(roots))
-        root = cache_dir(config, dict(self.config))
-        if root is not None and OutputFolder.applies(config, self.dirty):  # `cache: false`: MkDocs' own clean build
-            # serve builds into a new temporary folder each time it starts: one manifest for all of them
-            site = "serve" if self.is_serve else hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
-            self.output_folder = OutputFolder(config, os.path.join(root, f"output-{site}.marshal"))
-            self.output_folder.set_aside()
+        self.incremental.start(config)
 
     def _live_roots(self, config: Any) -> list[str]:
         base = project_dir(config)
@@ -174,21 +165,19 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
-        self.ahead.wait_library()
+        self.incremental.wait_library()
         site = load_site(
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
-        self.cache = open_cache(config, dict(self.config))
-        self._open_pack(config)
+        self.incremental.open(config)
         renderer = self.renderer = PostRenderer(
-            site.blog, self.diagnostics, self.citations, site.library, site.papers,
-            self.pack if self.cache is not None else None, self.cache.context if self.cache is not None else "",
+            site.blog, self.diagnostics, self.citations, site.library, site.papers, *self.incremental.fragment_store,
         )
         self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics, self.states)
-        self.structure.add_posts(files, posts, self.cache, self._last_url, self.is_serve)
+        self.structure.add_posts(files, posts, self.incremental.cache, self._last_url, self.is_serve)
         self.structure.add_generated(files)
         self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
         self.feeds.add(files, config, site.blog)
@@ -206,17 +195,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # stored is added to the index directly, and the plugin skips it.
     @event_priority(50)
     def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and self.states.wrapped(page):
-            self.ahead.receive(page, self.pack)
-            self.outputs.before_search(page)
+        self.incremental.before_search(page)
         return context
 
     # Listings go in after the search plugin (priority 0) indexed the page, so
     # search results point at posts, not at every page that lists them.
     @event_priority(-50)
     def _fill_listings(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None:
-            self.outputs.after_search(page)
+        self.incremental.after_search(page)
         fill = self.structure.fill_of(page) if self.structure is not None else None
         if fill is not None:
             before = page.content or ""
@@ -231,13 +217,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Last of all, when the page and its context are final: reuse its stored theme output.
     @event_priority(-1000)
     def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and self.states.wrapped(page):
-            self.outputs.before_render(page, context, excluded=page.file.inclusion.is_excluded())
-            # When the output folder already holds what this page gives, nothing is made (output.py).
-            state = self.states.of(page)
-            if self.output_folder is not None and state.frame_key is not None:
-                if self.output_folder.unchanged(page, digest(state.frame_key, self._page_feeds(page, config))):
-                    state.frame = KEPT
+        self.incremental.before_render(page, context, lambda: self._page_feeds(page, config))
         return context
 
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
@@ -246,8 +226,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # before other plugins change it (they run again on every build).
     @event_priority(100)
     def _store_output(self, output: str, *, page: Any, config: Any) -> str:
-        if self.outputs is not None:
-            self.outputs.after_render(page, output)
+        self.incremental.after_render(page, output)
         return output
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
@@ -260,7 +239,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
     def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
-        return self.output_folder.output(page, output) if self.output_folder is not None else output
+        return self.incremental.keep_output(page, output)
 
     on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
 
@@ -269,17 +248,14 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
-        posts = self.structure.posts if self.structure is not None else []
-        if self.cache is not None and self._may_fork():
-            cache = self.cache
-            self.ahead.convert_posts(posts, config, files, lambda: cache.misses + cache.skipped > 0)
+        self.incremental.convert_ahead(self.structure.posts if self.structure is not None else [], config, files)
         return nav
 
     # First of the page's Markdown events: tell the helper this post is taken.
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if isinstance(page, PostPage):
-            self.ahead.claim(page)
+            self.incremental.claim(page)
         return markdown
 
     # Errors found while converting (citations, bibliography files) stop a build here,
@@ -288,81 +264,26 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self._files, self._env = files, env
-        if self.output_folder is not None:
-            self.output_folder.put_back()  # MkDocs writes from here on
-        self.ahead.stop()
-        if self.cache is not None and self.blog is not None:
-            self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
-            log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
+        self.incremental.converted(len(self.blog.entries) if self.blog is not None else 0)
         self._report(abort=not self.is_serve)
-        if self.cache is not None and self.blog is not None:
-            root = cache_dir(config, dict(self.config))
-            self.outputs = PageOutputs(self.pack, config, self._nav, env, self.states)
-            for page in self.structure.pages:
-                self.outputs.wrap(page)
-            # MkDocs makes a new template environment for every build, serve's rebuilds
-            # included; compiled templates are kept (Jinja checks each against its source).
-            if env.bytecode_cache is None:
-                env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
-        self.feeds.fill(config, self._feed_store())
-        if self.outputs is not None and self._may_fork():
-            self._render_ahead(config, files, env)
+        if self.blog is not None:
+            self.incremental.ready(config, self._nav, env, self.structure.pages)
+        if self.feeds is not None:
+            self.feeds.fill(config, self.incremental.feed_store)
+        hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
+        self.incremental.render_ahead(config, files, self._nav, env, hooks)
         return env
-
-    def _open_pack(self, config: Any) -> None:
-        """Load the store of rendered fragments, frames and search entries (kept in memory under serve)."""
-        root = cache_dir(config, dict(self.config))
-        if root is None:
-            self.pack = None
-            return
-        path = Path(pack_path(root))
-        if self.pack is None or self.pack.path != path:
-            self.pack = Pack(path)
-        self.pack.load()
-
-    def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
-        """Arm a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
-        from mkdocs.commands.build import get_context
-
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        pages = [file.page for file in doc_files if self.states.wrapped(file.page)]
-        search, nav, outputs = self.outputs.search_plugin, self._nav, self.outputs
-
-        def render_one(page: Any) -> None:
-            # The steps of MkDocs' _build_page up to the template, with papernotes' and search's hooks.
-            context = get_context(nav, doc_files, config, page)
-            template = env.get_template(page.meta.get("template", "main.html"))
-            context = self._search_from_cache(context, page=page, config=config, nav=nav)
-            if search is not None:
-                search.on_page_context(context, page=page, config=config, nav=nav)
-            context = self._fill_listings(context, page=page, config=config, nav=nav)
-            context = self._output_from_cache(context, page=page, config=config, nav=nav)
-            outputs.after_render(page, template.render(context))
-
-        self.ahead.render_pages(pages, render_one, self.pack, config, lambda: outputs.misses > 0)
-
-    def _may_fork(self) -> bool:
-        return Ahead.may_fork(self.config.parallel, self.is_serve)
 
     # A failed build leaves no helper behind, and no state for a quick rebuild.
     def on_build_error(self, *, error: Exception) -> None:
-        self.ahead.stop()
+        self.incremental.failed()
         self.live = None
-        if self.output_folder is not None:
-            self.output_folder.abandon()
 
     # Stored frames and search entries are written once, for the next build; after
     # the search index is written, files a clean build would not have are removed.
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
-        self.ahead.stop()
-        if self.output_folder is not None:
-            inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
-            self.output_folder.finish(self._files, config, inclusion)
-        outputs = self.outputs
-        if outputs is not None:
-            log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
-            outputs.pack.save(prune=outputs.seen >= len(self.structure.pages))
+        self.incremental.finish(config, self._files, len(self.structure.pages) if self.structure is not None else 0)
         if self._inputs is not None and self.blog is not None:
             search = search_index(config)
             self.live = live.LiveSite(
@@ -383,11 +304,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
         """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
-        return self.feeds.refill(config, self._feed_store(), entries) if self.feeds is not None else []
-
-    def _feed_store(self) -> Pack | None:
-        """Where feeds are kept between builds: with the pages' outputs, when those are kept."""
-        return self.pack if self.outputs is not None else None
+        return self.feeds.refill(config, self.incremental.feed_store, entries) if self.feeds is not None else []
 
     def report(self) -> None:
         self._report(abort=False)
