@@ -22,6 +22,7 @@ from papernotes.core.library import Library
 from papernotes.core.site import SiteOptions
 
 from . import helper as helpers
+from .mkdocs_private import current_page, set_current_page
 
 
 class Ahead:
@@ -64,7 +65,7 @@ class Ahead:
 
         def convert(index: int) -> None:
             page = posts[index]
-            config._current_page = page
+            set_current_page(config, page)
             page.read_source(config)
             page.render(config, files)  # lands in the on-disk conversion cache
 
@@ -77,7 +78,7 @@ class Ahead:
         def render(index: int) -> list[Any]:
             page = pages[index]
             page.active = True
-            config._current_page = page
+            set_current_page(config, page)
             try:
                 render_one(page)
             finally:
@@ -85,7 +86,7 @@ class Ahead:
             return pack.take_fresh()
 
         def setup() -> None:
-            config._current_page.active = False  # the page the build is on when the helper starts is the build's
+            current_page(config).active = False  # the page the build is on when the helper starts is the build's
             pack.take_fresh()  # the helper sends back only what it makes itself
             # Folders first, in the build's order: creating thousands of them is slow on
             # some disks, and the build then finds each one already made.

@@ -30,6 +30,7 @@ from papernotes.core.site import SiteOptions
 from .ahead import Ahead
 from .cache import cache_dir, open_cache, pack_path
 from .config import PapernotesConfig
+from .mkdocs_private import get_context
 from .output import OutputFolder
 from .page_cache import KEPT, PageOutputs, TemplateBytecode
 from .state import PageStates
@@ -148,8 +149,6 @@ class Incremental:
         """
         if self.outputs is None or not self.may_fork():
             return
-        from mkdocs.commands.build import get_context
-
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [file.page for file in doc_files if self.states.wrapped(file.page)]
         search, outputs = self.outputs.search_plugin, self.outputs

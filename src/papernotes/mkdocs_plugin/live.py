@@ -27,13 +27,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import write_file
 
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
+from .mkdocs_private import build_page, populate_page, served_paths
 from .output import KNOWN_PLUGINS
 
 if TYPE_CHECKING:
@@ -127,11 +127,6 @@ def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
     if custom_dir:
         roots.append(custom_dir)
     return list(dict.fromkeys(os.path.abspath(root) for root in roots))
-
-
-def served_paths(server: Any) -> list[str]:
-    """Every path `mkdocs serve` watches (a change to any of them starts a rebuild)."""
-    return list(getattr(server, "_watched_paths", None) or ())  # MkDocs 1.x keeps no public list
 
 
 class LiveUpdater:
@@ -241,13 +236,13 @@ def _listed(entry: Any) -> tuple[str, int] | None:
 
 def _populate(plugin: LiveHost, page: Any, config: Any, files: Any) -> None:
     """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
-    _populate_page(page, config, files)
+    populate_page(page, config, files)
     plugin.incremental.rewrap(page)
 
 
 def _rebuild_page(page: Any, config: Any, search: Any, site: LiveSite) -> None:
     """Build one page again, its search entries taking the place of its old ones."""
-    build = lambda: _build_page(page, config, site.doc_files, site.nav, site.env, excluded=page.file.inclusion.is_excluded())  # noqa: E731
+    build = lambda: build_page(page, config, site.doc_files, site.nav, site.env, excluded=page.file.inclusion.is_excluded())  # noqa: E731
     if search is None:
         build()
         return

@@ -50,6 +50,7 @@ from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
 from papernotes.core.digest import digest
 
 from .cache import installed_version, toc_data
+from .mkdocs_private import pause_search, write_search_index_as_material, write_search_index_with
 from .search_sections import add_entries
 from .state import PageState, PageStates
 
@@ -249,7 +250,7 @@ class PageOutputs:
         # The lists keep the entries alive, so an id is never another entry's.
         self._encoded: dict[int, tuple[list[dict[str, Any]], str]] = {}
         if self.index is not None and _writes_as_expected():
-            self.index.generate_search_index = self._search_json
+            write_search_index_with(self.index, self._search_json)
         self.search_signature = fingerprint(
             "search", code_stamp(), installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
         ) if search else ""
@@ -297,7 +298,7 @@ class PageOutputs:
         # What the plugin would still do is strip data-search-* attributes from the content;
         # with none there, it is paused for this page (its regex scans every byte of it).
         if "data-search-" not in (page.content or ""):
-            self.search_plugin.config.enabled = False
+            pause_search(self.search_plugin, True)
 
     def after_search(self, page: "Page") -> None:
         """Store the entries the search plugin made for the page; undo the skip marker."""
@@ -305,7 +306,7 @@ class PageOutputs:
         if state.search is None:
             return
         key, start, search = state.search
-        self.search_plugin.config.enabled = True
+        pause_search(self.search_plugin, False)
         if start is None:
             if search is None:
                 del page.meta["search"]
@@ -365,7 +366,7 @@ class PageOutputs:
         """
         index = self.index
         if prev is not None:  # `--dirty` serve merges with the previous index: Material's own way
-            return type(index).generate_search_index(index, prev)
+            return write_search_index_as_material(index, prev)
         chunks, entries, at = [], index.entries, 0
         while at < len(entries):
             stored = self._encoded.get(id(entries[at]))
