@@ -33,14 +33,11 @@ date, or template functions added by other plugins.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
 import logging
 import os
-import re
-import types
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +48,7 @@ from papernotes.core.digest import digest
 
 from .cache import installed_version, toc_data
 from .mkdocs_private import pause_search, write_search_index_as_material, write_search_index_with
+from .page_keys import Unknown, config_data, is_plain, nav_data, template_globals, templates_data
 from .search_sections import add_entries
 from .state import PageState, PageStates
 
@@ -72,10 +70,6 @@ KEPT = ("kept",)
 _CONTENT = "\x00papernotes:content\x00"
 # Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
 _STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "build_date_utc", "config", "page"}
-# What a writer's template may read that no key can follow (`pages`: every page of the site).
-_VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
-# Modules whose template functions print only what their arguments say.
-_KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
 
 
 def content_digest(page: "Page", state: PageState) -> str:
@@ -90,124 +84,6 @@ def content_digest(page: "Page", state: PageState) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-
-
-class _Unknown(Exception):
-    """A value whose content cannot be told from its type: no key can follow it."""
-
-
-def _config_data(value: Any) -> Any:
-    """MkDocs' configuration as plain data: sub-configs, plugin options, hook modules and script entries included.
-
-    Raises `_Unknown` for a value it cannot describe, rather than keying it by its type alone.
-    """
-    from mkdocs.plugins import PluginCollection
-    from mkdocs.theme import Theme
-
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, PluginCollection):
-        return {name: _plugin_data(plugin) for name, plugin in value.items()}
-    if isinstance(value, Theme):
-        return {"name": value.name, "dirs": list(value.dirs), "options": _config_data(dict(value))}
-    if hasattr(value, "data") and hasattr(value, "keys"):  # a Config: a UserDict
-        return {str(k): _config_data(value[k]) for k in value.keys()}
-    if isinstance(value, dict):
-        return {str(k): _config_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_config_data(v) for v in value]
-        return items if isinstance(value, (list, tuple)) else sorted(items, key=repr)
-    if type(value).__name__ == "ExtraScriptValue":
-        return [str(value), _config_data(dict(getattr(value, "data", {}) or {}))]
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if callable(value) or hasattr(value, "getConfigs"):  # a function by name, a Markdown extension by its options
-        return stable(value)
-    text = repr(value)  # a Locale, an Enum...: its repr says what it is, unless it is the default one
-    if " object at 0x" in text:
-        raise _Unknown(type(value).__qualname__)
-    return [type(value).__qualname__, text]
-
-
-def _plugin_data(plugin: Any) -> Any:
-    """A plugin's options; for a hooks file (a module), its source."""
-    if isinstance(plugin, types.ModuleType):
-        try:
-            with open(plugin.__file__, "rb") as handle:
-                return [plugin.__name__, hashlib.blake2b(handle.read(), digest_size=20).hexdigest()]
-        except (OSError, TypeError):
-            raise _Unknown(plugin.__name__) from None
-    return [type(plugin).__module__, _config_data(dict(getattr(plugin, "config", None) or {}))]
-
-
-def _nav_data(items: Any) -> list[Any]:
-    """What the theme prints of the navigation: titles, addresses, and each page's meta (icons, status...)."""
-    return [
-        [
-            type(item).__name__, str(item.title or ""), getattr(item, "url", None),
-            _config_data(getattr(item, "meta", None) or {}), _config_data(getattr(item, "typeset", None)),
-            _nav_data(getattr(item, "children", None) or []),
-        ]
-        for item in items
-    ]
-
-
-def _templates_data(env: Environment) -> list[Any] | None:
-    """What the template folders hold; None when a writer's template reads something no key can follow."""
-    searchpath = getattr(env.loader, "searchpath", None)
-    if searchpath is None:
-        return None
-    # Material's templates and MkDocs' sitemap change with their versions only; MkDocs'
-    # own themes are read like a writer's (they print the build date).
-    shipped = {}
-    for module, folder in (("material", ""), ("mkdocs", "templates")):
-        try:
-            shipped[os.path.join(os.path.dirname(__import__(module).__file__), folder).rstrip(os.sep)] = installed_version(module)
-        except ImportError:
-            pass
-    data: list[Any] = []
-    for root in searchpath:
-        where = os.path.abspath(root)
-        package = next((path for path in shipped if where == path or where.startswith(path + os.sep)), None)
-        if package is not None:  # a theme's own templates change with its version only
-            data.append([root, shipped[package]])
-            continue
-        for folder, _, names in sorted(os.walk(root)):
-            for name in sorted(names):
-                path = os.path.join(folder, name)
-                try:
-                    with open(path, "rb") as handle:
-                        body = handle.read()
-                except OSError:
-                    continue
-                if _VOLATILE.search(body):
-                    return None
-                data.append([os.path.relpath(path, root), hashlib.blake2b(body, digest_size=20).hexdigest()])
-    return data
-
-
-def _code_module(value: Any) -> str:
-    """The module a template function comes from; a method written in C (`datetime.now`) counts as its owner's."""
-    module = getattr(value, "__module__", None)
-    if module is None:
-        owner = getattr(value, "__self__", None)
-        module = (owner if isinstance(owner, type) else type(owner)).__module__ if owner is not None else None
-    return module or type(value).__module__ or ""
-
-
-def _template_globals(env: Environment) -> Any:
-    """What plugins put in the template environment, as key data; `_Unknown` if a function no key can follow."""
-    data = {}
-    for kind, mapping in (("globals", env.globals), ("filters", env.filters), ("tests", env.tests)):
-        for name, value in mapping.items():
-            if callable(value):
-                if _code_module(value).split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
-                    raise _Unknown(f"{kind}.{name}")
-            else:
-                data[f"{kind}.{name}"] = _config_data(value)
-    return data
 
 
 def search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
@@ -234,14 +110,14 @@ class PageOutputs:
         self.search_hits = 0
         self.seen = 0  # pages that reached `before_render`: all of them, in a complete build
         try:
-            templates = _templates_data(env)
+            templates = templates_data(env)
             self.enabled = templates is not None
             self.signature = fingerprint(
                 "page", code_stamp(), [(m, installed_version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
-                {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
-                _template_globals(env),
+                {k: v for k, v in config_data(config).items() if k != "site_dir"}, nav_data(nav.items), templates,
+                template_globals(env),
             ) if self.enabled else ""
-        except _Unknown as unknown:
+        except Unknown as unknown:
             log.debug(f"papernotes: pages are rendered every time: no key can follow {unknown}")
             self.enabled, self.signature = False, ""
         search = search_index(config)
@@ -252,7 +128,7 @@ class PageOutputs:
         if self.index is not None and _writes_as_expected():
             write_search_index_with(self.index, self._search_json)
         self.search_signature = fingerprint(
-            "search", code_stamp(), installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
+            "search", code_stamp(), installed_version("material"), config_data(dict(self.search_plugin.config)), _has_jieba(),
         ) if search else ""
         if self.enabled:
             env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
@@ -337,7 +213,7 @@ class PageOutputs:
         if not self.enabled or page.meta.get("template") != WRAPPER:
             return
         extra = {name: value for name, value in context.items() if name not in _STANDARD_CONTEXT}
-        if not _is_plain(extra) or not _is_plain(page.meta):
+        if not is_plain(extra) or not is_plain(page.meta):
             return  # something a key cannot describe: render as usual
         key = digest(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
@@ -398,16 +274,6 @@ class PageOutputs:
         frame = output if whole else output.replace(content, _CONTENT, 1)
         self.pack.put(key, [whole, zlib.compress(frame.encode("utf-8"), 1)])
         state.key = None
-
-
-def _is_plain(value: Any) -> bool:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
-    return False
 
 
 def encode_entries(entries: list[dict[str, Any]]) -> str:
