@@ -19,7 +19,7 @@ import re
 import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 from urllib.parse import quote
 
 from markdown import Extension, Markdown
@@ -27,7 +27,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from .diagnostics import Diagnostics, did_you_mean
 from .fragments import render
-from .records import KEY_PATTERN, Record, first_authors, normalize_arxiv
+from .records import KEY_PATTERN, LibraryLike, Record, first_authors, normalize_arxiv
 
 TOC_TITLE = "References"
 
@@ -48,14 +48,6 @@ _PLACEHOLDER_RE = re.compile(rf'<{_PLACEHOLDER_TAG} data-group="([0-9a-f]+):(\d+
 PRIORITY = 85
 
 Item = tuple[str, str | None]  # (key, locator)
-
-
-class LibraryLike(Protocol):
-    """What citations need from the site's library."""
-
-    def get(self, key: str) -> Record | None: ...
-
-    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
 
 
 def parse_group(body: str) -> list[Item] | None:
