@@ -7,7 +7,6 @@ this module only makes the files and the `<link>` tags in each page's head.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from typing import Any
 
@@ -15,7 +14,8 @@ from mkdocs.structure.files import File, Files
 
 from papernotes.core import fragments
 from papernotes.core.blog import Blog, PostEntry
-from papernotes.core.cache import Pack, code_stamp, fingerprint
+from papernotes.core.cache import Pack
+from papernotes.core.digest import code_stamp, fingerprint, hash_text
 from papernotes.core.feeds import FEED_FORMATS, FeedFormat, FeedSpec, feed_items, feed_links, feed_specs
 from papernotes.core.urls import relative_url
 
@@ -53,7 +53,7 @@ class SiteFeeds:
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
             key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, [
                 [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
-                 i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
+                 i.authors, i.categories, hash_text(i.content_html)]
                 for i in items
             ]) if store is not None and items else None
             stored = store.get(key) if key else None

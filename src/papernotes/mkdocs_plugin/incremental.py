@@ -15,7 +15,6 @@ Serve's quick rebuilds (live.py) use the last build's state kept here.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any, Callable
 from mkdocs.structure.files import Files, InclusionLevel
 
 from papernotes.core.cache import Pack
-from papernotes.core.digest import digest
+from papernotes.core.digest import digest, hash_bytes
 from papernotes.core.site import SiteOptions
 
 from .ahead import Ahead
@@ -79,7 +78,7 @@ class Incremental:
         root = cache_dir(config, dict(self.options))
         if root is not None and OutputFolder.applies(config, self.dirty):  # `cache: false`: MkDocs' own clean build
             # serve builds into a new temporary folder each time it starts: one manifest for all of them
-            site = "serve" if self.serve else hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
+            site = "serve" if self.serve else hash_bytes(os.path.abspath(config.site_dir).encode(), 8)
             self.output_folder = OutputFolder(config, os.path.join(root, f"output-{site}.marshal"))
             self.output_folder.set_aside()
 

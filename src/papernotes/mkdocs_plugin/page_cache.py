@@ -34,7 +34,6 @@ date, or template functions added by other plugins.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -43,8 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 
-from papernotes.core.cache import Pack, code_stamp, fingerprint, stable
-from papernotes.core.digest import digest
+from papernotes.core.cache import Pack
+from papernotes.core.digest import code_stamp, digest, fingerprint, hash_text, stable
 
 from .cache import installed_version, toc_data
 from .mkdocs_private import pause_search, write_search_index_as_material, write_search_index_with
@@ -79,11 +78,7 @@ def content_digest(page: "Page", state: PageState) -> str:
     known = state.content
     if known is not None and known[0] is content:
         return known[1]
-    return _digest(content)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return hash_text(content)
 
 
 def search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:

@@ -8,7 +8,6 @@ and the page cache then renders every page as usual.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import types
@@ -16,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from papernotes.core.cache import stable
+from papernotes.core.digest import hash_bytes, stable
 
 from .cache import installed_version
 
@@ -70,7 +69,7 @@ def _plugin_data(plugin: Any) -> Any:
     if isinstance(plugin, types.ModuleType):
         try:
             with open(plugin.__file__, "rb") as handle:
-                return [plugin.__name__, hashlib.blake2b(handle.read(), digest_size=20).hexdigest()]
+                return [plugin.__name__, hash_bytes(handle.read())]
         except (OSError, TypeError):
             raise Unknown(plugin.__name__) from None
     return [type(plugin).__module__, config_data(dict(getattr(plugin, "config", None) or {}))]
@@ -118,7 +117,7 @@ def templates_data(env: Environment) -> list[Any] | None:
                     continue
                 if _VOLATILE.search(body):
                     return None
-                data.append([os.path.relpath(path, root), hashlib.blake2b(body, digest_size=20).hexdigest()])
+                data.append([os.path.relpath(path, root), hash_bytes(body)])
     return data
 
 
