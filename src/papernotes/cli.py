@@ -25,7 +25,8 @@ from papernotes.core.citations import CitationExtension
 from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from papernotes.core.library import Library
 from papernotes.core.posts import title_slug
-from papernotes.core.scaffold import PaperRef, find_paper, post_text, split_notes
+from papernotes.core.importing import import_notes
+from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.schema import schema_json
 from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
 from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
@@ -243,9 +244,10 @@ def run_import(args: argparse.Namespace) -> int:
             continue
         words = " ".join(file.stem.replace("_", " ").replace("-", " ").split()) or "Notes"
         fallback = words[0].upper() + words[1:]  # `reading-list.md` -> "Reading list"
-        for note in split_notes(text, fallback):
+        for note in import_notes(text, fallback):
             papers = [find_paper(arxiv, library, title) for arxiv, title in note.papers]
-            path = (out / f"{args.date.isoformat()}-{title_slug(note.title)}.md").resolve()
+            date = args.date or note.date or dt.date.today()  # --date, else the date the text gives
+            path = (out / f"{date.isoformat()}-{title_slug(note.title)}.md").resolve()
             if path.exists() or path in new:
                 print(
                     f"papernotes: {site_config.shown(path)} already exists; the note '{note.title}' "
@@ -254,8 +256,8 @@ def run_import(args: argparse.Namespace) -> int:
                 status = PROBLEMS
                 continue
             new[path] = post_text(
-                note.title, args.date, tags=args.tag, papers=_unique([p for p in papers if p]),
-                draft=True, body=note.body,
+                note.title, date, tags=args.tag, papers=_unique([p for p in papers if p]),
+                draft=True, body=note.body, bibliography=note.bibliography,
             )
     return max(status, _write(site_config, new))
 
@@ -318,7 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="turn plain notes with arXiv links into draft posts",
         formatter_class=formatter,
         description="Each top-level '# heading' of a note starts a draft post titled by it (text before\n"
-        "the first heading joins it); a note without one is one post titled by its file name.\n"
+        "the first heading joins it). Without headings, a running log's entries are found by their\n"
+        "title lines (a table of contents at the top, or short lines over notes with links; never\n"
+        "a line inside code); a dated roundup is one post; a newsletter page with a numbered\n"
+        "'References' or 'Bibliography' list becomes one post citing it, [n] as [@key].\n"
+        "A date in the opening lines ('February 15, 2024.') dates the post; else --date, else today.\n"
         "arXiv links (abs, pdf, html), '[2305.10601] Title' lines and 'arXiv:2305.10601' fill 'papers'.\n"
         "The notes are only read; existing posts are never overwritten.",
         epilog="examples:\n  papernotes import ~/Notes/reading.md\n  papernotes import exported-notes/ --out docs/posts/inbox --tag Inbox\n",
@@ -326,7 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
     notes.add_argument("notes", nargs="+", metavar="NOTES", help=f"note files, or folders of them ({', '.join(NOTE_SUFFIXES)})")
     notes.add_argument("--out", metavar="DIR", help="where the drafts go (default: the posts folder)")
     notes.add_argument("--tag", action="append", default=[], metavar="TOPIC", help="a topic for every draft (repeatable)")
-    notes.add_argument("--date", type=_date, default=dt.date.today(), help="the drafts' date, YYYY-MM-DD (default: today)")
+    notes.add_argument(
+        "--date", type=_date, default=None,
+        help="the drafts' date, YYYY-MM-DD (default: the date the text gives, else today)",
+    )
     _config_option(notes)
     notes.set_defaults(run=run_import)
 

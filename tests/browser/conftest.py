@@ -7,13 +7,14 @@ skipped on a laptop, but they FAIL when the environment variable CI is set
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, ContextManager, Iterator, Mapping
 
 import pytest
 
@@ -67,11 +68,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def demo_url(demo_build: Build) -> Iterator[str]:
-    """The built demo, served over HTTP (search needs fetch, which file:// refuses)."""
-    assert demo_build.returncode == 0, demo_build.output
-    handler = functools.partial(_QuietHandler, directory=str(demo_build.site))
+@contextlib.contextmanager
+def _served(folder: Path) -> Iterator[str]:
+    """`folder` over HTTP on 127.0.0.1 from a thread (search needs fetch, which file:// refuses)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -81,6 +81,40 @@ def demo_url(demo_build: Build) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve_folder() -> Callable[[Path], ContextManager[str]]:
+    """Serves a built site for the length of a `with` block, giving its URL."""
+    return _served
+
+
+def _header_search(page: "object", site_url: str, query: str, found: str) -> "object":
+    """Type `query` into Material's header search on `site_url`; the result links to `found`."""
+    from playwright.sync_api import expect
+
+    page.goto(site_url)  # type: ignore[attr-defined]
+    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+    box.click()
+    box.press_sequentially(query, delay=20)  # fill() does not trigger Material's search
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching document")  # type: ignore[attr-defined]
+    result = page.locator(f'.md-search-result__item a[href^="{site_url}{found}?"], .md-search-result__item a[href="{site_url}{found}"]').first  # type: ignore[attr-defined]
+    expect(result).to_be_visible()
+    return result
+
+
+@pytest.fixture(scope="session")
+def header_search() -> Callable[..., "object"]:
+    """header_search(page, site_url, query, found): the visible search result linking to `found`."""
+    return _header_search
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_build: Build) -> Iterator[str]:
+    """The built demo, served over HTTP."""
+    assert demo_build.returncode == 0, demo_build.output
+    with _served(demo_build.site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -31,14 +31,8 @@ PAPERS = "papers/"
         ("Tokenization", "tags/tokenization/"),  # a topic by name
     ],
 )
-def test_search_finds(page, demo_url: str, query: str, found: str) -> None:
-    page.goto(demo_url)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(query, delay=20)  # fill() does not trigger Material's search
-    expect(page.locator(".md-search-result__meta")).to_contain_text("matching document")
-    result = page.locator(f'.md-search-result__item a[href^="{demo_url}{found}?"]')
-    expect(result.first).to_be_visible()
+def test_search_finds(page, demo_url: str, header_search, query: str, found: str) -> None:
+    header_search(page, demo_url, query, found)
 
 
 # -- citations ------------------------------------------------------------------------

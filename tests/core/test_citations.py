@@ -383,7 +383,8 @@ def test_reference_list_has_items_links_and_back_links():
     result, _, _ = cite(source, [XIAO, GPT4V, LIU])
     html = result.references_html
     assert result.toc_title == "References" and result.toc_id == "references"
-    assert html.startswith('<h2 id="references">References</h2>\n<ol class="references">')
+    # The heading keeps the whole list out of Material's search: no reference list as a result.
+    assert html.startswith('<h2 id="references" data-search-exclude>References</h2>\n<ol class="references">')
     items = re.findall(r"<li id=\"([^\"]+)\">(.*?)</li>", html)
     assert [anchor for anchor, _ in items] == ["ref-xiao2023", "ref-openai2023gpt4v", "ref-liu2024"]
     xiao = items[0][1]
@@ -400,7 +401,7 @@ def test_reference_list_has_items_links_and_back_links():
 def test_reference_heading_id_avoids_a_writers_heading():
     result, _, _ = cite("## References\n\n## References\n\n[@a]", KEYS)
     assert result.toc_id == "references_2"
-    assert result.references_html.startswith('<h2 id="references_2">')
+    assert result.references_html.startswith('<h2 id="references_2" ')
 
 
 HOSTILE = Record(

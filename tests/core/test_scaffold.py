@@ -11,7 +11,8 @@ from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.library import Library
 from papernotes.core.posts import read_post
 from papernotes.core.records import Record
-from papernotes.core.scaffold import find_arxiv_papers, find_paper, post_text, split_notes
+from papernotes.core.importing import import_notes
+from papernotes.core.scaffold import find_arxiv_papers, find_paper, post_text
 
 LIBRARY = Library([
     Record(id="xiao2023streaming", title="Efficient Streaming Language Models with Attention Sinks", arxiv="2309.17453"),
@@ -46,15 +47,15 @@ def test_find_arxiv_papers_in_order_each_once() -> None:
     ]
 
 
-def test_split_notes() -> None:
+def test_markdown_notes_split_at_top_level_headings() -> None:
     text = "intro\n\n# [2309.17453] Sinks\n\nbody\n\n```\n# code\n```\n\n# Empty\n\n# Last #\nx\n"
-    notes = split_notes(text, "File name")
+    notes = import_notes(text, "File name")
     assert [(n.title, n.body, n.papers) for n in notes] == [
         ("Sinks", "intro\n\nbody\n\n```\n# code\n```", [("2309.17453", "Sinks")]),
         ("Last", "x", []),
     ]
-    assert [(n.title, n.body) for n in split_notes("just text\r\nhere", "File name")] == [("File name", "just text\nhere")]
-    assert split_notes("\n\n", "Nothing") == []
+    assert [(n.title, n.body) for n in import_notes("just text\r\nhere", "File name")] == [("File name", "just text\nhere")]
+    assert import_notes("\n\n", "Nothing") == []
 
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(lambda s: s.strip())

@@ -1,4 +1,5 @@
-"""New posts as text: from ``papernotes new``'s arguments, or from a writer's plain notes.
+"""New posts as text: from ``papernotes new``'s arguments, or from writing imported
+by ``papernotes import`` (see `importing`).
 
 Nothing here touches the disk: the command line checks what these return the
 way a build would, then writes it.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -51,7 +52,9 @@ def find_paper(value: str, library: LibraryLike, title: str | None = None) -> Pa
 
 def _yaml(value: Any) -> str:
     """`value` as inline YAML, quoted only where YAML needs it (`'2309.17453'`, `'Note: x'`)."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30).removesuffix("...\n").strip()
+    # Strip only YAML's own line ends: str.strip() would also take a leading no-break space
+    # and leave `# ...`, which YAML reads as a comment.
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30).removesuffix("...\n").strip("\n")
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
@@ -80,11 +83,13 @@ def _environment() -> Environment:
 def post_text(
     title: str, date: dt.date, *, tags: Sequence[str] = (), authors: Sequence[str] = (),
     papers: Sequence[PaperRef] = (), draft: bool = False, slug: str | None = None, body: str | None = None,
+    bibliography: Sequence[dict[str, str]] = (),
 ) -> str:
     """A post file: frontmatter, then `body`, or an outline with a section per paper."""
     return _environment().get_template("post.md").render(
         title=" ".join(title.split()), date=date.isoformat(), tags=list(tags), authors=list(authors),
         papers=papers, draft=draft, slug=slug, body=body.strip() if body is not None else None,
+        bibliography=list(bibliography),
     )
 
 
@@ -100,18 +105,6 @@ _PAPER_RE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_END = re.compile(r"\s+(?:[-–—|:]\s+)?<?https?://|\s*$")  # a pasted URL after the title
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
-_ID_PREFIX = re.compile(r"^\[\d{4}\.\d{4,5}(?:v\d+)?\][ \t]+")  # `# [2305.10601] Tree of Thoughts`
-
-
-@dataclass
-class Note:
-    """One post-to-be: a top-level section of a notes file, or the whole file."""
-
-    title: str
-    body: str
-    papers: list[tuple[str, str | None]] = field(default_factory=list)  # (arXiv id, title the note gives)
 
 
 def find_arxiv_papers(text: str) -> list[tuple[str, str | None]]:
@@ -129,36 +122,3 @@ def find_arxiv_papers(text: str) -> list[tuple[str, str | None]]:
         if title or arxiv not in found:
             found[arxiv] = title or found.get(arxiv)
     return list(found.items())
-
-
-def split_notes(text: str, fallback_title: str) -> list[Note]:
-    """Each top-level ``# heading`` starts a note; text before the first joins it.
-
-    A file without such a heading is one note named `fallback_title`. Notes
-    with neither text nor papers are left out.
-    """
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    fence = None
-    for line in text.replace("\r\n", "\n").split("\n"):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-        elif opened:
-            fence = opened.group(1)
-        elif heading := _HEADING.match(line):
-            sections.append((heading.group("title").strip(), []))
-            continue
-        sections[-1][1].append(line)
-    preamble = "\n".join(sections[0][1]).strip()
-    if len(sections) == 1:
-        named = [(fallback_title, preamble)]
-    else:
-        named = [(title or fallback_title, "\n".join(lines).strip()) for title, lines in sections[1:]]
-        named[0] = (named[0][0], "\n\n".join(part for part in (preamble, named[0][1]) if part))
-    notes = []
-    for title, body in named:
-        papers = find_arxiv_papers(f"{title}\n{body}")
-        if body or papers:
-            notes.append(Note(_ID_PREFIX.sub("", title) or title, body, papers))
-    return notes
