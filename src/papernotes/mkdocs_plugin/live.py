@@ -33,6 +33,7 @@ from mkdocs.utils import write_file
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
+from .cache import project_dir
 from .mkdocs_private import build_page, populate_page, served_paths
 from .output import KNOWN_PLUGINS
 
@@ -118,8 +119,10 @@ class LiveSite:
         self.doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
 
 
-def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
-    """Where a serve build reads from: docs, mkdocs.yml, overrides, watched paths, and `extra` (library files)."""
+def watched_roots(config: "MkDocsConfig", options: Any, server: Any) -> list[str]:
+    """Where a serve build reads from: docs, the library and authors files, watched paths, mkdocs.yml, overrides."""
+    library = [os.path.join(project_dir(config), name.removesuffix("?")) for name in options.library]
+    extra = [*library, os.path.join(config.docs_dir, options.authors_file), *served_paths(server)]  # --watch-theme: the theme's folders
     roots = [config.docs_dir, *extra, *(str(item) for item in config.watch)]
     if config.config_file_path:
         roots.append(config.config_file_path)

@@ -42,7 +42,6 @@ from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 
 from .config import PapernotesConfig, site_options
-from .cache import project_dir
 from .page_cache import search_index
 from . import live
 from .feeds import SiteFeeds
@@ -140,15 +139,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if not self.config.enabled:
             return
         if self.is_serve:
-            roots = self._live_roots(config)
+            roots = live.watched_roots(config, self.config, self.server)
             self._inputs = (roots, live.snapshot(roots))
         self.incremental.start(config)
-
-    def _live_roots(self, config: Any) -> list[str]:
-        base = project_dir(config)
-        library = [os.path.join(base, name.removesuffix("?")) for name in self.config.library]
-        watched = live.served_paths(self.server)  # the theme's folders too, with --watch-theme
-        return live.watched_roots(config, [*library, os.path.join(config.docs_dir, self.config.authors_file), *watched])
 
     # Posts are read here, before MkDocs builds its navigation, so that they can
     # be kept out of it and so that every error is known before any conversion.
