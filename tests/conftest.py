@@ -54,11 +54,11 @@ class Build:
         return path.read_text(encoding="utf-8")
 
 
-def run_mkdocs(project: Path, *args: str, site: Path | None = None, env: dict[str, str] | None = None) -> Build:
+def run_mkdocs(project: Path, *args: str, site: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600) -> Build:
     site = site or project / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site), *args],
-        cwd=project, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=600,
+        cwd=project, env={**ENV, **(env or {})}, capture_output=True, text=True, timeout=timeout,
     )
     return Build(proc.returncode, proc.stdout + proc.stderr, site)
 
@@ -89,8 +89,8 @@ class SiteMaker:
         lines += [f"{key}: {value}" for key, value in fields.items()]
         return self.write(f"docs/posts/{name}.md", "\n".join(lines) + "\n---\n" + body + "\n")
 
-    def build(self, *args: str, site: Path | None = None, env: dict[str, str] | None = None) -> Build:
-        return run_mkdocs(self.root, *args, site=site, env=env)
+    def build(self, *args: str, site: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600) -> Build:
+        return run_mkdocs(self.root, *args, site=site, env=env, timeout=timeout)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from papernotes.core.posts import title_slug
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.schema import schema_json
+from papernotes.core.addresses import check_addresses
 from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
 from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
 
@@ -123,6 +124,7 @@ def run_check(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     sources = site_config.post_sources()
     site = load_site(sources, site_config.options, diagnostics)
+    check_addresses(site, get_files(config), config, site_config.options, diagnostics)
     # The site's own Markdown set-up, so code and raw HTML are skipped exactly as in the build.
     citations = CitationExtension()
     md = Markdown(extensions=[*config.markdown_extensions, citations], extension_configs=config.mdx_configs)

@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 
 from conftest import BASE_CONFIG, SiteMaker
-from papernotes.core.cache import FORMAT
+from papernotes.core.cache import FORMAT, unseal
 from papernotes.mkdocs_plugin.pages import PostPage
 
 pytestmark = pytest.mark.slow
@@ -282,7 +282,7 @@ def test_a_damaged_entry_is_converted_again(site: SiteMaker, monkeypatch: pytest
     warm = build_here(site, monkeypatch)
     assert len(warm.converted) == 3
     assert warm.page("posts/first-post") == cold.page("posts/first-post")
-    assert all(marshal.loads(p.read_bytes())["format"] == FORMAT for p in entries(site))
+    assert all(marshal.loads(unseal(p.read_bytes()))["format"] == FORMAT for p in entries(site))
 
 
 def test_a_deleted_post_leaves_no_entry_behind(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:

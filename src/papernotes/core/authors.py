@@ -38,7 +38,7 @@ def load_authors(text: str | None, path: str, diagnostics: Diagnostics) -> dict[
     try:
         loaded = load_yaml(text)
     except YamlSyntaxError as exc:
-        diagnostics.error(path, exc.line, f"broken YAML: {exc.problem}", "check indentation and quoting")
+        diagnostics.error(path, exc.line, f"broken YAML: {exc.problem}", exc.hint or "check indentation and quoting")
         return {}
     data = loaded.data or {}
     table = data.get("authors", data) if isinstance(data, dict) else None

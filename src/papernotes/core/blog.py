@@ -6,6 +6,7 @@ pages the adapter generates only slice these lists.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Generic, Iterable, Sequence, TypeVar
@@ -150,7 +151,7 @@ class Blog:
 
     def finalize(self) -> None:
         """Sort newest first (pinned posts on top) and link neighbours and topics."""
-        self.entries.sort(key=lambda e: (not e.post.meta.pin, -e.post.created.timestamp(), e.post.title.lower()))
+        self.entries.sort(key=lambda e: (not e.post.meta.pin, _age(e), e.post.title.lower()))
         for newer, older in zip(self.entries, self.entries[1:]):
             newer.older, older.newer = older, newer
         for entry in self.entries:
@@ -178,4 +179,16 @@ class Blog:
 
 
 def newest_first(entries: Iterable[PostEntry]) -> list[PostEntry]:
-    return sorted(entries, key=lambda e: -e.post.created.timestamp())
+    return sorted(entries, key=_age)
+
+
+def _age(entry: PostEntry) -> dt.timedelta:
+    """Sorts newest first. A date without a zone is read as UTC, as feeds read it; unlike
+    `timestamp()`, this holds for any year a writer types (`0001-01-01` included)."""
+    created = entry.post.created
+    if created.tzinfo is not None:
+        try:
+            created = created.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is after the last datetime in UTC
+            created = created.replace(tzinfo=None)
+    return dt.datetime.min - created

@@ -28,6 +28,7 @@ cache to one entry per post.
 from __future__ import annotations
 
 import contextlib
+import logging
 import marshal
 import os
 import tempfile
@@ -36,8 +37,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic
-from .digest import code_stamp as code_stamp, fingerprint, stable  # code_stamp: importable from here, as before
+from .digest import checksum, code_stamp as code_stamp, fingerprint, stable  # code_stamp: importable from here, as before
 
+log = logging.getLogger("mkdocs.plugins.papernotes")
 # Bump when the layout of an entry, or what a conversion produces, changes.
 FORMAT = 2
 
@@ -62,6 +64,45 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> bool:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
         return False
+
+
+# Every file papernotes keeps in its cache starts with a checksum of the rest: a
+# damaged file (a flipped byte, a half-copied folder) is a miss, never a wrong
+# page, a `zlib.error` or an unpickled surprise.
+_CHECK = 16
+_told: set[str] = set()
+
+
+def seal(data: bytes) -> bytes:
+    """`data` behind its checksum, as every cache file is written."""
+    return checksum(data, _CHECK) + data
+
+
+def unseal(blob: bytes, path: str | os.PathLike[str] = "") -> bytes | None:
+    """What `seal` wrapped, or None when the checksum does not match (logged once per file, at debug level)."""
+    data = blob[_CHECK:]
+    if len(blob) >= _CHECK and checksum(data, _CHECK) == blob[:_CHECK]:
+        return data
+    name = os.fspath(path)
+    if name not in _told:
+        _told.add(name)
+        log.debug(f"papernotes: damaged cache file {name or '(in memory)'} ignored; it is made again")
+    return None
+
+
+def read_sealed(path: str | os.PathLike[str]) -> bytes | None:
+    """A cache file's content, or None when it is missing, unreadable or damaged."""
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    return unseal(blob, path)
+
+
+def write_sealed(path: str | os.PathLike[str], data: bytes) -> bool:
+    """`write_atomically` for a cache file: `data` behind its checksum."""
+    return write_atomically(path, seal(data))
 
 
 @dataclass
@@ -144,10 +185,10 @@ class ConversionCache:
         self, key: str, lookup: Callable[[str], Any] | None = None, accept: Callable[[CachedConversion], bool] | None = None
     ) -> CachedConversion | None:
         """The entry for `key` if there is one, it is still fresh (given `lookup`) and `accept` takes it."""
+        data = read_sealed(self._path(key))
         try:
-            with open(self._path(key), "rb") as handle:
-                entry = CachedConversion.from_json(marshal.load(handle))
-        except (OSError, ValueError, EOFError, TypeError):
+            entry = CachedConversion.from_json(marshal.loads(data)) if data is not None else None
+        except (ValueError, EOFError, TypeError):
             entry = None
         if entry is not None and lookup is not None and not entry.is_fresh(lookup):
             entry = None
@@ -168,7 +209,7 @@ class ConversionCache:
         self.used.add(key)
         if not self._writable:
             return
-        if not write_atomically(self._path(key), marshal.dumps(entry.to_json())):
+        if not write_sealed(self._path(key), marshal.dumps(entry.to_json())):
             self._writable = False
 
     def prune(self, expected: int) -> int:
@@ -250,10 +291,10 @@ class Pack:
             return
         values: dict[str, Any] = {}
         for name in stamps:
+            blob = read_sealed(os.path.join(self.path, name))
             try:
-                with open(os.path.join(self.path, name), "rb") as handle:
-                    data = marshal.load(handle)
-            except (OSError, EOFError, ValueError, TypeError):
+                data = marshal.loads(blob) if blob is not None else None
+            except (EOFError, ValueError, TypeError):
                 continue
             if isinstance(data, dict) and data.pop("format", None) == FORMAT:
                 values.update(data)
@@ -312,7 +353,7 @@ class Pack:
                         os.unlink(target)
                     self._stamps.pop(f"{shard}.marshal", None)
                     continue
-                if not write_atomically(target, marshal.dumps({"format": FORMAT, **values})):
+                if not write_sealed(target, marshal.dumps({"format": FORMAT, **values})):
                     raise OSError(f"cannot write {target}")
                 self._stamps[f"{shard}.marshal"] = os.stat(target).st_mtime_ns
         except (OSError, ValueError):

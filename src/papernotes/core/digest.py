@@ -28,9 +28,13 @@ if TYPE_CHECKING:
     from .topics import Topic
 
 
+def checksum(data: bytes, size: int = 16) -> bytes:
+    """The hash every key and check is made of: BLAKE2b, `size` bytes."""
+    return hashlib.blake2b(data, digest_size=size).digest()
+
+
 def hash_bytes(data: bytes, size: int = 16) -> str:
-    """The hash every key is made of: BLAKE2b, `size` bytes, as hex."""
-    return hashlib.blake2b(data, digest_size=size).hexdigest()
+    return checksum(data, size).hex()
 
 
 def hash_text(text: str) -> str:

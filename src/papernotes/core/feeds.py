@@ -1,8 +1,11 @@
 """RSS 2.0 and Atom feeds of the newest posts, with full content, written by feedgen.
 
 feedgen builds the XML with lxml, so every string (titles, categories,
-authors, content) is escaped by construction. Feed readers resolve nothing
-relative, so every link inside the content is made absolute first.
+authors, content) is escaped by construction. Every string first goes through
+`xml_text`: a post may hold what XML cannot (pasted terminal output), and lxml
+refuses it. A reader treats an item's description and content as HTML, so the
+plain-text summary is escaped as HTML before XML escapes it again. Feed readers
+resolve nothing relative, so every link inside the content is made absolute first.
 Both formats share one list of entries (`_generator`); each writer adds
 only what its format needs.
 """
@@ -17,6 +20,7 @@ from typing import Any, Callable, Sequence, TypeVar
 from feedgen.feed import FeedGenerator
 
 from .blog import Blog, PostEntry
+from .sanitize import xml_text
 from .text import plain_text
 from .urls import absolute_links
 
@@ -78,6 +82,7 @@ def _generator(
 ) -> FeedGenerator:
     """The feed with its newest `limit` items as entries, as both formats write it; URLs are resolved against `site_url`."""
     base = site_url if site_url.endswith("/") else site_url + "/"
+    title, description = xml_text(title), xml_text(description)
     fg = FeedGenerator()
     fg.title(title)
     fg.description(description or title)
@@ -96,20 +101,24 @@ def _generator(
         link = base + item.url
         entry.id(link)
         entry.guid(link, permalink=True)
-        entry.title(item.title)
+        entry.title(xml_text(item.title))
         entry.link(href=link)
         entry.published(_aware(item.created))
         entry.updated(_aware(item.updated or item.created))
-        entry.description(item.summary or item.title)
-        entry.content(absolute_links(item.content_html, item.url, base), type=content_type)
+        summary = html.escape(xml_text(item.summary or item.title), quote=False)
+        entry.description(summary)
+        content = xml_text(absolute_links(item.content_html, item.url, base))
+        if content_type == "CDATA":
+            content = content.replace("]]>", "]]&gt;")  # `]]>` would end the CDATA section; `]]&gt;` is the same HTML
+        entry.content(content, type=content_type)
         # Atom's summary; RSS keeps the description above. Plain text, escaped as the HTML readers take it for.
-        entry.summary(html.escape(item.summary or item.title), type="html")
+        entry.summary(summary, type="html")
         # RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
         for name in item.authors:
-            entry.dc.dc_creator(name)
-            entry.author(name=name)  # Atom's; RSS shows only authors with an e-mail address
+            entry.dc.dc_creator(xml_text(name))
+            entry.author(name=xml_text(name))  # Atom's; RSS shows only authors with an e-mail address
         for category in item.categories:
-            entry.category(term=category)
+            entry.category(term=xml_text(category))
     return fg
 
 

@@ -13,7 +13,6 @@ Records in the cache are shared between builds: treat them as read-only.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -26,9 +25,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .bibtex import parse_bibtex
-from .cache import code_stamp, write_atomically
+from .cache import read_sealed, write_sealed
+from .digest import code_stamp, hash_bytes
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .records import RECORD_FIELDS, FieldProblem, Origin, Record, normalize_arxiv, parse_record
+from .jsonlimits import JsonLimit, decode_json
 from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
 
 Parser = Callable[[str, str, Diagnostics], list[Record]]
@@ -58,7 +59,7 @@ def parse_yaml_library(text: str, file: str, diagnostics: Diagnostics) -> list[R
     try:
         loaded = load_yaml(text)
     except YamlSyntaxError as exc:
-        diagnostics.error(file, exc.line, f"broken YAML: {exc.problem}", "check the indentation and quoting near this line")
+        diagnostics.error(file, exc.line, f"broken YAML: {exc.problem}", exc.hint or "check the indentation and quoting near this line")
         return []
     data, base = loaded.data, ()
     if data is None:
@@ -161,9 +162,12 @@ def parse_jsonl_table(text: str, file: str, diagnostics: Diagnostics) -> list[Re
         if not line.strip():
             continue
         try:
-            row = _JSON.decode(line)
+            row = decode_json(_JSON, line)
         except json.JSONDecodeError as exc:
             diagnostics.error(file, number, f"not valid JSON: {exc.msg} (column {exc.colno})", "each line of a .jsonl file is one JSON object")
+            continue
+        except JsonLimit as exc:
+            diagnostics.error(file, number, exc.problem, "a library row needs only a few levels and short numbers; this line is skipped")
             continue
         if not isinstance(row, dict):
             diagnostics.error(file, number, "this line is not a JSON object", 'write each row as {"arxiv_id": "...", "abstract": "..."}')
@@ -210,9 +214,12 @@ def parse_json_table(text: str, file: str, diagnostics: Diagnostics) -> list[Rec
     Rows are named "record N" and located by the line where their object starts.
     """
     try:
-        data = _JSON.decode(text)
+        data = decode_json(_JSON, text)
     except json.JSONDecodeError as exc:
         diagnostics.error(file, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})", "check the commas, brackets and quotes here")
+        return []
+    except JsonLimit as exc:
+        diagnostics.error(file, exc.line, exc.problem, "a library record needs only a few levels and short numbers")
         return []
     start = 0 if isinstance(data, list) else -1
     if isinstance(data, dict):
@@ -247,27 +254,34 @@ def parse_csv_table(text: str, file: str, diagnostics: Diagnostics) -> list[Reco
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records, end = [], 0
-    try:
-        for row in reader:
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = row
-                continue
-            if len(row) > len(header):
-                diagnostics.error(
-                    file,
-                    line,
-                    f"this row has {len(row)} values but the header has {len(header)} columns",
-                    'quote values that contain commas: "Hu, Edward"',
-                )
-                continue
-            record = _row_record(dict(zip(header, row)), file, line, diagnostics)
-            if record is not None:
-                records.append(record)
-    except csv.Error as exc:
-        diagnostics.error(file, reader.line_num, f"broken CSV: {exc}", "check the quotes on this line")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # an unclosed quote or a huge field: reported, and the rows after it still read
+            diagnostics.error(file, end + 1, f"broken CSV: {exc}", "check the quotes on this line")
+            if reader.line_num == end:  # no progress: nothing more can be read
+                break
+            end = reader.line_num
+            continue
+        line, end = end + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = row
+            continue
+        if len(row) > len(header):
+            diagnostics.error(
+                file,
+                line,
+                f"this row has {len(row)} values but the header has {len(header)} columns",
+                'quote values that contain commas: "Hu, Edward"',
+            )
+            continue
+        record = _row_record(dict(zip(header, row)), file, line, diagnostics)
+        if record is not None:
+            records.append(record)
     return records
 
 
@@ -358,15 +372,16 @@ def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics
     in the project (`.cache/papernotes`), trusted as the project's other files
     are; anything unreadable there is parsed again.
     """
-    source = hashlib.blake2b(f"{os.path.abspath(path)}\0{name}".encode(), digest_size=8).hexdigest()
-    content = hashlib.blake2b(raw + repr((code_stamp(), _versions())).encode(), digest_size=16).hexdigest()
+    source = hash_bytes(f"{os.path.abspath(path)}\0{name}".encode(), 8)
+    content = hash_bytes(raw + repr((code_stamp(), _versions())).encode())
     target = store / f"library-{source}-{content}.pickle"
+    stored = read_sealed(target)  # checked: a damaged file is never unpickled
     try:
-        with open(target, "rb") as handle:
-            records, found = pickle.load(handle)
-        diagnostics.extend(found)
-        return records
-    except Exception:  # missing, damaged or from other code: parse again
+        if stored is not None:
+            records, found = pickle.loads(stored)
+            diagnostics.extend(found)
+            return records
+    except Exception:  # from other code: parse again
         pass
     local = Diagnostics()
     records = _parse_bytes(raw, name, parser, local)
@@ -374,7 +389,7 @@ def _stored_parse(raw: bytes, path: Path, name: str, parser: Parser, diagnostics
     try:
         for old in store.glob(f"library-{source}-*.pickle"):
             old.unlink()
-        write_atomically(target, pickle.dumps((records, list(local)), protocol=pickle.HIGHEST_PROTOCOL))
+        write_sealed(target, pickle.dumps((records, list(local)), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a cache that cannot be written never fails a build
         pass
     return records

@@ -8,7 +8,6 @@ never writes to the file: the caller decides what a broken post means.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import pickle
 import re
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
+from .digest import hash_bytes
 from .records import FieldProblem, Record, normalize_arxiv, parse_record
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
@@ -226,17 +226,19 @@ class ParsedPosts:
         self._old: dict[str, bytes] = {}
         self._new: dict[str, bytes] = {}
         if self.path is not None:
+            from .cache import read_sealed
+
+            data = read_sealed(self.path)  # checked: a damaged file is never unpickled
             try:
-                with open(self.path, "rb") as handle:
-                    stored = pickle.load(handle)
+                stored = pickle.loads(data) if data is not None else None
                 if isinstance(stored, dict):
                     self._old = stored
-            except Exception:  # missing, damaged or from other code: read the posts again
+            except Exception:  # from other code: read the posts again
                 pass
 
     def read(self, raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
         """`read_post`, or the post it gave last time for the same bytes."""
-        key = hashlib.blake2b(b"\0".join([self._stamp, path.encode(), src_uri.encode(), raw]), digest_size=16).hexdigest()
+        key = hash_bytes(b"\0".join([self._stamp, path.encode(), src_uri.encode(), raw]))
         blob = self._old.get(key)
         if blob is not None:
             try:
@@ -261,9 +263,9 @@ class ParsedPosts:
     def save(self) -> None:
         """Keep the posts read this time (only them) for the next build; a failure costs only that."""
         if self.path is not None and self._new.keys() != self._old.keys():
-            from .cache import write_atomically
+            from .cache import write_sealed
 
-            write_atomically(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
+            write_sealed(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
@@ -293,8 +295,8 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     except YamlSyntaxError as exc:
         diagnostics.error(
             path, exc.line, f"broken YAML in the frontmatter: {exc.problem}",
-            "indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
-            "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *",
+            exc.hint or ("indent with spaces: YAML does not allow tabs" if "\\t" in exc.problem else
+                         "check indentation and quoting; quote values containing ': ' or starting with [ { @ ` *"),
         )
         return None
     data = loaded.data if loaded.data is not None else {}

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from .sanitize import xml_text
 from .yamlsource import source_text
 
 # Letters and digits at both ends, `_-:.+/` allowed inside (SPEC section 1).
@@ -29,6 +30,7 @@ _ARXIV_RE = re.compile(
     rf"(?P<id>{_NEW_ARXIV}|{_OLD_ARXIV})(?:v\d+)?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
+_UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9._+-]")
 _DOI_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
 
 
@@ -160,12 +162,13 @@ class Record(BaseModel):
         # Titles like 1984 or True are still text to the writer.
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return source_text(value)
-        return value
+        # A .bib, JSON or CSV value pasted from a terminal or a PDF: its control characters go.
+        return xml_text(value) if isinstance(value, str) else value
 
     @field_validator("authors", mode="before")
     @classmethod
     def _authors(cls, value: Any) -> list[str]:
-        return split_authors(value)
+        return [xml_text(name) if isinstance(name, str) else name for name in split_authors(value)]
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -231,7 +234,8 @@ class Record(BaseModel):
     def page_id(self) -> str:
         """The ``papers/ID/`` part of this paper's page: arXiv id, else the key."""
         ident = self.arxiv or self.id or (self.doi or "")
-        return ident.replace("/", "-").replace(":", "-")
+        # A DOI may hold anything (`?`, `#`, `%`, `<`): a folder name that is also a working link.
+        return _UNSAFE_IN_PATH.sub("-", ident)
 
     @property
     def label(self) -> str:

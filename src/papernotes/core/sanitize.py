@@ -7,6 +7,10 @@ from frontmatter or a library (SPEC section 5), they must not inject markup:
 (emphasis, code, links, citations, emoji), script-capable tags are shown as
 text, `on*` attributes are dropped and links keep only http(s), mailto or
 relative targets.
+
+`xml_text` is the one place text is made fit for XML 1.0 (feeds, sitemaps):
+what XML cannot carry (terminal colour codes, form feeds, NUL, U+FFFE) is
+dropped rather than failing the build.
 """
 
 from __future__ import annotations
@@ -86,3 +90,25 @@ def sanitize_html(fragment: str) -> str:
     parser.feed(fragment)
     parser.close()
     return "".join(parser.out)
+
+
+# A terminal's colour and cursor codes (ESC [ ... letter), dropped whole: `[32m` alone means nothing to a reader.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+# Everything XML 1.0 cannot carry (section 2.2), lone surrogates included.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without terminal escape codes and the characters XML 1.0 cannot hold.
+
+    YAML reads the escapes `"\\ud83d\\ude42"` (as JSON writes an emoji) as two
+    halves of a pair: they are joined into the character; a lone half goes.
+    """
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+    return _NOT_XML.sub("", text)

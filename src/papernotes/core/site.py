@@ -23,6 +23,7 @@ from .diagnostics import Diagnostics
 from .library import Library, load_file
 from .papers import PaperIndex
 from .posts import ParsedPosts, Post
+from .records import Record
 from .topics import TopicIndex
 
 
@@ -38,6 +39,8 @@ class SiteOptions:
     topic_aliases: Mapping[str, str] = field(default_factory=dict)
     drafts: bool = False  # include drafts, as `mkdocs serve` does
     cache_dir: str | None = None  # where parsed library files are kept between builds (None: nowhere)
+    bib_outside_site: bool = False  # may a post's bibliography name .bib files outside project_dir
+    feed_files: tuple[str, ...] = ("feed.xml",)  # the feeds written in the root and in each topic's folder
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
         if post.draft and not options.drafts:
             continue
         if source.path:
-            load_post_bibtex(post, source.path, diagnostics)
+            load_post_bibtex(post, source.path, diagnostics, None if options.bib_outside_site else options.project_dir)
         entry = blog.add(post, diagnostics)
         if entry is None:
             continue
@@ -113,19 +116,51 @@ def read_authors(path: str, shown: str, diagnostics: Diagnostics) -> dict[str, A
     return load_authors(text, shown, diagnostics)
 
 
-def load_post_bibtex(post: Post, path: str, diagnostics: Diagnostics) -> None:
-    """`.bib` files in a post's bibliography, relative to the post, join its own entries."""
+def load_post_bibtex(post: Post, path: str, diagnostics: Diagnostics, site_dir: str | None = None) -> None:
+    """`.bib` files in a post's bibliography, relative to the post, join its own entries.
+
+    A file outside `site_dir` (the folder of mkdocs.yml) is refused: a post
+    could otherwise publish any readable `.bib` on the machine (None: anywhere).
+    A key already given inline or by an earlier file is an error naming both places.
+    """
     folder = os.path.dirname(path)
+    where = {record.key: f"{post.path}:{post.line_of('bibliography', index)}" for index, record in _inline(post)}
     for written, line in post.bib_files:
         bib = os.path.normpath(os.path.join(folder, written))
+        if site_dir is not None and not _inside(bib, site_dir):
+            diagnostics.error(
+                post.path, line, f"bibliography file '{written}' is outside the site's folder",
+                "copy it next to the post, or set 'bib_outside_site: true' under papernotes in mkdocs.yml",
+            )
+            continue
         if not os.path.isfile(bib):
             diagnostics.error(
                 post.path, line, f"bibliography file '{written}' not found next to the post",
                 f"the path is relative to the post's folder; looked for {os.path.relpath(bib)}",
             )
             continue
-        shown = os.path.join(os.path.dirname(post.path), written)
-        post.bibliography.extend(load_file(bib, diagnostics, os.path.normpath(shown)))
+        shown = os.path.normpath(os.path.join(os.path.dirname(post.path), written))
+        for record in load_file(bib, diagnostics, shown):
+            here = str(record.origin or shown)
+            if record.key in where:
+                diagnostics.error(
+                    post.path, line, f"citation key '{record.key}' is defined twice for this post: at {where[record.key]} and at {here}",
+                    "give each bibliography entry its own id, or remove one of them",
+                )
+                continue
+            where[record.key] = here
+            post.bibliography.append(record)
+
+
+def _inline(post: Post) -> list[tuple[int, Record]]:
+    """The post's own bibliography entries with their index in its frontmatter."""
+    return [(index, item) for index, item in enumerate(post.meta.bibliography) if isinstance(item, Record)]
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether `path`, symbolic links followed, is inside `folder`."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def check_citations(site: Site, md: Markdown, citations: CitationExtension, diagnostics: Diagnostics) -> None:

@@ -20,7 +20,10 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .sanitize import xml_text
+
 Path = tuple[Any, ...]
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class SourceFloat(float):
@@ -68,6 +71,12 @@ def _int(loader: SafeConstructor, node: ScalarNode) -> int:
     return SourceInt(loader.construct_yaml_int(node), node.value)
 
 
+def _str(loader: SafeConstructor, node: ScalarNode) -> str:
+    # A terminal paste's colour codes and control characters mean nothing in a title or a tag.
+    text = loader.construct_yaml_str(node)
+    return xml_text(text) if _NOT_PLAIN.search(text) else text
+
+
 def _timestamp(loader: SafeConstructor, node: ScalarNode) -> Any:
     # `date: 2024-02-30` looks like a date but is none: keep the text, so the
     # field's own check reports it with its line instead of the parser crashing.
@@ -92,6 +101,7 @@ for _cls in (_Loader, _CLoader):
         _cls.add_constructor("tag:yaml.org,2002:float", _float)
         _cls.add_constructor("tag:yaml.org,2002:int", _int)
         _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+        _cls.add_constructor("tag:yaml.org,2002:str", _str)
 
 # Where the parser names the place a construct was opened (an unclosed '[' or
 # quote), that place is the line to fix, not the end where it gave up.
@@ -101,10 +111,37 @@ _OPENED_AT = ("while parsing a flow", "while scanning a quoted")
 class YamlSyntaxError(Exception):
     """Broken YAML, with the line in the file where the parser gave up."""
 
-    def __init__(self, line: int | None, problem: str) -> None:
+    def __init__(self, line: int | None, problem: str, hint: str | None = None) -> None:
         super().__init__(problem)
         self.line = line
         self.problem = problem
+        self.hint = hint  # how to fix it, when the usual advice on quoting and indentation does not apply
+
+
+# What one file may make a build hold. An alias (`*a`) repeats the whole value
+# its anchor wrote, so ten short lines of aliases of aliases stand for billions
+# of values (the "billion laughs"); every later step (checks, cache keys,
+# pages) would walk them all. Writers' files nest a few levels deep.
+MAX_ALIAS_VALUES = 100_000
+MAX_DEPTH = 100
+_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep"
+_FLATTEN = "flatten the structure: frontmatter and library records need only a few levels"
+
+
+def _depth_line(text: str, line_of: Callable[[Mark], int], loader: type) -> int | None:
+    """The line where `text` first nests deeper than `MAX_DEPTH`, read with an event parser (no recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line_of(event.start_mark)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 @dataclass
@@ -131,13 +168,17 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         try:
             node = fast.get_single_node()
             data = fast.construct_document(node) if node is not None else None
+        except yaml.YAMLError as exc:
+            # libyaml stops at 1000 levels; the pure-Python scanner would take seconds to get there.
+            if "maximum nesting depth" in str(exc):
+                line_of = _editor_lines(text, first_line)
+                mark = getattr(exc, "problem_mark", None)
+                line = _depth_line(text, line_of, _CLoader) or (line_of(mark) if mark is not None else None)
+                raise YamlSyntaxError(line, _TOO_DEEP, _FLATTEN) from None
         except Exception:  # noqa: BLE001 - reported below, as the pure-Python loader words it
             pass
         else:
-            loaded = LoadedYaml(data)
-            if node is not None:
-                _walk(node, (), _editor_lines(text, first_line), loaded, set())
-            return loaded
+            return _walked(data, node, _editor_lines(text, first_line))
         finally:
             fast.dispose()
     loader = _Loader(text)
@@ -158,16 +199,13 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
     except RecursionError:
-        raise YamlSyntaxError(None, "the YAML is nested too deeply") from None
+        raise YamlSyntaxError(_depth_line(text, _editor_lines(text, first_line), _Loader), _TOO_DEEP, _FLATTEN) from None
     except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise anything on odd input
         # An explicit tag on a value it cannot hold, like `!!int abc` or `!!int ''`.
         raise YamlSyntaxError(None, f"a value cannot be read: {exc}") from None
     finally:
         loader.dispose()
-    loaded = LoadedYaml(data)
-    if node is not None:
-        _walk(node, (), _editor_lines(text, first_line), loaded, set())
-    return loaded
+    return _walked(data, node, _editor_lines(text, first_line))
 
 
 def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
@@ -178,22 +216,69 @@ def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
     return lambda mark: bisect.bisect_right(starts, mark.index) + first_line
 
 
-def _walk(node: Node, path: Path, line_of: Callable[[Mark], int], out: LoadedYaml, seen: set[int]) -> None:
-    out.lines.setdefault(path, line_of(node.start_mark))
-    # An alias (`*a`) is the node its anchor wrote, maybe an enclosing one:
-    # walk each node once, or `&a [*a]` recurses forever and `*a` bombs explode.
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-            line = line_of(key_node.start_mark)
-            child = path + (key,)
-            if child in out.lines:
-                out.duplicates.append((child, out.lines[child], line))
-            out.lines[child] = line
-            _walk(value_node, child, line_of, out, seen)
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, path + (index,), line_of, out, seen)
+def _walked(data: Any, root: Node | None, line_of: Callable[[Mark], int]) -> LoadedYaml:
+    """`data` with the lines of everything in it; refused when nested too deep or when its aliases expand too far.
+
+    Construction keeps an alias as the very object its anchor made, so `data`
+    is no larger than the text; what would expand it (checks, cache keys,
+    pages) comes later, after this count.
+    """
+    loaded = LoadedYaml(data)
+    if root is not None:
+        walk = _Walk(line_of, loaded)
+        total = walk.node(root, ())
+        if total - len(walk.sizes) > MAX_ALIAS_VALUES:
+            # The anchor to blame: of the values used more than once, the largest.
+            culprit = max(walk.reused.values(), key=lambda found: walk.sizes[id(found)] or 0)
+            raise YamlSyntaxError(
+                line_of(culprit.start_mark),
+                f"aliases ('*name') of the value anchored on this line expand to more than {MAX_ALIAS_VALUES:,} values",
+                "write the values out, or use fewer aliases of aliases",
+            )
+    return loaded
+
+
+class _Walk:
+    """One pass over the composed nodes: lines, repeated keys, and the size of each node with aliases expanded.
+
+    An alias (`*a`) is the very node its anchor wrote, maybe an enclosing one:
+    each node is walked once and its size remembered, so `&a [*a]` is caught,
+    not recursed into forever, and an alias bomb is counted, never expanded.
+    """
+
+    def __init__(self, line_of: Callable[[Mark], int], out: LoadedYaml) -> None:
+        self.line_of, self.out = line_of, out
+        self.sizes: dict[int, int | None] = {}  # None while the node is being walked
+        self.reused: dict[int, Node] = {}  # nodes met again through an alias
+
+    def node(self, node: Node, path: Path) -> int:
+        out, line_of = self.out, self.line_of
+        out.lines.setdefault(path, line_of(node.start_mark))
+        key = id(node)
+        if key in self.sizes:
+            size = self.sizes[key]
+            if size is None:
+                raise YamlSyntaxError(
+                    line_of(node.start_mark), f"'{path[0]}' holds an alias ('*name') inside the value it names",
+                    "a value cannot contain itself: write the inner value out",
+                )
+            self.reused[key] = node
+            return size
+        if len(path) >= MAX_DEPTH:
+            raise YamlSyntaxError(line_of(node.start_mark), f"'{path[0]}': {_TOO_DEEP}", _FLATTEN)
+        self.sizes[key] = None
+        size = 1
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                name = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+                line = line_of(key_node.start_mark)
+                child = path + (name,)
+                if child in out.lines:
+                    out.duplicates.append((child, out.lines[child], line))
+                out.lines[child] = line
+                size += 1 + self.node(value_node, child)
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                size += self.node(item, path + (index,))
+        self.sizes[key] = size
+        return size

@@ -31,6 +31,8 @@ class PapernotesConfig(Config):
     topics_dir = c.Type(str, default="tags")
     papers_dir = c.Type(str, default="papers")
     topic_aliases = c.DictOfItems(c.Type(str), default={})
+    # A post's .bib files must sit in the site's folder (the one of mkdocs.yml) unless this is true.
+    bib_outside_site = c.Type(bool, default=False)
 
     # Feeds.
     feed_length = c.Type(int, default=20)
@@ -56,5 +58,6 @@ def site_options(options: PapernotesConfig, config: Any, *, drafts: bool) -> Sit
         project_dir=project_dir(config),
         docs_dir=config.docs_dir, blog=blog, authors_file=options.authors_file,
         library=options.library, topic_aliases=options.topic_aliases, drafts=drafts,
-        cache_dir=cache_dir(config, dict(options)),
+        cache_dir=cache_dir(config, dict(options)), bib_outside_site=options.bib_outside_site,
+        feed_files=tuple(fmt.file for fmt in FEED_FORMATS[options.feed_format]),
     )

@@ -39,6 +39,8 @@ class SiteFeeds:
             return
         for spec in feed_specs(blog, config.site_name, config.site_description):
             for fmt in FEED_FORMATS[self.feed_format]:
+                if spec.folder + fmt.file in files.src_uris:  # the writer's own file: kept, and reported (addresses.py)
+                    continue
                 file = File.generated(config, spec.folder + fmt.file, content=b"")
                 files.append(file)
                 self.files.append((file, spec, fmt))

@@ -30,7 +30,7 @@ import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
-from papernotes.core.cache import write_atomically
+from papernotes.core.cache import read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -86,11 +86,11 @@ class OutputFolder:
         self.restored = True
         self.started = _folder_clock(self.site_dir, self.started)
         if self.manifest:
+            data = read_sealed(self.manifest)
             try:
-                with open(self.manifest, "rb") as handle:
-                    previous = marshal.load(handle)
+                previous = marshal.loads(data) if data is not None else None
                 self._previous = previous if isinstance(previous, dict) else {}
-            except (OSError, EOFError, ValueError, TypeError):
+            except (EOFError, ValueError, TypeError):
                 pass
 
     def unchanged(self, page: Any, key: str) -> bool:
@@ -167,7 +167,7 @@ class OutputFolder:
             except OSError:
                 continue
             entries[path] = [key, stat.st_size, stat.st_mtime_ns]
-        write_atomically(self.manifest, marshal.dumps(entries))
+        write_sealed(self.manifest, marshal.dumps(entries))
 
     def abandon(self) -> None:
         """A failed build: the filter goes, and whatever was set aside."""

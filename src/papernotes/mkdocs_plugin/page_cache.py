@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 
-from papernotes.core.cache import Pack
+from papernotes.core.cache import Pack, read_sealed, write_sealed
 from papernotes.core.digest import code_stamp, digest, fingerprint, hash_text, stable
 
 from .cache import installed_version, toc_data
@@ -317,14 +317,18 @@ class TemplateBytecode(FileSystemBytecodeCache):
             pass
         super().__init__(directory)
 
+    # Each file carries a checksum of its code (cache.py's `seal`): a damaged
+    # one would otherwise fail every later build, or render wrong pages.
     def load_bytecode(self, bucket: Any) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            pass
+        data = read_sealed(self._get_cache_filename(bucket))
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # noqa: BLE001 - unreadable after all: compiled again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: Any) -> None:
         try:
-            super().dump_bytecode(bucket)
-        except OSError:
+            write_sealed(self._get_cache_filename(bucket), bucket.bytecode_to_string())
+        except (OSError, TypeError):
             pass

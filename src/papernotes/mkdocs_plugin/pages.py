@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 from papernotes.core.article import compose_source
 from papernotes.core.blog import PostEntry
 from papernotes.core.mathml import render_math
+from papernotes.core.sanitize import xml_text
 
 from .cache import convert
 from .state import PageState
@@ -75,7 +76,8 @@ class PostPage(Page):
         super().render(config, files)
         # MathML is made here, inside the conversion, so that the cache keeps it.
         if self.content:
-            self.content = render_math(self.content)
+            # Pasted terminal output keeps its text; its colour codes and control characters go, as in feeds.
+            self.content = xml_text(render_math(self.content))
 
 
 class GeneratedPage(Page):

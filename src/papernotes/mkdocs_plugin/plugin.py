@@ -34,6 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
 from papernotes.core.digest import digest
@@ -154,8 +155,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
         # Sources that papernotes reads are not part of the published site.
-        for file in list(files.static_pages()):
-            if file.src_uri == self.config.authors_file or file.src_uri.endswith(".bib"):
+        # Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
+        library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
+        for file in [f for f in files if not f.is_documentation_page()]:
+            if file.src_uri in (self.config.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
+                file.abs_src_path and os.path.abspath(file.abs_src_path) in library
+            ):
                 files.remove(file)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
         self.incremental.wait_library()
@@ -163,6 +168,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        check_addresses(site, files, config, options, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
         self.incremental.open(config)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from papernotes.core import fragments
+from papernotes.core.addresses import generated_stem_source as src_uri_of
 from papernotes.core.blog import ListingPage, PostEntry, page_url
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.site import Site
@@ -22,11 +23,6 @@ from papernotes.core.topics import Topic
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
 from .state import PageStates
-
-
-def src_uri_of(stem: str) -> str:
-    """Where a page papernotes makes at `stem` sits among the docs (or where the writer's own page there is)."""
-    return f"{stem}/index.md" if stem else "index.md"
 
 
 def place(file: File, url: str, dest: str) -> None:
