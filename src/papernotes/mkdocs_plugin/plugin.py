@@ -25,37 +25,30 @@ of points below; with caching off those calls do nothing.
 from __future__ import annotations
 
 import gc
-import logging
 import os
-from importlib import resources
 from typing import Any
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
-from papernotes.core.digest import digest
-from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site
 
+from . import assets
 from .config import PapernotesConfig, site_options
 from .page_cache import search_index
 from . import live
 from .feeds import SiteFeeds
 from .incremental import Incremental
+from .messages import report
 from .pages import PostPage
 from .render import PostRenderer
 from .state import PageStates
-from .structure import SiteStructure
-
-log = logging.getLogger("mkdocs.plugins.papernotes")
-
-CSS_URI = "assets/papernotes/papernotes.css"
-JS_URI = "assets/papernotes/papernotes.js"
+from .structure import SiteStructure, remove_sources
 
 
 class PapernotesPlugin(BasePlugin[PapernotesConfig]):
@@ -102,10 +95,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
-        if CSS_URI not in config.extra_css:
-            config.extra_css.append(CSS_URI)
-        if JS_URI not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS_URI)
+        assets.link(config)
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
@@ -154,14 +144,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._reported = 0
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
-        # Sources that papernotes reads are not part of the published site.
-        # Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
-        library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
-        for file in [f for f in files if not f.is_documentation_page()]:
-            if file.src_uri in (self.config.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
-                file.abs_src_path and os.path.abspath(file.abs_src_path) in library
-            ):
-                files.remove(file)
+        remove_sources(files, options)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
         self.incremental.wait_library()
         site = load_site(
@@ -180,8 +163,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.structure.add_generated(files)
         self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
         self.feeds.add(files, config, site.blog)
-        files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
-        files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
+        assets.add(files, config)
         self._report(abort=not self.is_serve)
         return files
 
@@ -202,15 +184,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-50)
     def _fill_listings(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         self.incremental.after_search(page)
-        fill = self.structure.fill_of(page) if self.structure is not None else None
-        if fill is not None:
-            before = page.content or ""
-            extra = fill(page)
-            page.content = before + extra
-            # Known content and a known fill: the page cache keys the whole by their keys.
-            state = self.states.of(page)
-            known, key = state.content, self.renderer.key_of(extra)
-            state.content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
+        if self.structure is not None:
+            self.structure.fill(page)
         return context
 
     # Last of all, when the page and its context are final: reuse its stored theme output.
@@ -315,20 +290,4 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def _report(self, *, abort: bool) -> None:
         """Log what is new since the last report; stop the build on errors unless serving."""
-        for diagnostic in self.diagnostics.items[self._reported :]:
-            _log(diagnostic)
-        self._reported = len(self.diagnostics)
-        errors = self.diagnostics.errors
-        if abort and errors:
-            raise PluginError(
-                f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
-            )
-
-
-def _log(diagnostic: Diagnostic) -> None:
-    level = logging.ERROR if diagnostic.level == "error" else logging.WARNING
-    log.log(level, f"papernotes: {diagnostic}")
-
-
-def _asset(name: str) -> str:
-    return resources.files("papernotes").joinpath("assets", name).read_text(encoding="utf-8")
+        self._reported = report(self.diagnostics, self._reported, abort=abort)

@@ -17,12 +17,26 @@ from papernotes.core import fragments
 from papernotes.core.addresses import generated_stem_source as src_uri_of
 from papernotes.core.blog import ListingPage, PostEntry, page_url
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.site import Site
+from papernotes.core.digest import digest
+from papernotes.core.site import Site, SiteOptions
 from papernotes.core.topics import Topic
 
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
 from .state import PageStates
+
+
+def remove_sources(files: Files, options: SiteOptions) -> None:
+    """Sources papernotes reads are not part of the published site: the authors and library files.
+
+    Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
+    """
+    library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
+    for file in [f for f in files if not f.is_documentation_page()]:
+        if file.src_uri in (options.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
+            file.abs_src_path and os.path.abspath(file.abs_src_path) in library
+        ):
+            files.remove(file)
 
 
 def place(file: File, url: str, dest: str) -> None:
@@ -70,9 +84,18 @@ class SiteStructure:
         self._add_topic_pages(files)
         self._add_paper_pages(files)
 
-    def fill_of(self, page: Any) -> Callable[[Any], str] | None:
-        """What papernotes appends to `page` once search has seen it, if anything."""
-        return getattr(page, "fill", None) or self.fills.get(page.file.src_uri)
+    def fill(self, page: Any) -> None:
+        """Append what papernotes lists on `page` (listings of posts, topics, papers), after search has seen it."""
+        fill = getattr(page, "fill", None) or self.fills.get(page.file.src_uri)
+        if fill is None:
+            return
+        before = page.content or ""
+        extra = fill(page)
+        page.content = before + extra
+        # Known content and a known fill: the page cache keys the whole by their keys.
+        state = self.states.of(page)
+        known, key = state.content, self.renderer.key_of(extra)
+        state.content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
 
     def listing_pages(self, entry: PostEntry, files: Files) -> list[Any]:
         """The pages listing `entry` (home and topic pages, the writer's own included)."""
