@@ -6,7 +6,6 @@ only HTML that came out of the Markdown conversion is marked safe.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -18,8 +17,7 @@ from papernotes.core.blog import Blog, ListingPage, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import Digests, digest
-from papernotes.core.papers import Paper, PaperIndex, bibtex_entry, paper_links
-from papernotes.core.records import display_name, first_authors
+from papernotes.core.papers import Paper, PaperIndex, bibtex_entry
 from papernotes.core.sanitize import sanitize_html
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
 from papernotes.core.topics import Topic
@@ -27,21 +25,6 @@ from papernotes.core.urls import rebase_links, relative_url
 
 if TYPE_CHECKING:
     from .pages import PostPage
-
-
-def longdate(value: dt.datetime) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
-def authors_short(names: list[str]) -> str:
-    shown, more = first_authors(names)
-    return ", ".join(shown) + (" et al." if more else "")
-
-
-_env = fragments.environment()
-_env.filters["longdate"] = longdate
-_env.filters["display_name"] = display_name
-_env.globals.update(authors_short=authors_short, paper_links=paper_links)
 
 
 @dataclass
