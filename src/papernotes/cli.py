@@ -91,6 +91,11 @@ class SiteConfig:
         return os.path.relpath(path, self.options.project_dir)
 
 
+def papernotes_plugin(config: Any) -> Any:
+    """The papernotes plugin of a loaded mkdocs.yml, found by its options (this module never imports the plugin)."""
+    return next((p for p in config.plugins.values() if isinstance(p.config, PapernotesConfig)), None)
+
+
 def read_site(config_file: str) -> SiteConfig:
     if not os.path.isfile(config_file):
         raise UsageError(f"no {config_file} here: run papernotes in your site's folder, or pass -f path/to/mkdocs.yml")
@@ -98,7 +103,7 @@ def read_site(config_file: str) -> SiteConfig:
         config = load_config(config_file=config_file)
     except (ConfigurationError, Abort) as exc:
         raise UsageError(f"cannot read {config_file}: {exc}") from None
-    plugin = next((p for p in config.plugins.values() if isinstance(p.config, PapernotesConfig)), None)
+    plugin = papernotes_plugin(config)
     if plugin is None:
         raise UsageError(f"{config_file} does not use papernotes: add '- papernotes' under 'plugins:'")
     # Drafts are checked too, as `mkdocs serve` shows them.
