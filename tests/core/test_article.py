@@ -6,7 +6,9 @@ import textwrap
 
 import markdown
 
-from papernotes.core.article import compose_source, excerpt_html, split_html, unwrap_paragraph
+import pytest
+
+from papernotes.core.article import compose_source, excerpt_html, intro_end, split_html, unwrap_paragraph
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import Post, read_post
 
@@ -238,3 +240,32 @@ def test_unwrap_paragraph():
     assert unwrap_paragraph("<p>One <em>line</em>.</p>") == "One <em>line</em>."
     assert unwrap_paragraph("<p>One.</p>\n<p>Two.</p>") == "<p>One.</p>\n<p>Two.</p>"
     assert unwrap_paragraph("<ul>\n<li>x</li>\n</ul>") == "<ul>\n<li>x</li>\n</ul>"
+
+
+# -- where the paper cards go: after the introduction --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "intro"),
+    [
+        # The writer's <!-- more --> before the first heading ends the introduction...
+        ("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n\n## A\n\nText.", "<p>First.</p>\n<p>Second.</p>\n<!-- more -->"),
+        # ...but not after it: then the first paragraph does.
+        ("Opening words.\n\n## A\n\nText.\n\n<!-- more -->\n\nMore.", "<p>Opening words.</p>"),
+        ("Only one paragraph, no marker.", "<p>Only one paragraph, no marker.</p>"),
+        # A box before the text is part of the introduction; its own paragraphs are not the end of it.
+        ("!!! note\n    Inside a box.\n\nAfter the box.\n\nLater.", '<div class="admonition note">\n<p class="admonition-title">Note</p>\n<p>Inside a box.</p>\n</div>\n<p>After the box.</p>'),
+        # A body that opens with a heading has no introduction: the cards go first.
+        ("## Straight in\n\nText.", ""),
+        ("", ""),
+    ],
+)
+def test_intro_end(source: str, intro: str) -> None:
+    html = convert(source)
+    assert html[: intro_end(html)] == intro
+
+
+def test_intro_end_counts_lines_as_the_parser_does() -> None:
+    # Form feeds, U+2028 and carriage returns are not line breaks to HTMLParser.
+    html = "<p>a\u2028b\x0cc\r\nd &amp; <em>e</em><br>f</p>\n<p>next</p>"
+    assert html[: intro_end(html)] == "<p>a\u2028b\x0cc\r\nd &amp; <em>e</em><br>f</p>"

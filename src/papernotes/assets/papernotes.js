@@ -1,5 +1,6 @@
 /* papernotes: sorting and filtering of the papers index, with no server and no library.
-   Rows carry their sort keys and filter text in data- attributes written at build time. */
+   Rows carry their sort keys and filter text in data- attributes written at build time.
+   Also: the active tab on pages outside the nav, and feed links kept from Material's probe. */
 (function () {
   "use strict";
 
@@ -49,10 +50,35 @@
     });
   }
 
+  // Topic pages, paper pages and posts are outside the nav, so the theme highlights no tab on
+  // them: highlight the tab whose address is the longest prefix of the page's (Topics, Papers, Home).
+  function markTab(root) {
+    var items = Array.prototype.slice.call(root.querySelectorAll(".md-tabs__item"));
+    if (!items.length || root.querySelector(".md-tabs__item--active")) return;
+    var here = location.href.split(/[?#]/)[0];
+    var best = null, length = -1;
+    items.forEach(function (item) {
+      var link = item.querySelector("a.md-tabs__link");
+      var href = link && link.href.split(/[?#]/)[0];
+      if (href && here.indexOf(href) === 0 && href.length > length) { best = item; length = href.length; }
+    });
+    if (best) best.classList.add("md-tabs__item--active");
+  }
+
+  // Material takes every <link rel="alternate"> for a translation of the site and fetches the
+  // sitemap.xml beside it: beside a topic's feed (tags/SLUG/feed.xml) there is none, and the
+  // request fails. Feed finders read the page's HTML, which keeps rel="alternate"; in the
+  // browser, before Material looks (at DOMContentLoaded), feed links stop being alternates.
+  Array.prototype.forEach.call(
+    document.querySelectorAll('link[rel="alternate"][type="application/rss+xml"], link[rel="alternate"][type="application/atom+xml"]'),
+    function (link) { link.rel = "feed"; }
+  );
+
   // Material's instant navigation swaps pages without reloading: it announces each through document$.
+  function ready() { setup(document); markTab(document); }
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(function () { setup(document); });
+    window.document$.subscribe(ready);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { setup(document); });
+    document.addEventListener("DOMContentLoaded", ready);
   }
 })();

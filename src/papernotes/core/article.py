@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Callable
 
 from .posts import EXCERPT_SEPARATOR, Post
@@ -98,3 +99,55 @@ def excerpt_html(body_html: str) -> str | None:
     """The HTML before ``<!-- more -->``, or None when the writer set no separator."""
     head, sep, _ = body_html.partition(EXCERPT_SEPARATOR)
     return head.strip() if sep else None
+
+
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+class _Intro(HTMLParser):
+    """The (line, column) places `intro_end` chooses from, among the body's top-level elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.heading: tuple[int, int] | None = None  # where the first heading starts
+        self.separator: tuple[int, int] | None = None  # just after <!-- more -->, if before that heading
+        self.paragraph: tuple[int, int] | None = None  # just after the first </p>, if before that heading
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if self.depth == 0 and tag in _HEADINGS and self.heading is None:
+            self.heading = self.getpos()
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth = max(self.depth - 1, 0)
+        if self.depth == 0 and tag == "p" and self.paragraph is None and self.heading is None:
+            line, column = self.getpos()
+            self.paragraph = (line, column + len("</p>"))
+
+    def handle_comment(self, data: str) -> None:
+        if self.depth == 0 and self.heading is None and self.separator is None and f"<!--{data}-->" == EXCERPT_SEPARATOR:
+            line, column = self.getpos()
+            self.separator = (line, column + len(EXCERPT_SEPARATOR))
+
+
+def intro_end(body_html: str) -> int:
+    """Where a post's introduction ends in its body HTML: the paper cards go there.
+
+    The introduction is what comes before ``<!-- more -->`` when the writer put
+    it before the first heading, else the first paragraph before the first
+    heading; when the body opens with a heading, it is empty.
+    """
+    parser = _Intro()
+    parser.feed(body_html)
+    parser.close()
+    place = parser.separator or parser.paragraph
+    if place is None:
+        return 0
+    line, column = place
+    # HTMLParser counts lines by "\n" alone (str.splitlines would also split at form feeds, U+2028...).
+    return sum(len(text) + 1 for text in body_html.split("\n")[: line - 1]) + column

@@ -36,6 +36,26 @@ def theme_meta(title: str, description: str | None = None, **extra: Any) -> dict
     return meta
 
 
+def reading_hide(config: "MkDocsConfig") -> list[str]:
+    """The sidebars posts and papernotes' pages hide, so that they read as one column (papernotes.css).
+
+    With Material's navigation tabs the navigation sidebar lists only the current
+    tab's pages: on pages outside the nav it would stand empty. Without tabs it is
+    the site's navigation, and stays.
+    """
+    features = config.theme.get("features") or []
+    return ["navigation"] if "navigation.tabs" in features else []
+
+
+FILL_MARKER = "<!-- papernotes:fill -->"
+
+
+def filled(content: str, fill: str) -> str:
+    """A page's content with what papernotes lists on it: at its marker comment, else at the end."""
+    head, marker, tail = content.partition(FILL_MARKER)
+    return head + fill + tail if marker else content + fill
+
+
 class PostPage(Page):
     """A post, converted from Markdown exactly once per build."""
 
@@ -56,7 +76,7 @@ class PostPage(Page):
         self.markdown = self.composed.markdown
         meta = post.meta
         self.meta = theme_meta(
-            post.title, meta.description, hide=meta.hide or None, search=meta.search,
+            post.title, meta.description, hide=list(dict.fromkeys([*reading_hide(config), *meta.hide])) or None, search=meta.search,
             template=meta.template, icon=meta.icon, status=meta.status, comments=meta.comments,
             subtitle=Markup(escape(meta.subtitle)) if meta.subtitle else None,
         )
@@ -111,7 +131,7 @@ class GeneratedPage(Page):
         self.markdown = ""
         self.meta = theme_meta(
             str(self.title.unescape()), self._description,
-            search=None if self._search else {"exclude": True},
+            search=None if self._search else {"exclude": True}, hide=[*reading_hide(config), "toc"],  # no headings of theirs to list
         )
 
     def render(self, config: "MkDocsConfig", files: "Files") -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from mkdocs.structure.toc import AnchorLink
 
 from papernotes.core import fragments
-from papernotes.core.article import excerpt_html, split_html, unwrap_paragraph
+from papernotes.core.article import excerpt_html, intro_end, split_html, unwrap_paragraph
 from papernotes.core.blog import Blog, ListingPage, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
@@ -22,6 +22,8 @@ from papernotes.core.sanitize import sanitize_html
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
 from papernotes.core.topics import Topic
 from papernotes.core.urls import rebase_links, relative_url
+
+from .pages import FILL_MARKER
 
 if TYPE_CHECKING:
     from .pages import PostPage
@@ -138,7 +140,9 @@ class PostRenderer:
     def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:
         for title, anchor, level in stored["toc"]:
             page.toc.items.append(AnchorLink(title, anchor, level))
-        page.content = stored["header"] + stored["content_html"] + stored["footer"]
+        # The paper cards sit after the post's introduction, so its first screen shows prose.
+        content, cut = stored["content_html"], stored["cards_at"]
+        page.content = stored["header"] + content[:cut] + stored["cards"] + content[cut:] + stored["footer"]
         page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
 
@@ -165,7 +169,9 @@ class PostRenderer:
         cards = self._paper_cards(entry, parts.sections, helpers)
         made = {
             "toc": toc,
-            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers) + cards,
+            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers),
+            "cards": cards,
+            "cards_at": intro_end(body),
             "content_html": body + takeaways + cited.references_html,
             "footer": fragments.render("post-nav.html", entry=entry, **helpers),
             "summary_html": self._summary(entry, body),
@@ -193,7 +199,9 @@ class PostRenderer:
     def paper_page(self, paper: Paper, page_url: str) -> str:
         return self._reuse(
             "paper", lambda: [page_url, self.digests.record(paper.record), [self.digests.topic(t) for t in paper.topics]],
-            lambda: fragments.render("paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), **self.urls_for(page_url)),
+            lambda: fragments.render(
+                "paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), posts_marker=FILL_MARKER, **self.urls_for(page_url)
+            ),
         )
 
     def paper_posts(self, paper: Paper, page_url: str) -> str:

@@ -22,7 +22,7 @@ from papernotes.core.site import Site, SiteOptions
 from papernotes.core.topics import Topic
 
 from .config import PapernotesConfig
-from .pages import GeneratedPage, PostPage
+from .pages import GeneratedPage, PostPage, filled
 from .state import PageStates
 
 
@@ -91,7 +91,7 @@ class SiteStructure:
             return
         before = page.content or ""
         extra = fill(page)
-        page.content = before + extra
+        page.content = filled(before, extra)
         # Known content and a known fill: the page cache keys the whole by their keys.
         state = self.states.of(page)
         known, key = state.content, self.renderer.key_of(extra)
