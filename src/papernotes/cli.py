@@ -29,7 +29,7 @@ from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.schema import schema_json
 from papernotes.core.addresses import check_addresses
-from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site
+from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site, note_untitled_papers
 from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -129,6 +129,7 @@ def run_check(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     sources = site_config.post_sources()
     site = load_site(sources, site_config.options, diagnostics)
+    note_untitled_papers(site, diagnostics)  # where the build notes them too
     check_addresses(site, get_files(config), config, site_config.options, diagnostics)
     # The site's own Markdown set-up, so code and raw HTML are skipped exactly as in the build.
     citations = CitationExtension()
@@ -139,7 +140,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(format_problem(diagnostic))
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     checked = f"{_plural(len(sources), 'post')} and {_plural(len(site.library.files), 'library file')}"
-    if not diagnostics:
+    if not errors and not warnings:  # notes ("info") are for the writer, never problems
         print(f"Checked {checked}: no problems found.")
         return OK
     print(f"Checked {checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")

@@ -123,7 +123,7 @@ CASES = [
     Case("javascript-url-in-csv", {"library/t.csv": "arxiv_id,url\n2309.17453,javascript:alert(1)\n"},
          "error", "library/t.csv:2", "is not an http(s) link", "left out", library=["library/t.csv"]),
     Case("broken-authors-yml", {"docs/authors.yml": "authors:\n  eve: {name: Eve\n"},
-         "error", "docs/authors.yml:2", "broken YAML", "quoting"),
+         "error", "docs/authors.yml:2", "broken YAML", "close it with '}'"),
 ]  # fmt: skip
 
 

@@ -155,7 +155,7 @@ def test_vscode_task_reads_check_output() -> None:
 def test_guide_workflow_is_the_repository_one_but_for_the_install() -> None:
     guide = yaml.safe_load(next(b.body for b in BLOCKS if b.path == ".github/workflows/publish.yml"))
     ours = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
-    install = {"run": "pip install papernotes"}, {"run": "pip install ."}
+    install = {"run": 'pip install "papernotes @ git+https://github.com/example/papernotes"'}, {"run": "pip install ."}
     guide_steps = [s if s != install[0] else install[1] for s in guide["jobs"]["deploy"]["steps"]]
     assert guide_steps == ours["jobs"]["deploy"]["steps"]
     assert {k: v for k, v in guide.items() if k != "jobs"} == {k: v for k, v in ours.items() if k != "jobs"}

@@ -118,7 +118,8 @@ def live(site_maker: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     site_maker.write("docs/posts/a.md", post("Alpha", "2024-01-01", "[LLM]", "Alpha opens. [@sinks]\n\n<!-- more -->\n\nAlpha body."))
     site_maker.write("docs/posts/b.md", post("Beta", "2024-01-02", "[LLM, Vision]", "Beta opens. [@lora]\n\n## Details\n\nBeta body."))
     site_maker.write("docs/posts/c.md", post("Gamma", "2024-01-03", "[Vision]", "Gamma opens.", extra="description: Gamma in a line.\n"))
-    site_maker.write("docs/posts/d.md", post("Delta", "2024-01-04", "[LLM]", "Delta opens."))
+    # Titled by its heading, as Material's blog writes posts.
+    site_maker.write("docs/posts/d.md", "---\ndate: 2024-01-04\ntags: [LLM]\n---\n# Delta\n\nDelta opens.\n")
     site_maker.write("docs/about.md", "# About\n\nSee [Beta](posts/b.md#details).\n")
     return site_maker, Serve(site_maker.root, tmp_path / "served")
 
@@ -187,6 +188,7 @@ def test_an_unknown_citation_is_shown_and_warned_about(live, tmp_path: Path, cap
     [
         pytest.param(lambda m: edit(m, "a", "title: Alpha", "title: Alpha Prime"), id="a title"),
         pytest.param(lambda m: edit(m, "a", "tags: [LLM]", "tags: [LLM, Agents]"), id="tags"),
+        pytest.param(lambda m: edit(m, "d", "# Delta", "# Delta Prime"), id="a title written as the heading"),
         pytest.param(lambda m: edit(m, "d", "Delta opens.", "Delta opens. [@ring]"), id="a newly cited paper"),
         pytest.param(lambda m: edit(m, "d", "Delta opens.", "Delta opens. [@sinks]"), id="a paper now cited here too"),
         pytest.param(lambda m: edit(m, "b", "Beta opens. [@lora]", "Beta opens."), id="a citation removed"),

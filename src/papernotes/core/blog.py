@@ -111,6 +111,7 @@ class Blog:
         self.authors = authors
         self.topics = topics
         self.entries: list[PostEntry] = []
+        self.authors_file = "authors.yml"  # under docs/, named in messages
         self._by_url: dict[str, PostEntry] = {}
 
     def add(self, post: Post, diagnostics: Diagnostics) -> PostEntry | None:
@@ -132,7 +133,10 @@ class Blog:
                 diagnostics.warning(
                     post.path, post.line_of("authors", index) or post.line_of("authors"),
                     f"unknown author '{ident}'",
-                    did_you_mean(ident, self.authors) or "add the author to docs/authors.yml",
+                    did_you_mean(ident, self.authors) or (
+                        f"add '{ident}' to docs/{self.authors_file}, or set the plugin's authors_file option to the "
+                        "file that lists it (a Material blog's is blog/.authors.yml)"
+                    ),
                 )
                 author = Author(name=ident, id=ident)
             authors.append(author)

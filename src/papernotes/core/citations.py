@@ -28,6 +28,7 @@ from markdown.inlinepatterns import InlineProcessor
 from .diagnostics import Diagnostics, did_you_mean
 from .fragments import render
 from .records import KEY_PATTERN, LibraryLike, Record, first_authors, normalize_arxiv
+from .venues import names_year
 
 TOC_TITLE = "References"
 
@@ -91,7 +92,8 @@ def reference_parts(record: Record) -> list[tuple[str, str, str]]:
             ("authors", _names(record)),
             ("title", record.title),
             ("venue", record.venue),
-            ("year", str(record.year) if record.year else None),
+            # "ICML 2024, 2024." says the year twice: a venue naming it prints it once.
+            ("year", str(record.year) if record.year and not names_year(record.venue, record.year) else None),
         )
         if value
     ]
@@ -158,8 +160,28 @@ class CitationResult:
 # -- the session ------------------------------------------------------------------
 
 
+def _letters(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: the label of the back-link to a reference's index-th citation."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
+
+
 def _attr(text: str) -> str:
     return html_lib.escape(text, quote=True)
+
+
+def _arxiv_of(key: str) -> str | None:
+    """The arXiv id a key like `arxiv:2309.17453` names, or None."""
+    if key[:6].lower() != "arxiv:":
+        return None
+    try:
+        return normalize_arxiv(key[6:])
+    except ValueError:
+        return None
 
 
 class Resolver:
@@ -185,19 +207,18 @@ class Resolver:
 
     def resolve(self, key: str) -> Record | None:
         found = None
-        if key[:6].lower() == "arxiv:":
-            try:
-                arxiv = normalize_arxiv(key[6:])
-            except ValueError:
-                arxiv = None
-            if arxiv:
-                found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
-                if found is None and self.library is not None:
-                    found = self.library.by_arxiv(arxiv)
+        arxiv = _arxiv_of(key)
+        if arxiv:
+            found = self._arxiv[0].get(arxiv) or self._arxiv[1].get(arxiv)
+            if found is None and self.library is not None:
+                found = self.library.by_arxiv(arxiv)
         if found is None:
             found = self._keys[0].get(key) or self._keys[1].get(key)
             if found is None and self.library is not None:
                 found = self.library.get(key)
+        if found is None and arxiv:
+            # An arXiv id is a reference in itself: its id and link, until the writer adds a title.
+            found = Record(arxiv=arxiv)
         return None if found is None else self.canonical(found)
 
     def canonical(self, record: Record) -> Record:
@@ -277,7 +298,7 @@ class CitationSession:
                         "anchor": ref.anchor,
                         "parts": reference_parts(ref.record),
                         "links": reference_links(ref.record),
-                        "backlinks": ref.backlinks,
+                        "backlinks": [(anchor, _letters(index)) for index, anchor in enumerate(ref.backlinks)],
                     }
                     for ref in references
                 ],
@@ -299,7 +320,7 @@ class CitationSession:
             if not found:
                 # Blanking code only approximates Python-Markdown's code spans; a key it
                 # hid was still cited, so its line is found in the unmasked source.
-                found = _group_lines(self.source).get(key, [])
+                found = group_lines(self.source).get(key, [])
             where = sorted(set(found[:count])) or [None]
             for line in where:
                 file_line = self.line_map(line) if line is not None else None
@@ -417,10 +438,10 @@ def _cited_lines(source: str) -> dict[str, list[int]]:
             unclosed.add(opened)
             del masked[opened:]
             index, fence = opened, None
-    return _group_lines("\n".join(masked))
+    return group_lines("\n".join(masked))
 
 
-def _group_lines(text: str) -> dict[str, list[int]]:
+def group_lines(text: str) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
     line, position = 1, 0
     for match in _SOURCE_GROUP_RE.finditer(text):

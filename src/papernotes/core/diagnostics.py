@@ -11,7 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
-Level = Literal["error", "warning"]
+# An "info" is a note for the writer that never fails a build, not even `--strict`.
+Level = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Diagnostics:
 
     def warning(self, file: str, line: int | None, message: str, hint: str | None = None) -> None:
         self.items.append(Diagnostic("warning", file, line, message, hint))
+
+    def info(self, file: str, line: int | None, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic("info", file, line, message, hint))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)

@@ -71,7 +71,7 @@ def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 _HINTS = {
-    "title": "add a line like: title: \"What I learned from ...\"",
+    "title": "add a line like: title: \"What I learned from ...\", or start the text with a '# Title' heading",
     "date": "write a date like 2024-06-12, a datetime like 2024-06-12 09:30, or {created: 2024-06-12, updated: 2024-06-20}",
     "authors": "a list of ids from docs/authors.yml, like [ada]",
     "tags": "a list of topics, like [LLM, Long Context]",

@@ -16,6 +16,7 @@ from latex2mathml.converter import convert
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+_SIBLINGS = re.compile(r"(</m[a-z]*>)(?=<m)")
 _HREF = re.compile(r'\s(?:href|xlink:href)="[^"]*"')
 MATHML_TAGS = frozenset(
     "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac msqrt mroot "
@@ -31,7 +32,9 @@ def _mathml(tex: str, display: str) -> str | None:
         return None
     if any(tag.lower() not in MATHML_TAGS for tag in _TAG.findall(out)):
         return None
-    return _HREF.sub("", out)
+    # A space between sibling elements changes nothing on screen but keeps the symbols
+    # apart as words where the formula is read as text (search entries, feed summaries).
+    return _SIBLINGS.sub(r"\1 ", _HREF.sub("", out))
 
 
 def render_math(page_html: str) -> str:

@@ -19,6 +19,7 @@ from .posts import Post, citation_source
 from .diagnostics import Diagnostics, did_you_mean
 from .records import LibraryLike, Record
 from .topics import Topic, TopicIndex
+from .venues import venue_kind
 
 if TYPE_CHECKING:
     from .blog import PostEntry
@@ -211,25 +212,41 @@ def bibtex_entry(record: Record) -> str:
     """
     fields, kind, key = _bibtex_fields(record)
     try:
-        lines = [f"  {name} = {{{_latex(value)}}}" for name, value in fields]
+        lines = [f"  {name} = {{{value if name in _VERBATIM else _latex(value)}}}" for name, value in fields]
     except Exception:  # noqa: BLE001 - the encoder failed: let bibtexparser handle it its own way
         return _bibtex_entry_by_bibtexparser(record)
     text = f"@{kind}{{{key},\n" + "".join(line + ",\n" for line in lines[:-1]) + (lines[-1] + "\n" if lines else "") + "}"
     return text.replace("\t", "  ").strip()
 
 
+# Fields BibTeX tools read as written (biblatex's verbatim fields): never LaTeX-encoded,
+# so a URL stays a URL, not `\url{...}` and `\_`.
+_VERBATIM = frozenset({"url", "doi", "eprint"})
+# Where a venue goes, by its kind: BibTeX's entry type and field.
+_VENUE_FIELD = {"conference": ("inproceedings", "booktitle"), "journal": ("article", "journal")}
+
+
+def _verbatim(value: str) -> str:
+    """A link as a braced BibTeX value: braces and backslashes percent-encoded (they would end or escape it)."""
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
 def _bibtex_fields(record: Record) -> tuple[list[tuple[str, str]], str, str]:
+    venue_kind_ = venue_kind(record.venue)
+    kind, venue_field = _VENUE_FIELD.get(venue_kind_, ("misc", "howpublished"))
+    # A preprint's server is said by eprint and archivePrefix.
+    venue = None if venue_kind_ == "preprint" and record.arxiv else record.venue
+    url = record.url or (f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else None)
     fields = [
         ("title", record.title),
         ("author", " and ".join(record.authors) if record.authors else None),
         ("year", str(record.year) if record.year else None),
-        ("journal" if record.venue and not record.arxiv else "howpublished", record.venue),
+        (venue_field, venue),
         ("eprint", record.arxiv),
         ("archivePrefix", "arXiv" if record.arxiv else None),
-        ("doi", record.doi),
-        ("url", record.url or (f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else None)),
+        ("doi", _verbatim(record.doi) if record.doi else None),
+        ("url", _verbatim(url) if url else None),
     ]
-    kind = "article" if record.venue and not record.arxiv else "misc"
     key = record.id or (f"arxiv{record.arxiv}".replace("/", "").replace(".", "_") if record.arxiv else "paper")
     return [(name, value) for name, value in fields if value], kind, key
 
@@ -242,6 +259,9 @@ def _bibtex_entry_by_bibtexparser(record: Record) -> str:
     from bibtexparser.model import Entry, Field
 
     fields, kind, key = _bibtex_fields(record)
-    entry = Entry(kind, key, [Field(name, value) for name, value in fields])
-    text = bibtexparser.write_string(BibLibrary([entry]), prepend_middleware=[LatexEncodingMiddleware()])
+    encoded = LatexEncodingMiddleware().transform(BibLibrary([Entry(kind, key, [Field(n, v) for n, v in fields])]))
+    for field, (name, value) in zip(encoded.entries[0].fields, fields):
+        if name in _VERBATIM:
+            field.value = value
+    text = bibtexparser.write_string(encoded)
     return text.replace("\t", "  ").strip()

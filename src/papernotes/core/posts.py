@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from frontmatter.default_handlers import YAMLHandler
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .digest import hash_bytes
 from .fieldproblems import field_hint, meta_problems
+from .headings import title_from_heading
 from .records import Record, normalize_arxiv, parse_record
+from .yamlerrors import folded_items, tex_in_double_quotes
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
 EXCERPT_SEPARATOR = "<!-- more -->"
@@ -34,11 +36,22 @@ _SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class DateRange(BaseModel):
-    """Material's date form: ``date: {created: ..., updated: ...}``."""
+    """Material's date form: ``date: {created: ..., updated: ...}``.
 
-    model_config = ConfigDict(extra="forbid")
+    Material also lets a post name other dates of its own there (kept, not shown).
+    """
+
+    model_config = ConfigDict(extra="allow")
     created: dt.datetime
     updated: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _custom_dates(self) -> "DateRange":
+        for key, value in (self.model_extra or {}).items():
+            # A misspelt 'updated' would lose the date: that is an error, not a date of one's own.
+            if not isinstance(_to_datetime(value), dt.datetime) or did_you_mean(key, ("created", "updated")):
+                raise ValueError(f"'{key}' in 'date' is not a date")
+        return self
 
 
 class PostFrontmatter(BaseModel):
@@ -50,7 +63,7 @@ class PostFrontmatter(BaseModel):
 
     model_config = ConfigDict(extra="ignore", title="papernotes post frontmatter")
 
-    title: str = Field(min_length=1, description="The post's title (required).")
+    title: str = Field(min_length=1, description="The post's title; without it, the first '# heading' of the text.")
     date: Union[dt.datetime, DateRange] = Field(
         description="Required: a date (2024-06-12), a datetime, or {created: ..., updated: ...}."
     )
@@ -77,6 +90,7 @@ class PostFrontmatter(BaseModel):
     status: str | None = None
     subtitle: str | None = None
     comments: bool | None = None
+    links: Any = Field(None, description="Material's related links: accepted, not shown by papernotes.")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -303,6 +317,17 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     if not isinstance(data, dict):
         diagnostics.error(path, 1, "the frontmatter must be a mapping of keys, like 'title: ...'")
         return None
+    for line, joined in folded_items(fm_text, loaded.folded):
+        diagnostics.warning(
+            path, line, f"this '- ' line was joined to the value on line {joined}, because it is indented further than the line above",
+            "write each item as '- text', every '-' in the same column, starting on the line after the key; "
+            "quote the value if the '-' is part of the text",
+        )
+    for line, command, made in tex_in_double_quotes(fm_text, loaded.quoted):
+        diagnostics.warning(
+            path, line, f"'\\{command}' in double quotes: YAML reads '\\{command[0]}' as {made}, so the text loses it",
+            "quote the value with single quotes ('...'), where a backslash stays a backslash, or write two backslashes",
+        )
     for key_path, first, second in loaded.duplicates:
         diagnostics.warning(
             path, second, f"'{key_path[-1]}' is written twice (lines {first} and {second}); the second wins",
@@ -337,6 +362,7 @@ def _validate(
                 did_you_mean(str(key), FRONTMATTER_KEYS) or f"known keys: {', '.join(FRONTMATTER_KEYS[:12])}, ...",
             )
     data = {k: v for k, v in data.items() if k in FRONTMATTER_KEYS}
+    body = title_from_heading(data, loaded.lines, body, body_line)
     ok = True
 
     papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
@@ -354,6 +380,9 @@ def _validate(
         return None
     if not ok:
         return None
+    if meta.links:
+        diagnostics.info(path, loaded.line_of(("links",)), "'links' (Material's related links) are not shown by papernotes",
+                         "link them from the text instead")
 
     post = Post(path=path, src_uri=src_uri, meta=meta, body=body, body_line=body_line, frontmatter=loaded)
     post.papers = [r for r, _ in papers]

@@ -19,12 +19,14 @@ import html
 import re
 from html.parser import HTMLParser
 
+from .mathml import MATHML_TAGS
+
 # What Markdown and the configured extensions emit (and harmless inline HTML).
 _ALLOWED_TAGS = frozenset(
     """a abbr b blockquote br caption cite code dd del details div dl dt em figcaption figure
     h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p path pre q s samp small span
     strong sub summary sup svg table tbody td tfoot th thead time tr u ul var""".split()
-)
+) | MATHML_TAGS  # formulas as `render_math` writes them: presentation markup, no scripts or links
 _URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction", "poster", "background", "cite", "data"})
 _DROPPED_ATTRS = frozenset({"srcset", "srcdoc", "style"})
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})

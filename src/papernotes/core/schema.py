@@ -67,7 +67,8 @@ def post_frontmatter_schema() -> dict[str, Any]:
         "title": "papernotes post frontmatter",
         "description": "The YAML between the '---' lines at the top of a papernotes post.",
         "type": "object",
-        "required": schema["required"],
+        # A post without `title:` takes its first `# heading` (Material's blog form).
+        "required": [name for name in schema["required"] if name != "title"],
         "properties": schema["properties"],
         "additionalProperties": False,
         "definitions": definitions,

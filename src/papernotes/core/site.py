@@ -18,7 +18,7 @@ from markdown import Markdown
 from .article import compose_source
 from .authors import Author, load_authors
 from .blog import Blog, BlogOptions, PostEntry
-from .citations import CitationExtension, CitationSession, cited_keys
+from .citations import CitationExtension, CitationSession, Resolver, cited_keys, group_lines
 from .diagnostics import Diagnostics
 from .library import Library, load_file
 from .papers import PaperIndex
@@ -72,6 +72,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     topics = TopicIndex(options.topic_aliases)
     authors_path = os.path.join(options.docs_dir, options.authors_file)
     blog = Blog(options.blog, read_authors(authors_path, _shown(authors_path, options), diagnostics), topics)
+    blog.authors_file = options.authors_file
     library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)
@@ -187,3 +188,40 @@ def check_citations(site: Site, md: Markdown, citations: CitationExtension, diag
         finally:
             citations.session = None
         session.finish(html)
+
+
+def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:
+    """A note (never a failure) for each paper of the site with no title, at the first post that names it.
+
+    Such a paper shows as its id everywhere; one cited by an arXiv id that no
+    post or library file lists is still a reference, with its id and link.
+    """
+    noted = {(d.file, d.line) for d in diagnostics}  # a line already reported (an unknown paper) is not noted again
+    for paper in site.papers.sorted():
+        record = paper.record
+        if record.title or record.text or not (paper.reviewed_in or paper.cited_in):
+            continue
+        post = (paper.reviewed_in or paper.cited_in)[0].post
+        line = next((post.line_of("papers", i) for i, r in enumerate(post.papers) if r.identity == paper.identity), None)
+        if line is None:
+            composed = compose_source(post)
+            resolver = Resolver(post.bibliography, post.papers, site.library)
+            cited = [n for key, lines in group_lines(composed.markdown).items()
+                     if (found := resolver.resolve(key)) is not None and found.identity == paper.identity for n in lines]
+            line = composed.line_map(min(cited)) if cited else None
+        if (post.path, line) in noted:
+            continue
+        listed = site.library.by_identity(paper.identity) or any(
+            r.identity == paper.identity for r in [*post.papers, *post.bibliography]
+        )
+        if listed:
+            diagnostics.info(
+                post.path, line, f"paper '{record.label}' has no title, so pages and references show it as its id",
+                "add 'title: ...' to its entry in the post's papers or bibliography, or to a library file",
+            )
+        else:
+            diagnostics.info(
+                post.path, line,
+                f"{record.label} is in no bibliography or library file, so its reference shows only the id and link",
+                f"give it a title: add '- {{arxiv: {record.arxiv}, title: ...}}' to the post's bibliography or a library file",
+            )

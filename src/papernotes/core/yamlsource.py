@@ -21,6 +21,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .sanitize import xml_text
+from .yamlerrors import explain
 
 Path = tuple[Any, ...]
 _NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -103,10 +104,6 @@ for _cls in (_Loader, _CLoader):
         _cls.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
         _cls.add_constructor("tag:yaml.org,2002:str", _str)
 
-# Where the parser names the place a construct was opened (an unclosed '[' or
-# quote), that place is the line to fix, not the end where it gave up.
-_OPENED_AT = ("while parsing a flow", "while scanning a quoted")
-
 
 class YamlSyntaxError(Exception):
     """Broken YAML, with the line in the file where the parser gave up."""
@@ -149,6 +146,8 @@ class LoadedYaml:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
+    folded: list[tuple[int, int]] = field(default_factory=list)  # (first, last) lines of plain values over several lines
+    quoted: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end) of "..." values with a backslash
 
     def line_of(self, path: Path, default: int | None = None) -> int | None:
         """The line of `path`, or of its nearest written ancestor."""
@@ -186,16 +185,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and (exc.context or "").startswith(_OPENED_AT):
-            mark = exc.context_mark
-        # A bracket or quote left open is only noticed at the end of the text;
-        # the writer needs the line where it was opened.
-        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
-            mark = exc.context_mark
-        line = _editor_lines(text, first_line)(mark) if mark is not None else None
-        problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlSyntaxError(line, problem or "invalid YAML") from None
+        raise YamlSyntaxError(*explain(exc, text, _editor_lines(text, first_line))) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
     except RecursionError:
@@ -280,5 +270,9 @@ class _Walk:
         elif isinstance(node, SequenceNode):
             for index, item in enumerate(node.value):
                 size += self.node(item, path + (index,))
+        elif not node.style and node.end_mark.line > node.start_mark.line:  # plain: libyaml says "", PyYAML None
+            out.folded.append((line_of(node.start_mark), line_of(node.end_mark)))
+        elif node.style == '"' and node.end_mark.index > node.start_mark.index:
+            out.quoted.append((line_of(node.start_mark), node.start_mark.index, node.end_mark.index))
         self.sizes[key] = size
         return size

@@ -226,6 +226,8 @@ def _read_edit(plugin: LiveHost, src_uri: str, path: str) -> tuple[Any, str] | N
     post = read_post(raw, entry.post.path, src_uri, diagnostics)
     if post is None or len(diagnostics) or post.frontmatter_text != entry.post.frontmatter_text:
         return None
+    if post.title != entry.post.title:  # a post titled by its '# heading' changes its title in the body
+        return None
     if plugin.papers.cited_identities(entry.post, post.body) != plugin.papers.cited_identities(entry.post, entry.post.body):
         return None  # the papers' pages list the posts citing them
     return entry, post.body

@@ -14,7 +14,7 @@ log = logging.getLogger("mkdocs.plugins.papernotes")
 def report(diagnostics: Diagnostics, start: int, *, abort: bool) -> int:
     """Log the diagnostics from `start` on; on errors, stop the build when `abort`. How many are logged now."""
     for diagnostic in diagnostics.items[start:]:
-        level = logging.ERROR if diagnostic.level == "error" else logging.WARNING
+        level = {"error": logging.ERROR, "info": logging.INFO}.get(diagnostic.level, logging.WARNING)
         log.log(level, f"papernotes: {diagnostic}")
     errors = diagnostics.errors
     if abort and errors:

@@ -36,7 +36,7 @@ from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.mathml import render_math
-from papernotes.core.site import PostSource, SiteOptions, load_site
+from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
 
 from . import assets
 from .config import PapernotesConfig, site_options
@@ -151,6 +151,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
         self.blog, self.library, self.papers = site.blog, site.library, site.papers
+        note_untitled_papers(site, self.diagnostics)
         check_addresses(site, files, config, options, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
