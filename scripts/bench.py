@@ -9,6 +9,8 @@ For each size the same generated posts (see `scripts/corpus.py`) are built by:
   after the text of one post changed;
 - papernotes under a real `mkdocs serve`: the time from saving a post to the server returning
   the edited page, for an edit of its text and for an edit of its frontmatter;
+- with `--newsletter`, papernotes cold and warm again with e-mail editions on (an
+  `email.html` per post and `email/feed.xml`), to report what they add;
 - Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
 - Hugo, when `hugo` is on PATH;
 - with `--baseline REV` (a git revision), papernotes' builds again with the code of REV, in the
@@ -172,6 +174,14 @@ class PapernotesEdited(PapernotesWarm):
         post.write_text(post.read_text(encoding="utf-8").rstrip("\n") + f"\n\nAn edit made at {time.time_ns()}.\n", encoding="utf-8")
 
 
+class PapernotesEmail(Papernotes):
+    name = "papernotes (cold, e-mail editions)"
+
+
+class PapernotesEmailWarm(PapernotesWarm):
+    name = "papernotes (warm, e-mail editions)"
+
+
 class PapernotesServe(Tool):
     """A real `mkdocs serve`: the time from saving a post to the server returning the edited page.
 
@@ -294,6 +304,10 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
         tools.append(PapernotesWarm(base / "papernotes-warm"))
         shutil.copytree(base / "papernotes", base / "papernotes-edited")
         tools.append(PapernotesEdited(base / "papernotes-edited"))
+    if args.newsletter:
+        corpus_mod.write_papernotes(corpus, base / "papernotes-email", newsletter=True)
+        shutil.copytree(base / "papernotes-email", base / "papernotes-email-warm")
+        tools += [PapernotesEmail(base / "papernotes-email"), PapernotesEmailWarm(base / "papernotes-email-warm")]
     if args.serve:
         shutil.copytree(base / "papernotes", base / "papernotes-serve")
         tools += [PapernotesServe(base / "papernotes-serve", "body"), PapernotesServe(base / "papernotes-serve", "frontmatter")]
@@ -367,6 +381,12 @@ def report(results: list[Measure]) -> dict:
             + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
             + f" | {f'{vs_hugo:.1f}' if vs_hugo else '–'} | {f'{vs_material:.2f}' if vs_material else '–'} |"
         )
+    for n in sorted({m.n for m in results}):
+        for plain, email in (("papernotes (cold)", PapernotesEmail.name), ("papernotes (warm)", PapernotesEmailWarm.name)):
+            a, b = by.get((n, plain)), by.get((n, email))
+            if a and b:
+                ratios[f"{email} / {plain} @ {n} (wall)"] = b.median / a.median
+                ratios[f"{email} / {plain} @ {n} (CPU)"] = b.median_cpu / a.median_cpu
     sizes = sorted({m.n for m in results})
     for tool in ("papernotes (cold)", "papernotes (warm)", "papernotes (warm, one post edited)", "Hugo"):
         for small, large in zip(sizes, sizes[1:]):
@@ -405,6 +425,7 @@ def main() -> None:
     parser.add_argument("--skip-material", action="store_true", help="do not build with Material's blog plugin")
     parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo even when it is installed")
     parser.add_argument("--no-warm", action="store_true", help="skip papernotes' warm (cached) rebuild")
+    parser.add_argument("--newsletter", action="store_true", help="also build papernotes with e-mail editions on, for their cost")
     parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve` from saving a post to showing it")
     parser.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temporary folder, removed after)")
     parser.add_argument("--out", type=Path, help="write results as JSON here")

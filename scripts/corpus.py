@@ -242,8 +242,8 @@ markdown_extensions:
 """
 
 
-def write_papernotes(corpus: Corpus, root: Path, *, cache: bool = True) -> Path:
-    """A papernotes site; returns its mkdocs.yml."""
+def write_papernotes(corpus: Corpus, root: Path, *, cache: bool = True, newsletter: bool = False) -> Path:
+    """A papernotes site; returns its mkdocs.yml. `newsletter`: with e-mail editions and their feed."""
     (root / "docs" / "posts").mkdir(parents=True, exist_ok=True)
     (root / "library").mkdir(exist_ok=True)
     (root / "library" / "generated.bib").write_text(bibtex(corpus.library), encoding="utf-8")
@@ -262,6 +262,7 @@ def write_papernotes(corpus: Corpus, root: Path, *, cache: bool = True) -> Path:
         "plugins:\n  - search\n  - papernotes:\n"
         f"      cache: {'true' if cache else 'false'}\n"
         f"      library: [library/generated.bib, {json.dumps(str(ABSTRACTS))}]\n"
+        + ("      newsletter: {email: true, email_feed: true}\n" if newsletter else "")
         + _MARKDOWN_EXTENSIONS,
         encoding="utf-8",
     )

@@ -53,6 +53,7 @@ examples:
   papernotes check --strict -f site/mkdocs.yml
   papernotes import ~/Notes/reading.md --tag Inbox
   papernotes schema > post-frontmatter.schema.json
+  papernotes email docs/posts/my-post.md --eml
 
 Run 'papernotes COMMAND --help' for a command's options.
 """
@@ -275,6 +276,42 @@ def run_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+# -- email --------------------------------------------------------------------------
+
+
+def run_email(args: argparse.Namespace) -> int:
+    from papernotes.core.edition import GMAIL_CLIP, clipped, email_html, email_message, email_text
+    from papernotes.mkdocs_plugin.one_post import NotAPost, post_issue
+
+    site_config = read_site(args.config_file)
+    plugin = papernotes_plugin(site_config.mkdocs)
+    try:
+        issue, problems = post_issue(site_config.mkdocs, plugin, args.post)
+    except NotAPost as exc:
+        for diagnostic in exc.problems:
+            print(format_problem(diagnostic), file=sys.stderr)
+        raise Problem(str(exc)) from None
+    for diagnostic in problems:
+        print(format_problem(diagnostic), file=sys.stderr)
+    html = email_html(issue)
+    if clipped(html):
+        print(f"papernotes: warning: the HTML edition is {len(html.encode()) // 1024} KB; Gmail clips messages over "
+              f"{GMAIL_CLIP // 1024} KB behind a 'View entire message' link. Shorten the post or send the web link.", file=sys.stderr)
+    if args.eml:
+        content, suffix = email_message(issue, sender=args.sender).as_bytes(), ".eml"
+    elif args.text:
+        content, suffix = email_text(issue).encode("utf-8"), ".txt"
+    else:
+        content, suffix = html.encode("utf-8"), ".html"
+    if args.output == "-":
+        sys.stdout.buffer.write(content)
+    else:
+        out = Path(args.output or Path(args.post).stem + ".email" + suffix)
+        out.write_bytes(content)
+        print(f"wrote {out} ({len(content) // 1024 or 1} KB)", file=sys.stderr)
+    return PROBLEMS if any(d.level == "error" for d in problems) else OK
+
+
 # -- the parser ---------------------------------------------------------------------
 
 
@@ -346,6 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _config_option(notes)
     notes.set_defaults(run=run_import)
+
+    email = commands.add_parser(
+        "email", help="write a post's e-mail edition (HTML, plain text, or a .eml message)",
+        formatter_class=formatter,
+        description="Write the e-mail edition of a post: one HTML file with every style inline, a 600-px\n"
+        "column, absolute links to your site_url. --text writes the plain-text edition, --eml a\n"
+        "multipart message with both and the post's title as subject, to import into a mail tool.",
+        epilog="examples:\n  papernotes email docs/posts/2024-06-21-the-state-of-state.md\n"
+        "  papernotes email docs/posts/2024-06-21-the-state-of-state.md --eml -o issue-12.eml\n",
+    )
+    email.add_argument("post", metavar="POST.md", help="the post's Markdown file")
+    kind = email.add_mutually_exclusive_group()
+    kind.add_argument("--text", action="store_true", help="the plain-text edition")
+    kind.add_argument("--eml", action="store_true", help="a multipart/alternative message (text and HTML)")
+    email.add_argument("-o", "--output", metavar="FILE", help="where to write ('-' for standard output; default: POST.email.html, .txt or .eml here)")
+    email.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From: of the .eml message")
+    _config_option(email)
+    email.set_defaults(run=run_email)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of post frontmatter, for editors",

@@ -62,3 +62,18 @@ def test_serve_rebuilds_on_every_source_and_survives_mistakes(site_maker: SiteMa
         server.wait_for("posts/serving-test/", lambda b: "Mara After" in b, "an authors.yml edit")
     finally:
         server.stop()
+
+
+def test_serve_previews_the_edition_and_follows_edits(site_maker: SiteMaker, tmp_path: Path) -> None:
+    site_maker.config(text=BASE_CONFIG.format(per_page=10).replace(
+        "      per_page: 10\n", "      per_page: 10\n      newsletter:\n        email: true\n"))
+    post = site_maker.post("one", "One", body="Draft wording.\n")
+    server = Server(site_maker.root, tmp_path / "serve.log")
+    try:
+        server.wait_for("posts/one/email.html", lambda body: "Draft wording." in body, "the e-mail edition")
+        post.write_text(post.read_text().replace("Draft wording.", "Final wording."))
+        # A text-only edit takes serve's quick rebuild (live.py): the edition follows it.
+        server.wait_for("posts/one/email.html", lambda body: "Final wording." in body and "Draft" not in body, "the edit")
+        server.wait_for("posts/one/", lambda body: "Final wording." in body and "og:title" in body, "the page")
+    finally:
+        server.stop()

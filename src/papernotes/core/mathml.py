@@ -4,6 +4,9 @@ pymdownx.arithmatex (``generic: true``) marks math in the HTML; each formula
 is converted with latex2mathml. Its output is only trusted when it holds
 MathML elements alone (it copies some input through unescaped, e.g.
 ``\\text{<b>}``), and links are dropped; otherwise the TeX stays as text.
+The TeX travels along as the formula's ``application/x-tex`` annotation (as
+MathJax and KaTeX write it): copy-paste and the e-mail edition, which mail
+clients without MathML need, read it there.
 """
 
 from __future__ import annotations
@@ -34,7 +37,14 @@ def _mathml(tex: str, display: str) -> str | None:
         return None
     # A space between sibling elements changes nothing on screen but keeps the symbols
     # apart as words where the formula is read as text (search entries, feed summaries).
-    return _SIBLINGS.sub(r"\1 ", _HREF.sub("", out))
+    out = _SIBLINGS.sub(r"\1 ", _HREF.sub("", out))
+    # <math ...>PRESENTATION</math> -> <math ...><semantics>PRESENTATION<annotation>TeX</annotation></semantics></math>
+    head, _, rest = out.partition(">")
+    inner = rest.removesuffix("</math>")
+    if not inner.startswith("<mrow>") or not inner.endswith("</mrow>"):
+        inner = f"<mrow>{inner}</mrow>"
+    annotation = html.escape(html.unescape(tex).strip(), quote=False)
+    return f'{head}><semantics>{inner}<annotation encoding="application/x-tex">{annotation}</annotation></semantics></math>'
 
 
 def render_math(page_html: str) -> str:

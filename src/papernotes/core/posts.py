@@ -80,6 +80,9 @@ class PostFrontmatter(BaseModel):
     bibliography: list[Union[str, Record]] = Field(
         default_factory=list, description="What the body cites: records, or .bib files relative to the post."
     )
+    image: str | None = Field(
+        None, description="The link-preview image: an http(s) URL, or a path inside docs/ (assets/card.png)."
+    )
     readtime: int | None = Field(None, ge=0, description="Reading time in minutes; default computed.")
     pin: bool = Field(False, description="Pinned posts come first in listings.")
     # Material page keys, passed through to the theme unchanged.
@@ -115,6 +118,16 @@ class PostFrontmatter(BaseModel):
     @classmethod
     def _no_empty(cls, value: list[str]) -> list[str]:
         return [v.strip() for v in value if v.strip()]
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) and not re.match(r"^https?://", value, re.IGNORECASE):
+            raise ValueError(f"image '{value}' must be an http(s) URL or a path inside docs/, like assets/card.png")
+        return value
 
     @field_validator("slug")
     @classmethod

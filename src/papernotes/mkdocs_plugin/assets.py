@@ -7,23 +7,27 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-CSS = {"assets/papernotes/papernotes.css": "papernotes.css"}  # site address -> file under papernotes/assets
-JS = {"assets/papernotes/papernotes.js": "papernotes.js"}
+# Site address -> file under papernotes/assets, in the order they are added to the site.
+ASSETS = {
+    "assets/papernotes/papernotes.css": "papernotes.css",
+    "assets/papernotes/papernotes.js": "papernotes.js",
+    "assets/papernotes/newsletter.css": "newsletter.css",  # e-mail parts on the site: cite and subscribe blocks
+}
 
 
 def link(config: Any) -> None:
     """Name them in the theme's extra_css and extra_javascript (once: serve configures again)."""
-    for uri in CSS:
-        if uri not in config.extra_css:
+    for uri in ASSETS:
+        if uri.endswith(".css") and uri not in config.extra_css:
             config.extra_css.append(uri)
     scripts = [str(script) for script in config.extra_javascript]
-    for uri in JS:
-        if uri not in scripts:
+    for uri in ASSETS:
+        if uri.endswith(".js") and uri not in scripts:
             config.extra_javascript.append(uri)
 
 
 def add(files: Files, config: Any) -> None:
-    for uri, name in {**CSS, **JS}.items():
+    for uri, name in ASSETS.items():
         files.append(File.generated(config, uri, content=asset(name)))
 
 

@@ -14,6 +14,19 @@ from papernotes.core.site import SiteOptions
 from .cache import cache_dir, project_dir
 
 
+class NewsletterConfig(Config):
+    """`newsletter:` in the plugin's options: the e-mail side and link previews (see newsletter.py)."""
+
+    email = c.Type(bool, default=False)  # an email.html next to every post page
+    email_feed = c.Type(bool, default=False)  # email/feed.xml: the e-mail editions, for RSS-to-e-mail services
+    subscribe_url = c.Optional(c.URL())  # where the subscribe form posts the reader's address
+    subscribe_text = c.Optional(c.Type(str))  # the form's pitch
+    subscribe_field = c.Type(str, default="email")  # the address's field name (Mailchimp: EMAIL)
+    image = c.Optional(c.Type(str))  # the link-preview image of posts without their own `image:`
+    meta = c.Type(bool, default=True)  # Open Graph, JSON-LD and citation_* tags in post pages
+    cite = c.Type(bool, default=True)  # the "Cite this post" block
+
+
 class PapernotesConfig(Config):
     enabled = c.Type(bool, default=True)
 
@@ -37,6 +50,9 @@ class PapernotesConfig(Config):
     # Feeds.
     feed_length = c.Type(int, default=20)
     feed_format = c.Choice(tuple(FEED_FORMATS), default="rss")  # rss | atom | both
+
+    # The newsletter: e-mail editions, subscribe form, link previews.
+    newsletter = c.SubConfig(NewsletterConfig)
 
     # Rebuilds: reuse each post's Markdown conversion from .cache/papernotes/ when nothing it depends on changed.
     cache = c.Type(bool, default=True)

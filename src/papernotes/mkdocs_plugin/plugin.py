@@ -45,6 +45,7 @@ from . import live
 from .feeds import SiteFeeds
 from .incremental import Incremental
 from .messages import report
+from .newsletter import Newsletter
 from .pages import PostPage
 from .render import PostRenderer
 from .state import PageStates
@@ -75,6 +76,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.incremental.forget(self.states)
         self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
         self.feeds: SiteFeeds | None = None
+        self.newsletter: Newsletter | None = None  # e-mail editions, link previews, cite and subscribe blocks
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
@@ -164,6 +166,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.structure.add_generated(files)
         self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
         self.feeds.add(files, config, site.blog)
+        self.newsletter = Newsletter(self.config.newsletter, self)
+        self.newsletter.add_files(files, config, list(site.entries.values()))
         assets.add(files, config)
         self._report(abort=not self.is_serve)
         return files
@@ -216,7 +220,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
         return self.incremental.keep_output(page, output)
 
-    on_post_page = CombinedEvent(_store_output, _add_feed_links, _keep_output)
+    # Link previews, "Cite this post" and the subscribe form: after the page cache stored the output.
+    def _add_newsletter(self, output: str, *, page: Any, config: Any) -> str:
+        return self.newsletter.add_to_page(output, page, config) if self.newsletter is not None else output
+
+    on_post_page = CombinedEvent(_store_output, _add_feed_links, _add_newsletter, _keep_output)
 
     # The navigation is final here; the page cache's signature includes it. The
     # files are final too: a helper starts converting posts from the last one.
@@ -245,6 +253,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.incremental.ready(config, self._nav, env, self.structure.pages)
         if self.feeds is not None:
             self.feeds.fill(config, self.incremental.feed_store)
+        if self.newsletter is not None:
+            self.newsletter.fill(config)
         hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
         self.incremental.render_ahead(config, files, self._nav, env, hooks)
         return env
@@ -278,8 +288,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         return self.structure.listing_pages(entry, self._files)
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
-        """Fill again the feeds carrying any of `entries`; the (file, content) of those that changed."""
-        return self.feeds.refill(config, self.incremental.feed_store, entries) if self.feeds is not None else []
+        """Fill again the feeds and e-mail editions carrying any of `entries`; the (file, content) of those that changed."""
+        changed = self.feeds.refill(config, self.incremental.feed_store, entries) if self.feeds is not None else []
+        return changed + (self.newsletter.fill(config, entries) if self.newsletter is not None else [])
 
     def report(self) -> None:
         self._report(abort=False)

@@ -6,7 +6,7 @@ only HTML that came out of the Markdown conversion is marked safe.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from mkdocs.structure.toc import AnchorLink
@@ -17,6 +17,7 @@ from papernotes.core.blog import Blog, ListingPage, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import Digests, digest
+from papernotes.core.newsletter import newsletter_parts
 from papernotes.core.papers import Paper, PaperIndex, bibtex_entry
 from papernotes.core.sanitize import sanitize_html
 from papernotes.core.text import first_paragraph, reading_time, strip_anchors
@@ -36,6 +37,9 @@ class RenderedPost:
     content_html: str  # body, takeaways and references: what feeds carry
     summary_html: str  # for listings, with links relative to the post's own URL
     readtime: int
+    # The parts the e-mail edition and link previews show on their own (see core/newsletter.py):
+    # where the body ends in `content_html`, the takeaways' items, each card's note, the references.
+    parts: dict[str, Any] = field(default_factory=dict)
 
 
 class PostRenderer:
@@ -143,7 +147,7 @@ class PostRenderer:
         # The paper cards sit after the post's introduction, so its first screen shows prose.
         content, cut = stored["content_html"], stored["cards_at"]
         page.content = stored["header"] + content[:cut] + stored["cards"] + content[cut:] + stored["footer"]
-        page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
+        page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"], stored.get("parts", {}))
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
 
     def _assemble(self, page: "PostPage", session: CitationSession) -> dict[str, Any]:
@@ -177,6 +181,7 @@ class PostRenderer:
             "summary_html": self._summary(entry, body),
             "readtime": readtime,
             "diagnostics": [],
+            "parts": newsletter_parts(body, parts.sections, len(post.papers), cited.references),
         }
         self._restore(page, made)
         return made
