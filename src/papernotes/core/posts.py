@@ -23,8 +23,9 @@ from slugify import slugify
 from .diagnostics import Diagnostics, did_you_mean
 from .digest import hash_bytes
 from .fieldproblems import field_hint, meta_problems
+from .postrecords import frontmatter_records
 from .headings import title_from_heading
-from .records import Record, normalize_arxiv, parse_record
+from .records import Record
 from .yamlerrors import folded_items, tex_in_double_quotes
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
@@ -378,9 +379,9 @@ def _validate(
     body = title_from_heading(data, loaded.lines, body, body_line)
     ok = True
 
-    papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
-    bibliography, bib_ok = _records(
-        data.pop("bibliography", []), "bibliography", loaded, path, diagnostics, allow_files=True
+    papers, papers_ok = frontmatter_records(data.pop("papers", []), "papers", loaded, path, diagnostics, PostFrontmatter.model_fields, allow_files=False)
+    bibliography, bib_ok = frontmatter_records(
+        data.pop("bibliography", []), "bibliography", loaded, path, diagnostics, PostFrontmatter.model_fields, allow_files=True
     )
     ok = papers_ok and bib_ok
 
@@ -405,51 +406,6 @@ def _validate(
     meta.bibliography = [r for r, _ in bibliography]
     _check_duplicate_keys(post, diagnostics)
     return post
-
-
-def _records(
-    items: Any, name: str, loaded: LoadedYaml, path: str, diagnostics: Diagnostics, *, allow_files: bool
-) -> tuple[list[tuple[Any, int | None]], bool]:
-    """Validate `papers` or `bibliography` item by item, so each message has its own line."""
-    if items is None:
-        return [], True
-    if not isinstance(items, list):
-        diagnostics.error(path, loaded.line_of((name,)), f"'{name}' must be a list", "write one item per line: '  - ...'")
-        return [], False
-    out: list[tuple[Any, int | None]] = []
-    ok = True
-    for index, item in enumerate(items):
-        line = loaded.line_of((name, index))
-        if isinstance(item, str) and allow_files and item.strip().lower().endswith(".bib"):
-            out.append((item.strip(), line))
-            continue
-        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-            item = _shorthand(source_text(item).strip())
-        record, problems = parse_record(item)
-        for problem in problems:
-            ok = False
-            diagnostics.error(
-                path, loaded.line_of((name, index, *problem.path), line), f"{name}[{index + 1}]: {problem.message}",
-                field_hint((name, *problem.path), PostFrontmatter.model_fields),
-            )
-        if record is not None:
-            if not (record.id or record.arxiv or record.doi):
-                ok = False
-                diagnostics.error(
-                    path, line, f"{name}[{index + 1}] has no id, arxiv or doi, so nothing can cite or find it",
-                    "add 'id: somekey2024' or 'arxiv: 2309.17453'",
-                )
-                continue
-            out.append((record, line))
-    return out, ok
-
-
-def _shorthand(text: str) -> dict[str, str]:
-    """`- 2309.17453` or `- arXiv:2309.17453` means that arXiv paper; any other string is a key."""
-    try:
-        return {"arxiv": normalize_arxiv(text)}
-    except ValueError:
-        return {"id": text}
 
 
 def _check_duplicate_keys(post: Post, diagnostics: Diagnostics) -> None:
