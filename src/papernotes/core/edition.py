@@ -137,8 +137,8 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
 
 def _math(element: lxml_html.HtmlElement) -> None:
     """A formula as its TeX source, in code: readable everywhere, never raw MathML."""
-    annotation = next((a for a in element.iter("annotation") if a.get("encoding") == "application/x-tex"), None)
-    tex = annotation.text_content() if annotation is not None else element.text_content()
+    formula = next(element.iter("math"), None)
+    tex = formula.get("alttext") if formula is not None and formula.get("alttext") else element.text_content()
     # TeX that stayed TeX (no safe MathML) still has arithmatex's \( \) or \[ \] around it.
     tex = re.sub(r"\\[)\]]$", "", re.sub(r"^\\[(\[]", "", tex.strip())).strip()
     block = element.tag == "div"

@@ -4,9 +4,9 @@ pymdownx.arithmatex (``generic: true``) marks math in the HTML; each formula
 is converted with latex2mathml. Its output is only trusted when it holds
 MathML elements alone (it copies some input through unescaped, e.g.
 ``\\text{<b>}``), and links are dropped; otherwise the TeX stays as text.
-The TeX travels along as the formula's ``application/x-tex`` annotation (as
-MathJax and KaTeX write it): copy-paste and the e-mail edition, which mail
-clients without MathML need, read it there.
+The TeX travels along as the formula's ``alttext`` (MathML's own place for a
+text equivalent): the e-mail edition, for mail clients without MathML, and
+screen readers read it there.
 """
 
 from __future__ import annotations
@@ -38,13 +38,10 @@ def _mathml(tex: str, display: str) -> str | None:
     # A space between sibling elements changes nothing on screen but keeps the symbols
     # apart as words where the formula is read as text (search entries, feed summaries).
     out = _SIBLINGS.sub(r"\1 ", _HREF.sub("", out))
-    # <math ...>PRESENTATION</math> -> <math ...><semantics>PRESENTATION<annotation>TeX</annotation></semantics></math>
+    # The TeX rides along as MathML's `alttext`: an attribute, so text read out of the page
+    # (search entries, feed summaries) never holds it twice.
     head, _, rest = out.partition(">")
-    inner = rest.removesuffix("</math>")
-    if not inner.startswith("<mrow>") or not inner.endswith("</mrow>"):
-        inner = f"<mrow>{inner}</mrow>"
-    annotation = html.escape(html.unescape(tex).strip(), quote=False)
-    return f'{head}><semantics>{inner}<annotation encoding="application/x-tex">{annotation}</annotation></semantics></math>'
+    return f'{head} alttext="{html.escape(html.unescape(tex).strip(), quote=True)}">{rest}'
 
 
 def render_math(page_html: str) -> str:
