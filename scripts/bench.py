@@ -11,6 +11,7 @@ For each size the same generated posts (see `scripts/corpus.py`) are built by:
   the edited page, for an edit of its text and for an edit of its frontmatter;
 - with `--newsletter`, papernotes cold and warm again with e-mail editions on (an
   `email.html` per post and `email/feed.xml`), to report what they add;
+- papernotes on Zensical (`papernotes build --engine zensical`), cold and warm (unless `--skip-zensical`);
 - Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
 - Hugo, when `hugo` is on PATH;
 - with `--baseline REV` (a git revision), papernotes' builds again with the code of REV, in the
@@ -275,6 +276,40 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+class Zensical(Tool):
+    """`papernotes build --engine zensical`: papernotes makes its pages, then Zensical builds (cold: no caches)."""
+
+    name = "papernotes on Zensical (cold)"
+
+    def prepare(self) -> None:
+        shutil.rmtree(self.root / "site", ignore_errors=True)
+        shutil.rmtree(self.root / ".cache", ignore_errors=True)  # papernotes' staging folder and Zensical's cache
+
+    def run(self) -> tuple[float, float, float]:
+        return run_child(zensical_cmd(self.root), self.root)
+
+    def output(self) -> tuple[Path, Path]:
+        return self.root / "site", self.root / "site" / "search.json"
+
+
+class ZensicalWarm(Zensical):
+    name = "papernotes on Zensical (warm)"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.primed = False
+
+    def prepare(self) -> None:
+        if not self.primed:
+            super().prepare()
+            run_child(zensical_cmd(self.root), self.root)
+            self.primed = True
+
+
+def zensical_cmd(project: Path) -> list[str]:
+    return [PYTHON, "-m", "papernotes.cli", "build", "--engine", "zensical", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
+
+
 class MaterialBlog(MkDocsBuild):
     name = "Material blog"
 
@@ -313,6 +348,12 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
         tools += [PapernotesServe(base / "papernotes-serve", "body"), PapernotesServe(base / "papernotes-serve", "frontmatter")]
     if args.baseline:
         tools += baseline_twins([t for t in tools if t.name.startswith("papernotes")], args.baseline, base)
+    if not args.skip_zensical:
+        shutil.copytree(base / "papernotes", base / "zensical")
+        tools.append(Zensical(base / "zensical"))
+        if not args.no_warm:
+            shutil.copytree(base / "papernotes", base / "zensical-warm")
+            tools.append(ZensicalWarm(base / "zensical-warm"))
     if not args.skip_material:
         corpus_mod.write_material_blog(corpus, base / "material")
         tools.append(MaterialBlog(base / "material"))
@@ -376,6 +417,10 @@ def report(results: list[Measure]) -> dict:
             ratios[f"{m.tool} / {before.tool} @ {m.n} (wall)"] = m.median / before.median
             if not math.isnan(m.median_cpu):
                 ratios[f"{m.tool} / {before.tool} @ {m.n} (CPU)"] = m.median_cpu / before.median_cpu
+        on_mkdocs = by.get((m.n, m.tool.replace(" on Zensical", "")))
+        if m.tool.startswith("papernotes on Zensical") and on_mkdocs:
+            ratios[f"{m.tool} / {on_mkdocs.tool} @ {m.n} (wall)"] = m.median / on_mkdocs.median
+            ratios[f"{m.tool} / {on_mkdocs.tool} @ {m.n} (CPU)"] = m.median_cpu / on_mkdocs.median_cpu
         lines.append(
             f"| {m.n} | {m.tool} | {m.median:.2f} | {'–' if math.isnan(m.median_cpu) else f'{m.median_cpu:.2f}'} | {m.peak_mb:.0f} | "
             + (f"{m.output_mb:.1f} | {m.pages} | {m.index_mb:.1f}" if m.pages else "– | – | –")
@@ -388,7 +433,8 @@ def report(results: list[Measure]) -> dict:
                 ratios[f"{email} / {plain} @ {n} (wall)"] = b.median / a.median
                 ratios[f"{email} / {plain} @ {n} (CPU)"] = b.median_cpu / a.median_cpu
     sizes = sorted({m.n for m in results})
-    for tool in ("papernotes (cold)", "papernotes (warm)", "papernotes (warm, one post edited)", "Hugo"):
+    for tool in ("papernotes (cold)", "papernotes (warm)", "papernotes (warm, one post edited)",
+                 "papernotes on Zensical (cold)", "papernotes on Zensical (warm)", "Hugo"):
         for small, large in zip(sizes, sizes[1:]):
             a, b = by.get((small, tool)), by.get((large, tool))
             if a and b:
@@ -423,6 +469,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,500", help="comma-separated post counts (2000 is opt-in: Material takes minutes)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool and size; the median is reported")
     parser.add_argument("--skip-material", action="store_true", help="do not build with Material's blog plugin")
+    parser.add_argument("--skip-zensical", action="store_true", help="do not build with `papernotes build --engine zensical`")
     parser.add_argument("--skip-hugo", action="store_true", help="do not build with Hugo even when it is installed")
     parser.add_argument("--no-warm", action="store_true", help="skip papernotes' warm (cached) rebuild")
     parser.add_argument("--newsletter", action="store_true", help="also build papernotes with e-mail editions on, for their cost")

@@ -31,6 +31,8 @@ from papernotes.core.schema import schema_json
 from papernotes.core.addresses import check_addresses
 from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site, note_untitled_papers
 from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
+from papernotes import engines
+from papernotes.engines.check import check_engines
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -136,6 +138,7 @@ def run_check(args: argparse.Namespace) -> int:
     citations = CitationExtension()
     md = Markdown(extensions=[*config.markdown_extensions, citations], extension_configs=config.mdx_configs)
     check_citations(site, md, citations, diagnostics)
+    check_engines(args.config_file, site_config.shown(Path(args.config_file).resolve()), diagnostics)
 
     for diagnostic in diagnostics:
         print(format_problem(diagnostic))
@@ -271,6 +274,48 @@ def run_import(args: argparse.Namespace) -> int:
     return max(status, _write(site_config, new))
 
 
+# -- build and serve ----------------------------------------------------------------
+
+
+def _site_and_plugin(config_file: str) -> tuple[SiteConfig, Any]:
+    site_config = read_site(config_file)
+    return site_config, papernotes_plugin(site_config.mkdocs)
+
+
+def _report(diagnostic: Diagnostic) -> None:
+    print(format_problem(diagnostic), file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    try:
+        if args.engine == "zensical":
+            return engines.zensical_build(
+                lambda: _site_and_plugin(args.config_file), _report, strict=args.strict, site_dir=args.site_dir,
+            )
+        read_site(args.config_file)  # the same messages as the other commands for a missing or broken mkdocs.yml
+        flags = [*(["--strict"] if args.strict else []), *(["--site-dir", args.site_dir] if args.site_dir else [])]
+        return engines.mkdocs_like(args.engine, "build", args.config_file, flags)
+    except engines.EngineMissing as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        if args.engine == "zensical":
+            return engines.zensical_serve(lambda: _site_and_plugin(args.config_file), _report, dev_addr=args.dev_addr)
+        read_site(args.config_file)
+        return engines.mkdocs_like(args.engine, "serve", args.config_file, ["--dev-addr", args.dev_addr] if args.dev_addr else [])
+    except engines.EngineMissing as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", choices=engines.ENGINES, default="mkdocs",
+        help="what builds the site: mkdocs (default), properdocs, or zensical (see the guide's Engines page)",
+    )
+
+
 def run_schema(args: argparse.Namespace) -> int:
     print(schema_json(), end="")
     return OK
@@ -401,6 +446,32 @@ def build_parser() -> argparse.ArgumentParser:
     email.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From: of the .eml message")
     _config_option(email)
     email.set_defaults(run=run_email)
+
+    build = commands.add_parser(
+        "build", help="build the site with MkDocs, ProperDocs or Zensical",
+        formatter_class=formatter,
+        description="Build the site from mkdocs.yml with the engine chosen. MkDocs and ProperDocs run the\n"
+        "papernotes plugin; for Zensical, papernotes makes its pages first and prints what Zensical\n"
+        "cannot do. Drafts are left out.",
+        epilog="examples:\n  papernotes build\n  papernotes build --engine zensical\n  papernotes build --engine properdocs --strict\n",
+    )
+    _engine_option(build)
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("-d", "--site-dir", metavar="DIR", help="where the site is written (default: site_dir of mkdocs.yml)")
+    _config_option(build)
+    build.set_defaults(run=run_build)
+
+    serve = commands.add_parser(
+        "serve", help="preview the site, drafts included, rebuilt as you save",
+        formatter_class=formatter,
+        description="Serve the site with the engine chosen, drafts shown. Under Zensical, papernotes\n"
+        "makes its pages again whenever a post, a library file or mkdocs.yml changes.",
+        epilog="examples:\n  papernotes serve\n  papernotes serve --engine zensical -a 127.0.0.1:8001\n",
+    )
+    _engine_option(serve)
+    serve.add_argument("-a", "--dev-addr", metavar="IP:PORT", help="where to serve (default: 127.0.0.1:8000)")
+    _config_option(serve)
+    serve.set_defaults(run=run_serve)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of post frontmatter, for editors",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes.core.urls import _relpath, rebase_links, relative_url, resolve_url
+from papernotes.core.urls import _relpath, file_links, rebase_links, relative_url, resolve_url
 
 SITE = "https://example.org/base/"
 
@@ -250,3 +250,18 @@ def test_property_oracle_agrees_with_posixpath():
 )
 def test_the_fast_relative_path_agrees_with_posixpath(path: str, base: str) -> None:
     assert _relpath(path, base) == posixpath.relpath("/" + path, "/" + base)
+
+
+def test_file_links_resolve_as_mkdocs_does_for_a_post_published_away_from_its_file() -> None:
+    urls = {"posts/2024-06-01-sinks.md": "posts/attention-sinks/"}
+    html = (
+        '<a href="2024-06-01-sinks.md#references">a</a> <img src="fig.png"> <a href="../guide/index.md">g</a> '
+        '<a href="../about.md">b</a> <a href="#ref-x">1</a> <a href="https://example.org/x.md">e</a> <code>href="x.md"</code>'
+    )
+    out = file_links(html, "posts/2024-07-01-later.md", "posts/a-later-post/", urls)
+    assert out == (
+        '<a href="../attention-sinks/#references">a</a> <img src="../fig.png"> <a href="../../guide/">g</a> '
+        '<a href="../../about/">b</a> <a href="#ref-x">1</a> <a href="https://example.org/x.md">e</a> <code>href="x.md"</code>'
+    )
+    flat = file_links('<a href="../about.md">b</a>', "posts/later.md", "posts/later.html", {}, directory_urls=False)
+    assert flat == '<a href="../about.html">b</a>'

@@ -95,3 +95,32 @@ def absolute_links(html: str, written_on: str, site_url: str) -> str:
         return match.group(1) + site_url + site_path + match.group(3)
 
     return _sub_links(html, fix)
+
+
+def file_links(html: str, written_at: str, page_url: str, urls: dict[str, str], directory_urls: bool = True) -> str:
+    """Links written to files under docs/ (`other.md#x`, `fig.png`), as MkDocs resolves them, for engines that do not.
+
+    `written_at` is the page's file under docs/, `page_url` what the links
+    are relative to (its URL, or for Zensical the file it reads); `urls` gives the URL of the files published elsewhere than
+    their place (posts). A link to a `.md` file becomes its page's URL; any
+    other file keeps its path. Links are made relative to `page_url`.
+    """
+    folder = posixpath.dirname(written_at)
+
+    def fix(match: re.Match[str]) -> str:
+        href = match.group(2)
+        if _ABSOLUTE.match(href) or not href or href.startswith(("#", "?", "/")):
+            return match.group(0)
+        path, hashmark, fragment = href.partition("#")
+        target = posixpath.normpath(posixpath.join(folder, path))
+        if target in urls:
+            url = urls[target]
+        elif target.endswith(".md"):
+            stem = target.removesuffix(".md")
+            stem = "" if stem == "index" else stem.removesuffix("/index")
+            url = (f"{stem}/" if stem else "") if directory_urls else f"{stem or 'index'}.html"
+        else:
+            url = target
+        return match.group(1) + relative_url(url + (hashmark + fragment if hashmark else ""), page_url) + match.group(3)
+
+    return _sub_links(html, fix)

@@ -47,15 +47,6 @@ def reading_hide(config: "MkDocsConfig") -> list[str]:
     return ["navigation"] if "navigation.tabs" in features else []
 
 
-FILL_MARKER = "<!-- papernotes:fill -->"
-
-
-def filled(content: str, fill: str) -> str:
-    """A page's content with what papernotes lists on it: at its marker comment, else at the end."""
-    head, marker, tail = content.partition(FILL_MARKER)
-    return head + fill + tail if marker else content + fill
-
-
 class PostPage(Page):
     """A post, converted from Markdown exactly once per build."""
 

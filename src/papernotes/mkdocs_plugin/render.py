@@ -1,93 +1,28 @@
-"""Turning converted posts into pages, and post lists into listing pages.
+"""The MkDocs side of a post's page: a conversion in, the page's content and table of contents out.
 
-Everything rendered here goes through papernotes' autoescaping fragments;
-only HTML that came out of the Markdown conversion is marked safe.
+What a page shows is made by the core (`papernotes.core.render`); this
+adds what only MkDocs has: the page object, its table of contents, and the
+cache entry a page is reused from.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.toc import AnchorLink
 
-from papernotes.core import fragments
-from papernotes.core.article import excerpt_html, intro_end, split_html, unwrap_paragraph
-from papernotes.core.blog import Blog, ListingPage, PostEntry
-from papernotes.core.citations import CitationExtension, CitationSession
-from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.digest import Digests, digest
-from papernotes.core.newsletter import newsletter_parts
-from papernotes.core.papers import Paper, PaperIndex, bibtex_entry
-from papernotes.core.sanitize import sanitize_html
-from papernotes.core.text import first_paragraph, reading_time, strip_anchors
-from papernotes.core.topics import Topic
-from papernotes.core.urls import rebase_links, relative_url
-
-from .pages import FILL_MARKER
+from papernotes.core.citations import CitationSession
+from papernotes.core.diagnostics import Diagnostic
+from papernotes.core.digest import digest
+from papernotes.core.render import PageRenderer, RenderedPost, post_html
 
 if TYPE_CHECKING:
     from .pages import PostPage
 
 
-@dataclass
-class RenderedPost:
-    """What other pages reuse of a post, so it is never converted twice."""
-
-    content_html: str  # body, takeaways and references: what feeds carry
-    summary_html: str  # for listings, with links relative to the post's own URL
-    readtime: int
-    # The parts the e-mail edition and link previews show on their own (see core/newsletter.py):
-    # where the body ends in `content_html`, the takeaways' items, each card's note, the references.
-    parts: dict[str, Any] = field(default_factory=dict)
-
-
-class PostRenderer:
-    """Builds each post's article around its one Markdown conversion."""
-
-    def __init__(
-        self, blog: Blog, diagnostics: Diagnostics, citations: CitationExtension, library: Any, papers: PaperIndex,
-        store: Any = None, context: str = "",
-    ) -> None:
-        self.blog = blog
-        self.diagnostics = diagnostics
-        self.citations = citations
-        self.library = library
-        self.papers = papers
-        self.digests = Digests()
-        # Fragments made last time (a `Pack`), found by the fingerprint of what they show and of
-        # `context`: the configuration and versions (papernotes' code included) every page
-        # depends on. None: always render.
-        self.store = store
-        self.context = context
-        self._last: tuple[str, str] | None = None  # the last fragment `_reuse` returned, and its key
-
-    def _reuse(self, kind: str, parts: Callable[[], list[Any]], make: Callable[[], str]) -> str:
-        """The fragment `make` renders, reused when the values `parts` lists are the same as last time."""
-        if self.store is None:
-            return make()
-        key = digest(kind, self.context, parts())
-        html = self.store.get(key)
-        if html is None:
-            html = make()
-            self.store.put(key, html)
-        self._last = (html, key)
-        return html
-
-    def key_of(self, html: str) -> str | None:
-        """The key the fragment `html` (this very string, just returned by `_reuse`) was made from."""
-        last = self._last
-        return last[1] if last is not None and last[0] is html else None
-
-    def urls_for(self, page_url: str) -> dict[str, Any]:
-        """Template helpers that link relative to the page being rendered."""
-        def url(target: str) -> str:
-            return relative_url(target, page_url)
-
-        def topic_url(topic: Topic) -> str:
-            return url(self.blog.topic_url(topic))
-
-        return {"url": url, "topic_url": topic_url}
+class PostRenderer(PageRenderer):
+    """Builds each post's article around its one Markdown conversion, reusing it from the cache."""
 
     # The citation extension sits in every page's Markdown; only posts give it a session.
     def before_render(self, page: "PostPage") -> None:
@@ -108,7 +43,7 @@ class PostRenderer:
         if page.content is None or session is None:
             return False
         cached = conversion.entry if conversion is not None else None
-        key = self._assembly_key(page.entry) if cached is not None else None
+        key = self.assembly_key(page.entry) if cached is not None else None
         stored = cached.assembled if cached is not None else None
         if stored is not None and stored.get("key") == key and all(
             self.digests.record(session.resolve(cited)) == found for cited, found in stored["resolutions"]
@@ -130,148 +65,14 @@ class PostRenderer:
         page.state.content = (page.content, digest(conversion.key, key, made["resolutions"]))
         return True
 
-    def _assembly_key(self, entry: PostEntry) -> str:
-        """Everything a post's page shows besides its conversion and what its citations resolve to."""
-        post, digests = entry.post, self.digests
-        cards = [[digests.record(r), getattr(self.papers.by_identity.get(r.identity), "url", "")] for r in post.papers]
-        neighbours = [[n.url, n.title] if n else None for n in (entry.newer, entry.older)]
-        # papernotes' code is in the key of the conversion entry that holds the page.
-        return digest(
-            post.frontmatter_text, post.path, digests.entry_face(entry), post.meta.readtime,
-            [digests.record(r) for r in post.bibliography], cards, neighbours,
-        )
-
     def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:
         for title, anchor, level in stored["toc"]:
             page.toc.items.append(AnchorLink(title, anchor, level))
-        # The paper cards sit after the post's introduction, so its first screen shows prose.
-        content, cut = stored["content_html"], stored["cards_at"]
-        page.content = stored["header"] + content[:cut] + stored["cards"] + content[cut:] + stored["footer"]
+        page.content = post_html(stored)
         page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"], stored.get("parts", {}))
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
 
     def _assemble(self, page: "PostPage", session: CitationSession) -> dict[str, Any]:
-        """The post's page from its conversion: header, paper cards, body, takeaways, references, neighbours."""
-        cited = session.finish(page.content)
-        entry = page.entry
-        post = entry.post
-        parts = split_html(cited.html)
-        # Takeaways and notes are Markdown from frontmatter or a library: raw markup in them is shown as text.
-        parts.sections = {name: sanitize_html(html) for name, html in parts.sections.items()}
-        body = parts.body
-        readtime = post.meta.readtime or reading_time(body)
-        helpers = self.urls_for(entry.url)
-
-        takeaways = ""
-        toc = []
-        if parts.sections.get("takeaways"):
-            takeaways = fragments.render("takeaways.html", items_html=parts.sections["takeaways"])
-            toc.append(["Key takeaways", "key-takeaways", 2])
-        if cited.references_html:
-            toc.append([cited.toc_title, cited.toc_id, 2])
-
-        cards = self._paper_cards(entry, parts.sections, helpers)
-        made = {
-            "toc": toc,
-            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers),
-            "cards": cards,
-            "cards_at": intro_end(body),
-            "content_html": body + takeaways + cited.references_html,
-            "footer": fragments.render("post-nav.html", entry=entry, **helpers),
-            "summary_html": self._summary(entry, body),
-            "readtime": readtime,
-            "diagnostics": [],
-            "parts": newsletter_parts(body, parts.sections, len(post.papers), cited.references),
-        }
+        made = self.assemble(page.entry, page.content, session)
         self._restore(page, made)
         return made
-
-    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any]) -> str:
-        if not entry.post.papers:
-            return ""
-        cards = []
-        for index, record in enumerate(entry.post.papers):
-            paper = self.papers.by_identity.get(record.identity)
-            cards.append(
-                {
-                    "record": record,
-                    "url": paper.url if paper else "",
-                    "note_html": unwrap_paragraph(sections.get(f"note-{index}", "")),
-                }
-            )
-        return fragments.render("paper-cards.html", cards=cards, **helpers)
-
-    def paper_page(self, paper: Paper, page_url: str) -> str:
-        return self._reuse(
-            "paper", lambda: [page_url, self.digests.record(paper.record), [self.digests.topic(t) for t in paper.topics]],
-            lambda: fragments.render(
-                "paper-page.html", paper=paper, bibtex=bibtex_entry(paper.record), posts_marker=FILL_MARKER, **self.urls_for(page_url)
-            ),
-        )
-
-    def paper_posts(self, paper: Paper, page_url: str) -> str:
-        reviewed = {entry.url for entry in paper.reviewed_in}
-        # The posts in the order found (their shown order follows from their dates, which the key has).
-        mentions = [*paper.reviewed_in, *paper.cited_in]
-        return self._reuse(
-            "paper-posts", lambda: [page_url, [[self.digests.entry_face(e), e.url in reviewed] for e in mentions]],
-            lambda: fragments.render("paper-posts.html", paper=paper, reviewed=reviewed, **self.urls_for(page_url)),
-        )
-
-    def papers_index(self, papers: Sequence[Paper], topics: Sequence[Topic], page_url: str) -> str:
-        years = sorted({p.record.year for p in papers if p.record.year}, reverse=True)
-        used = [t for t in topics if t.papers]
-        return self._reuse(
-            "papers-index",
-            lambda: [page_url, [self.digests.topic(t) for t in used], [
-                [p.url, self.digests.record(p.record), p.post_count, [self.digests.topic(t) for t in p.topics]] for p in papers
-            ]],
-            lambda: fragments.render("papers-index.html", papers=papers, years=years, topics=used, **self.urls_for(page_url)),
-        )
-
-    def topic_papers(self, topic: Topic, page_url: str) -> str:
-        return self._reuse(
-            "topic-papers", lambda: [page_url, [[p.url, self.digests.record(p.record)] for p in topic.papers]],
-            lambda: fragments.render("topic-papers.html", topic=topic, **self.urls_for(page_url)),
-        )
-
-    def topics_index(self, topics: Sequence[Topic], page_url: str) -> str:
-        return self._reuse(
-            "topics-index", lambda: [page_url, [[t.name, t.slug, len(t.posts), len(t.papers)] for t in topics]],
-            lambda: fragments.render("topics-index.html", topics=topics, **self.urls_for(page_url)),
-        )
-
-    def _summary(self, entry: PostEntry, body: str) -> str:
-        """Excerpt before <!-- more -->, else the description, else the first paragraph."""
-        excerpt = excerpt_html(body)
-        if excerpt is None and entry.post.meta.description:
-            return fragments.render("description.html", text=entry.post.meta.description)
-        return strip_anchors(excerpt if excerpt is not None else first_paragraph(body))
-
-    def listing(self, page: ListingPage[PostEntry], page_url: str) -> str:
-        """A listing page's HTML: every summary was rendered once, with its own post."""
-        shown = [entry.rendered for entry in page.items]
-        return self._reuse(
-            "listing",
-            lambda: [page_url, page.number, page.count, [
-                [self.digests.entry_face(e), r.summary_html, r.readtime] if isinstance(r, RenderedPost) else None
-                for e, r in zip(page.items, shown)
-            ]],
-            lambda: self._listing(page, page_url),
-        )
-
-    def _listing(self, page: ListingPage[PostEntry], page_url: str) -> str:
-        items = []
-        for entry in page.items:
-            rendered = entry.rendered
-            if not isinstance(rendered, RenderedPost):
-                continue  # not converted (a broken post under serve)
-            items.append(
-                {
-                    "entry": entry,
-                    "readtime": rendered.readtime,
-                    "summary_html": rebase_links(rendered.summary_html, entry.url, page_url),
-                }
-            )
-        return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
-

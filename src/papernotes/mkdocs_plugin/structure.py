@@ -18,11 +18,12 @@ from papernotes.core.addresses import generated_stem_source as src_uri_of
 from papernotes.core.blog import ListingPage, PostEntry, page_url
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
+from papernotes.core.render import filled
 from papernotes.core.site import Site, SiteOptions
 from papernotes.core.topics import Topic
 
 from .config import PapernotesConfig
-from .pages import GeneratedPage, PostPage, filled
+from .pages import GeneratedPage, PostPage
 from .state import PageStates
 
 

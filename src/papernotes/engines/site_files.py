@@ -1,0 +1,273 @@
+"""The pages papernotes adds to a site, as files an engine without plugins reads.
+
+Zensical runs Markdown extensions but no plugins, so what the MkDocs plugin
+adds while MkDocs builds is made here before the build: every post is read
+and converted once (listings and feeds show its summary and content), and
+the home, topic and paper pages, the feeds and papernotes' CSS and JS become
+files of a staging folder (see zensical.py). The pages are rendered by the same
+core functions as under MkDocs.
+
+A page papernotes renders is a Markdown file whose body is its HTML behind
+`HTML_MARKER`: papernotes' extension passes that HTML through untouched. A
+post is a Markdown file with only frontmatter: the extension converts the
+writer's own file, found by the `papernotes` key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from html import escape
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+import yaml
+from markdown import Markdown
+
+from papernotes.core import fragments
+from papernotes.core.article import compose_source
+from papernotes.core.blog import PostEntry, page_url
+from papernotes.core.cache import Pack, code_stamp
+from papernotes.core.citations import CitationExtension, CitationSession
+from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.digest import digest
+from papernotes.core.feeds import FEED_FORMATS, feed_items, feed_links
+from papernotes.core.mathml import render_math
+from papernotes.core.render import PageRenderer, RenderedPost, filled
+from papernotes.core.site import PostSource, Site, SiteOptions, load_site
+from papernotes.core.urls import file_links
+from papernotes.zensical import HTML_MARKER
+
+ASSETS = ("papernotes.css", "papernotes.js")
+ASSETS_DIR = "assets/papernotes"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What papernotes reads from mkdocs.yml besides the site's files."""
+
+    options: SiteOptions
+    site_name: str
+    site_url: str | None
+    site_description: str | None
+    language: str
+    home_title: str
+    feed_length: int
+    markdown_extensions: Sequence[Any]
+    mdx_configs: dict[str, Any]
+    feed_format: str = "rss"  # rss | atom | both
+    cache_context: str | None = None  # what every conversion depends on (see mkdocs_plugin/cache.py); None: no cache
+
+
+@dataclass
+class SiteFiles:
+    """The staging folder's content: files by their path under docs/, and what was read."""
+
+    site: Site
+    files: dict[str, bytes] = field(default_factory=dict)
+    # Pages of the writer's that papernotes adds to (home, topics): src_uri -> HTML appended.
+    fills: dict[str, str] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # each post's key: what its page shows
+    moved: dict[str, str] = field(default_factory=dict)  # a post's file under docs/ -> its staged file, at its URL
+    # (title, feed URL, media type) of the feeds linked in <head>, by page URL; None: every page.
+    feed_links: dict[str | None, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+
+def staged_post_path(entry: PostEntry) -> str:
+    """Where a post's Markdown goes so that the engine publishes it at the post's papernotes URL."""
+    dest = entry.dest
+    return dest.removesuffix(".html") + ".md"
+
+
+def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], writer_pages: set[str], diagnostics: Diagnostics) -> SiteFiles:
+    """Read and convert every post, and render every page papernotes adds.
+
+    With caching on, a post whose key is unchanged is not converted again: its
+    page parts and messages come from the last build (the key covers what the
+    page shows, the library, papernotes' code and the Markdown set-up).
+    """
+    options = settings.options
+    site = load_site(sources, options, diagnostics)
+    pack = None
+    if options.cache_dir is not None and settings.cache_context is not None:
+        pack = Pack(os.path.join(options.cache_dir, "zensical", f"pages-py{sys.version_info[0]}{sys.version_info[1]}"))
+        pack.load()
+    citations = CitationExtension()
+    renderer = PageRenderer(site.blog, diagnostics, citations, site.library, site.papers, pack, settings.cache_context or "")
+    md = Markdown(extensions=[*settings.markdown_extensions, citations], extension_configs=settings.mdx_configs)
+    out = SiteFiles(site)
+    stamp = digest(library_stamp(site), code_stamp_text(), settings.cache_context)
+    post_urls = {src_uri: entry.url for src_uri, entry in site.entries.items()}
+    for entry in site.blog.entries:
+        key = digest(stamp, compose_source(entry.post).markdown, renderer.assembly_key(entry))
+        stored = pack.get(key) if pack is not None else None
+        if stored is not None:
+            entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
+            diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
+        else:
+            before = len(diagnostics)
+            html, session = convert_post(md, citations, entry, site, diagnostics)
+            html = file_links(html, entry.post.src_uri, entry.url, post_urls, options.blog.directory_urls)
+            made = renderer.assemble(entry, html, session)
+            if pack is not None:
+                pack.put(key, {**made, "diagnostics": [asdict(d) for d in diagnostics.items[before:]]})
+        out.keys.append(key)
+        out.moved[entry.post.src_uri] = staged_post_path(entry)
+        out.files[staged_post_path(entry)] = page_text(
+            entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key,
+        )
+    _Pages(settings, out, renderer, writer_pages).add_all()
+    if pack is not None:
+        pack.save()
+    for name in ASSETS:
+        out.files[f"{ASSETS_DIR}/{name}"] = resources.files("papernotes").joinpath("assets", name).read_bytes()
+    return out
+
+
+def convert_post(
+    md: Markdown, citations: CitationExtension, entry: PostEntry, site: Site, diagnostics: Diagnostics,
+) -> tuple[str, CitationSession]:
+    """A post's one conversion, with its citation session; MathML made as under MkDocs."""
+    post = entry.post
+    composed = compose_source(post)
+    session = CitationSession(
+        post.bibliography, post.papers, site.library, file=post.path,
+        source=composed.markdown, line_map=composed.line_map, diagnostics=diagnostics,
+    )
+    citations.session = session
+    try:
+        html = md.reset().convert(composed.markdown)
+    finally:
+        citations.session = None
+    return render_math(html), session
+
+
+def _theme_keys(entry: PostEntry) -> dict[str, Any]:
+    """The frontmatter keys the theme reads, as the MkDocs plugin hands them to Material."""
+    meta = entry.post.meta
+    keys = {"hide": meta.hide or None, "search": meta.search, "icon": meta.icon, "status": meta.status,
+            "subtitle": escape(meta.subtitle) if meta.subtitle else None}
+    return {key: value for key, value in keys.items() if value is not None}
+
+
+def page_text(
+    title: str, description: str | None = None, html: str | None = None, *, search: bool = True,
+    theme: dict[str, Any] | None = None, **papernotes: str,
+) -> bytes:
+    """A staged page: frontmatter the engine reads, and HTML papernotes rendered.
+
+    Zensical prints a page's title and description into the HTML as they are
+    (nav, <title>, header, meta tags): they are given to it escaped.
+    """
+    meta: dict[str, Any] = {"title": escape(title)}
+    if description:
+        meta["description"] = escape(description)
+    meta.update(theme or {})
+    if not search:
+        meta["search"] = {"exclude": True}
+    if papernotes:
+        meta["papernotes"] = papernotes
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**6)
+    if html is not None:
+        body = f"{HTML_MARKER}\n{html}\n"
+    else:  # Markdown skips an empty text, and the extension would never see the page
+        body = f"<!-- papernotes makes this page from {papernotes.get('post')} -->\n"
+    return f"---\n{head}---\n\n{body}".encode("utf-8")
+
+
+def library_stamp(site: Site) -> str:
+    """What every post's page depends on in the library: the content of its files."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in site.library.files:
+        try:
+            with open(path, "rb") as handle:
+                h.update(handle.read())
+        except OSError:
+            h.update(b"missing")
+    return h.hexdigest()
+
+
+def code_stamp_text() -> str:
+    return digest(code_stamp())
+
+
+class _Pages:
+    """The home, topic and paper pages and the feeds, as the MkDocs plugin makes them."""
+
+    def __init__(self, settings: SiteSettings, out: SiteFiles, renderer: PageRenderer, writer_pages: set[str]) -> None:
+        self.settings = settings
+        self.out = out
+        self.renderer = renderer
+        self.blog = out.site.blog
+        self.directory_urls = settings.options.blog.directory_urls
+        self.writer_pages = writer_pages
+
+    def add_all(self) -> None:
+        self.home()
+        self.topics()
+        self.papers()
+        self.feeds()
+
+    def page(self, stem: str, title: str, html: str, *, search: bool = True, description: str | None = None) -> None:
+        """A page at `stem`; where the writer wrote one, papernotes' HTML goes under theirs."""
+        src_uri = f"{stem}/index.md" if stem else "index.md"
+        if src_uri in self.writer_pages:
+            heading = fragments.render("section-heading.html", title=title)
+            self.out.fills[src_uri] = self.out.fills.get(src_uri, "") + heading + html
+            return
+        url, dest = page_url(stem, self.directory_urls)
+        path = dest.removesuffix(".html") + ".md"
+        self.out.files[path] = page_text(title, description, html, search=search)
+
+    def url_of(self, stem: str) -> str:
+        return page_url(stem, self.directory_urls)[0]
+
+    def home(self) -> None:
+        home_title = self.settings.home_title
+        for listing in self.blog.home_pages(self.directory_urls):
+            title = home_title if listing.number == 1 else f"{home_title}, page {listing.number}"
+            self.page(listing.stem, title, self.renderer.listing(listing, self.url_of(listing.stem)), search=False)
+
+    def topics(self) -> None:
+        topics = self.blog.topics.sorted()
+        stem = self.blog.options.topics_dir
+        self.page(stem, "Topics", self.renderer.topics_index(topics, self.url_of(stem)))
+        for topic in topics:
+            for listing in self.blog.topic_pages(topic, self.directory_urls):
+                url = self.url_of(listing.stem)
+                html = fragments.render("topic-intro.html", topic=topic) + self.renderer.listing(listing, url)
+                if listing.number == 1:
+                    html += self.renderer.topic_papers(topic, url)
+                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
+                self.page(listing.stem, title, html, search=listing.number == 1)
+
+    def papers(self) -> None:
+        papers = self.out.site.papers.sorted()
+        stem = self.blog.options.papers_dir
+        self.page(stem, "Papers", self.renderer.papers_index(papers, self.blog.topics.sorted(), self.url_of(stem)), search=False)
+        for paper in papers:
+            paper_stem = paper.url.removesuffix("/").removesuffix(".html")
+            html = filled(self.renderer.paper_page(paper, paper.url), self.renderer.paper_posts(paper, paper.url))
+            self.page(paper_stem, paper.record.label, html, description=f"Notes on {paper.record.label}")
+
+    def feeds(self) -> None:
+        settings = self.settings
+        if not settings.site_url:
+            return  # `papernotes build` says so, as the plugin does
+        specs = [("", self.blog.entries, settings.site_name, settings.site_description or settings.site_name, "")]
+        self.out.feed_links[None] = feed_links(settings.feed_format, [(settings.site_name, "")])
+        for topic in self.blog.topics.sorted():
+            topic_page = self.url_of(f"{self.blog.options.topics_dir}/{topic.slug}")
+            folder, title = f"{self.blog.options.topics_dir}/{topic.slug}/", f"{settings.site_name}: {topic.name}"
+            specs.append((folder, topic.posts, title, f"Posts about {topic.name}", topic_page))
+            for listing in self.blog.topic_pages(topic, self.directory_urls):
+                self.out.feed_links[self.url_of(listing.stem)] = feed_links(settings.feed_format, [(title, folder)])
+        for folder, entries, title, description, page in specs:
+            items = feed_items(entries, settings.feed_length)
+            for fmt in FEED_FORMATS[settings.feed_format]:
+                self.out.files[folder + fmt.file] = fmt.write(
+                    items, title=title, description=description, site_url=settings.site_url, feed_url=folder + fmt.file,
+                    page_url=page, language=settings.language, limit=settings.feed_length,
+                )

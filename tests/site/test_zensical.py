@@ -1,0 +1,285 @@
+"""`papernotes build|serve --engine zensical` on fresh sites, and `papernotes check` on sites Zensical would build.
+
+What a writer moving to Zensical does: builds a site whose posts cite and
+review papers, edits the library and rebuilds (Zensical's cache must not
+keep the old card), serves and edits, and pushes a workflow that runs
+`zensical build` by hand (check must say the plugin is ignored there).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import feedparser
+import pytest
+
+from conftest import ENV, SiteMaker
+from engine_builds import papernotes
+
+pytestmark = pytest.mark.slow
+
+LIBRARY = """\
+- id: xiao2023streaming
+  title: {title}
+  authors: [Guangxuan Xiao, Song Han]
+  year: 2023
+  arxiv: "2309.17453"
+"""
+
+POST_BODY = "StreamingLLM [@xiao2023streaming] keeps sink tokens.\n\nA second citation [@xiao2023streaming, p. 4]."
+
+
+def _site(site_maker: SiteMaker, title: str = "Efficient Streaming Language Models") -> SiteMaker:
+    text = (site_maker.root / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  - papernotes:\n", "  - papernotes:\n      library: [library.yaml]\n"
+    )
+    (site_maker.root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    site_maker.write("library.yaml", LIBRARY.format(title=title))
+    site_maker.post(
+        "streaming", "Attention sinks", body=POST_BODY, tags="[LLM, Long Context]",
+        papers="[xiao2023streaming]", takeaways='["Sinks matter [@xiao2023streaming]."]',
+    )
+    return site_maker
+
+
+def _build(site: SiteMaker, *args: str) -> subprocess.CompletedProcess[str]:
+    return papernotes(site.root, "build", "--engine", "zensical", *args)
+
+
+def test_a_fresh_site_gets_every_papernotes_page(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = site.root / "site"
+    post = (out / "posts/attention-sinks/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a class="citation" href="#ref-xiao2023streaming"[^>]* title="[^"]*Efficient Streaming', post)
+    assert '<li id="ref-xiao2023streaming"' in post and 'class="paper-card' in post and "Key takeaways" in post
+    for page in ("papers/2309.17453/index.html", "tags/index.html", "tags/long-context/index.html", "papers/index.html", "feed.xml"):
+        assert (out / page).is_file(), page
+    assert "Attention sinks" in (out / "papers/2309.17453/index.html").read_text(encoding="utf-8")
+    # The pages papernotes adds to were generated for this build only, outside docs/.
+    assert sorted(p.name for p in (site.root / "docs").rglob("*")) == ["posts", "streaming.md"]
+
+
+def test_a_library_edit_reaches_the_post_through_zensicals_cache(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    assert _build(site).returncode == 0
+    site.write("library.yaml", LIBRARY.format(title="Attention Sinks, Renamed"))
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    post = (site.root / "site/posts/attention-sinks/index.html").read_text(encoding="utf-8")
+    assert "Attention Sinks, Renamed" in post and "Efficient Streaming" not in post
+
+
+def test_a_new_post_updates_the_neighbour_links_of_the_last_one(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    assert _build(site).returncode == 0
+    site.post("later", "A later post", date="2024-07-01")
+    assert _build(site).returncode == 0
+    older = (site.root / "site/posts/attention-sinks/index.html").read_text(encoding="utf-8")
+    assert "A later post" in older
+
+
+def test_errors_stop_the_build_before_zensical_runs(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.write("docs/posts/broken.md", "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nText\n")
+    proc = _build(site)
+    assert proc.returncode == 1
+    assert "docs/posts/broken.md:" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (site.root / "site").exists()
+    assert not (site.root / ".papernotes-zensical.yml").exists()
+
+
+def test_strict_fails_on_an_unknown_citation(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.post("unknown", "Unknown key", body="See [@nobody2024].")
+    relaxed = _build(site)
+    assert relaxed.returncode == 0 and "unknown citation key 'nobody2024'" in relaxed.stderr
+    assert _build(site, "--strict").returncode == 1
+
+
+def test_hostile_frontmatter_is_escaped_in_zensicals_pages(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.write("docs/posts/evil.md", """\
+        ---
+        title: "Evil </title><script>alert(1)</script> & co"
+        date: 2024-06-02
+        description: 'say "hi" <img src=x onerror=alert(2)>'
+        tags: ["<i>x</i>"]
+        papers:
+          - id: k1
+            title: "Paper <svg onload=alert(3)>"
+            year: 2024
+        ---
+        Text [@k1].
+        """)
+    assert _build(site).returncode == 0
+    for path in (site.root / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for raw in ("<script>alert", "<svg onload", "<img src=x", "<i>x</i>"):
+            assert raw not in html, (path, raw)
+
+
+def test_an_engine_not_installed_is_named_with_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papernotes import engines
+
+    monkeypatch.setattr(engines.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(engines.EngineMissing, match=r"pip install 'papernotes\[zensical\]'"):
+        engines.require("zensical")
+
+
+# -- check ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "warns"),
+    [
+        ("zensical.toml", "[project]\nsite_name = 'x'\n", True),
+        (".github/workflows/publish.yml", "steps:\n  - run: pip install zensical\n  - run: zensical build --clean\n", True),
+        (".github/workflows/publish.yml", "steps:\n  - run: papernotes build --engine zensical\n", False),
+        (".github/workflows/publish.yml", "steps:\n  - run: mkdocs gh-deploy --force\n", False),
+    ],
+)
+def test_check_warns_when_zensical_would_skip_the_plugin(site_maker: SiteMaker, where: str, text: str, warns: bool) -> None:
+    site = _site(site_maker)
+    site.write(where, text)
+    proc = papernotes(site.root, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    found = re.search(r"^mkdocs\.yml:(\d+): warning: .*ignores the papernotes plugin.*papernotes build --engine zensical", proc.stdout, re.M)
+    assert bool(found) == warns, proc.stdout
+    if warns:
+        line = int(found.group(1))
+        assert "papernotes" in (site.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()[line - 1]
+        assert papernotes(site.root, "check", "--strict").returncode == 1
+
+
+# -- serve ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, wanted: str, proc: subprocess.Popen, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "serve stopped"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                last = response.read().decode("utf-8")
+            if wanted in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{wanted!r} never appeared at {url}")
+
+
+def test_serve_makes_the_pages_again_when_a_post_or_the_library_changes(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "papernotes.cli", "serve", "--engine", "zensical", "-a", f"127.0.0.1:{port}",
+         "-f", str(site.root / "mkdocs.yml")],
+        cwd=site.root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(base + "posts/attention-sinks/", "keeps sink tokens", proc)
+        site.post("streaming", "Attention sinks", body=POST_BODY + "\n\nAn edit while serving.",
+                  tags="[LLM]", papers="[xiao2023streaming]")
+        _wait_for(base + "posts/attention-sinks/", "An edit while serving.", proc)
+        site.write("library.yaml", LIBRARY.format(title="Renamed While Serving"))
+        _wait_for(base + "posts/attention-sinks/", "Renamed While Serving", proc)
+        _wait_for(base + "papers/2309.17453/", "Renamed While Serving", proc)
+        site.post("draft", "A draft shown by serve", draft="true")
+        _wait_for(base, "A draft shown by serve", proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    assert not (site.root / ".papernotes-zensical.yml").exists()
+    _port_is_free(port)
+
+
+def _port_is_free(port: int) -> None:
+    """The engine's server stopped with papernotes: nothing listens on its port any more."""
+    deadline = time.monotonic() + 15
+    while True:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        assert time.monotonic() < deadline, f"something still serves on port {port}"
+        time.sleep(0.2)
+
+
+def test_properdocs_serve_runs_the_plugin_and_shows_an_edit(site_maker: SiteMaker) -> None:
+    """ProperDocs serves with the plugin's own quick rebuilds (its `mkdocs` modules are ProperDocs')."""
+    site = _site(site_maker)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "papernotes.cli", "serve", "--engine", "properdocs", "-a", f"127.0.0.1:{port}",
+         "-f", str(site.root / "mkdocs.yml")],
+        cwd=site.root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/notes/"
+    try:
+        page = _wait_for(base + "posts/attention-sinks/", "keeps sink tokens", proc)
+        assert 'class="citation"' in page and 'class="paper-card' in page
+        site.post("streaming", "Attention sinks", body=POST_BODY + "\n\nAn edit under ProperDocs.",
+                  tags="[LLM]", papers="[xiao2023streaming]")
+        _wait_for(base + "posts/attention-sinks/", "An edit under ProperDocs.", proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    _port_is_free(port)
+
+
+def test_check_finds_the_workflow_at_the_root_of_the_repository(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    site = _site(SiteMaker(repo / "newsletter"))
+    (repo / ".git").mkdir()
+    site.write("../.github/workflows/pages.yml", "steps:\n  - run: python -m zensical build\n")
+    proc = papernotes(site.root, "check")
+    assert "../.github/workflows/pages.yml:2 builds the site with Zensical" in proc.stdout, proc.stdout
+
+
+def test_feed_format_both_writes_and_links_rss_and_atom(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    text = (site.root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - papernotes:\n", "  - papernotes:\n      feed_format: both\n")
+    (site.root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert _build(site).returncode == 0
+    out = site.root / "site"
+    for feed in ("feed.xml", "atom.xml", "tags/llm/feed.xml", "tags/llm/atom.xml"):
+        assert feedparser.parse((out / feed).read_bytes()).entries, feed
+    topic = (out / "tags/llm/index.html").read_text(encoding="utf-8")
+    for href in ("../../feed.xml", "../../atom.xml", "feed.xml", "atom.xml"):
+        assert f'href="{href}"' in topic, href
+
+
+def test_links_written_to_post_files_and_images_beside_a_post_still_work(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.write("docs/posts/fig.png", b"\x89PNG\r\n\x1a\n")
+    site.post("later", "A later post", date="2024-07-01",
+              body="See [the earlier post](streaming.md#references) and ![a figure](fig.png).")
+    site.write("docs/about.md", "# About\n\nStart with [attention sinks](posts/streaming.md).\n")
+    proc = _build(site, "--strict")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    later = (site.root / "site/posts/a-later-post/index.html").read_text(encoding="utf-8")
+    assert 'href="../attention-sinks/#references"' in later
+    assert 'src="../fig.png"' in later and (site.root / "site/posts/fig.png").is_file()
+    about = (site.root / "site/about/index.html").read_text(encoding="utf-8")
+    assert 'href="../posts/attention-sinks/"' in about
+    # The MkDocs build links the same places.
+    mkdocs = site.build("--strict")
+    assert mkdocs.returncode == 0, mkdocs.output
+    assert 'href="../attention-sinks/#references"' in mkdocs.page("posts/a-later-post")
+    assert 'href="../posts/attention-sinks/"' in mkdocs.page("about")
