@@ -52,6 +52,9 @@ NOT_DONE = (
     "mkdocs.yml's theme overrides (custom_dir) render with Zensical's templates, which may differ from Material's",
     "serve shows no error page at a broken post's address: the problem is printed in the terminal",
     "papernotes' own build cache and quick serve rebuilds: Zensical uses its own cache",
+    "the newsletter's parts that the MkDocs plugin adds: e-mail editions in the build (email.html, "
+    "email/feed.xml), link-preview and citation metadata in <head>, the 'Cite this post' block, the subscribe form "
+    "(`papernotes email POST.md` still writes an edition)",
 )
 
 
