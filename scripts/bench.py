@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/bench.py                       # 100 and 500 posts, 3 runs each
     .venv/bin/python scripts/bench.py --sizes 2000 --runs 3 --out results.json
+    .venv/bin/python scripts/bench.py --search --sizes 500,2000   # Pagefind against Material's search
 
 For each size the same generated posts (see `scripts/corpus.py`) are built by:
 
@@ -475,6 +476,7 @@ def main() -> None:
     parser.add_argument("--newsletter", action="store_true", help="also build papernotes with e-mail editions on, for their cost")
     parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve` from saving a post to showing it")
     parser.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temporary folder, removed after)")
+    parser.add_argument("--search", action="store_true", help="compare `search: pagefind` with Material's search instead (scripts/bench_search.py)")
     parser.add_argument("--out", type=Path, help="write results as JSON here")
     parser.add_argument("--baseline", metavar="REV", help="also build papernotes with the code of this git revision, interleaved")
     args = parser.parse_args()
@@ -486,6 +488,17 @@ def main() -> None:
     if args.baseline:
         BASELINE_ENV.update(baseline_env(workdir, args.baseline))
     results: list[Measure] = []
+    if args.search:
+        from bench_search import bench_search
+
+        try:
+            summary = bench_search(sizes, args.runs, workdir, PYTHON, ENV)
+        finally:
+            if args.workdir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+        if args.out:
+            args.out.write_text(json.dumps({"machine": machine(), "command": " ".join(sys.argv), **summary}, indent=2))
+        return
     try:
         for n in sizes:
             results += bench_size(n, args, workdir)

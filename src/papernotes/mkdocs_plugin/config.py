@@ -53,6 +53,8 @@ class PapernotesConfig(Config):
 
     # The newsletter: e-mail editions, subscribe form, link previews.
     newsletter = c.SubConfig(NewsletterConfig)
+    # Search: `theme` leaves it to the theme's search plugin; `pagefind` indexes the site with Pagefind (pagefind.py).
+    search = c.Choice(("theme", "pagefind"), default="theme")
 
     # Rebuilds: reuse each post's Markdown conversion from .cache/papernotes/ when nothing it depends on changed.
     cache = c.Type(bool, default=True)

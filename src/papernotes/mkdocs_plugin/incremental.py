@@ -213,6 +213,9 @@ class Incremental:
             log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
             outputs.pack.save(prune=outputs.seen >= pages)
 
+    def stop_helpers(self) -> None:
+        self.ahead.stop()
+
     def failed(self) -> None:
         """A failed build leaves no helper behind."""
         self.ahead.stop()

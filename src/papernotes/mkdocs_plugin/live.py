@@ -58,6 +58,9 @@ class LiveHost(Protocol):
     server: Any  # `mkdocs serve`'s server
     incremental: "Incremental"  # the caches of the last build (incremental.py)
     papers: "PaperIndex"
+    pagefind: Any  # with `search: pagefind`, its index (pagefind.py)
+
+    def index_search(self, config: "MkDocsConfig", *, background: bool = False) -> None: ...
 
     def entry_for(self, src_uri: str) -> "PostEntry | None": ...
 
@@ -207,6 +210,8 @@ def update(plugin: LiveHost, site: LiveSite) -> list[str] | None:
         # With the page cache, the index is put together from each page's JSON text; only the
         # rebuilt pages' entries are encoded again (page_cache.py's `_search_json`).
         search.on_post_build(config=config)
+    if plugin.pagefind is not None:
+        plugin.index_search(config, background=True)  # in the background: the page shows now, search finds the edit a moment later
     plugin.report()
     site.stamps = stamps
     return [page.url or "/" for page in rebuild]

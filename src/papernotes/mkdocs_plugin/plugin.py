@@ -39,12 +39,14 @@ from papernotes.core.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
 
 from . import assets
+from .cache import cache_dir
 from .config import PapernotesConfig, site_options
 from .page_cache import search_index
 from . import live
 from .feeds import SiteFeeds
 from .incremental import Incremental
 from .messages import report
+from . import pagefind
 from .newsletter import Newsletter
 from .pages import PostPage
 from .render import PostRenderer
@@ -64,6 +66,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
+        self.pagefind: pagefind.PagefindSearch | None = None  # with `search: pagefind`
         self.dirty = False
 
     def _forget_build(self) -> None:
@@ -101,6 +104,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
+        self.pagefind = pagefind.configure(config, self.config.search, cache_dir(config, dict(self.config)))
         self.incremental.configure(self.config, self.site_options(config))
         return config
 
@@ -126,6 +130,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         # They are full of reference cycles (pages and files point at each other), which only
         # the cycle collector frees: run it now, or both builds are in memory at once.
         rebuild = self.blog is not None
+        if self.pagefind is not None:
+            self.pagefind.wait()  # serve: a quick rebuild's indexing writes into the folder this build sets aside
         self._forget_build()
         if rebuild:
             gc.collect()
@@ -169,6 +175,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.newsletter = Newsletter(self.config.newsletter, self)
         self.newsletter.add_files(files, config, list(site.entries.values()))
         assets.add(files, config)
+        if self.pagefind is not None:
+            files.append(File.generated(config, pagefind.JS_URI, content=assets.asset("search.js")))
+            files.append(File.generated(config, pagefind.CSS_URI, content=assets.asset("search.css")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -255,6 +264,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.feeds.fill(config, self.incremental.feed_store)
         if self.newsletter is not None:
             self.newsletter.fill(config)
+        if self.pagefind is not None and self.blog is not None:
+            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
         hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
         self.incremental.render_ahead(config, files, self._nav, env, hooks)
         return env
@@ -268,6 +279,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # the search index is written, files a clean build would not have are removed.
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
+        self.incremental.stop_helpers()
+        if self.pagefind is not None:
+            self.pagefind.indexed(serve=self.is_serve)
         self.incremental.finish(config, self._files, len(self.structure.pages) if self.structure is not None else 0)
         if self._inputs is not None and self.blog is not None:
             search = search_index(config)
@@ -295,6 +309,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def report(self) -> None:
         self._report(abort=False)
 
+    def index_search(self, config: Any, *, background: bool = False) -> None:
+        """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
+        self.pagefind.start(self.pagefind.records(self, config, self._files), config, background=background)
     # -- helpers ---------------------------------------------------------------
 
     def site_options(self, config: Any) -> SiteOptions:

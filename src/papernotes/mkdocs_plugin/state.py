@@ -22,6 +22,8 @@ class PageState:
     frame_key: str | None = None  # on a hit, the key its output is made from;
     key: str | None = None  # on a miss, the key to store its output under;
     search: tuple[str, int | None, Any] | None = None  # (key, first entry, meta.search) while search indexes it
+    # A page papernotes appends to: its own content, what a search that indexes records keeps (pagefind.py).
+    own_content: str | None = None
 
 
 class PageStates(dict[str, PageState]):

@@ -91,10 +91,11 @@ class SiteStructure:
         if fill is None:
             return
         before = page.content or ""
+        state = self.states.of(page)
+        state.own_content = before  # what a search that indexes records keeps of a writer's page (pagefind.py)
         extra = fill(page)
         page.content = filled(before, extra)
         # Known content and a known fill: the page cache keys the whole by their keys.
-        state = self.states.of(page)
         known, key = state.content, self.renderer.key_of(extra)
         state.content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
 

@@ -1,0 +1,209 @@
+"""`scripts/bench.py --search`: Pagefind (`search: pagefind`) against Material's search on the same site.
+
+For each size the same generated posts are built three ways, cold, interleaved:
+with Material's search plugin, with `search: pagefind`, and with no search (the
+baseline both costs are taken from). Then, for each search, reported:
+
+- the index on disk: Material's `search/search_index.json` (and gzipped), the
+  whole `pagefind/` folder and the part a search can fetch (without Pagefind's
+  unused UI bundles);
+- what a reader downloads: Chromium opens the home page (nothing cached), types
+  a query into the header box and waits for the first result, while the test
+  server counts every response; "search bytes" are those of search files (the
+  index, Material's search worker, papernotes' search.js and Pagefind's files),
+  as sent and as a server that gzips text would send them;
+- time to first result: from the reader clicking into the search box (right
+  after the page loaded) and typing the query to the first result shown, measured in the page;
+- build cost: each search's cold build minus the build without search, and the
+  CPU time of Pagefind's program (logged by papernotes; it runs alongside the
+  build's rendering, and a re-index under `mkdocs serve` costs the same).
+
+Medians of `--runs` builds and of at least three readers; ratios are within the run
+(the machine may be busy).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import corpus as corpus_mod
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+VARIANTS = ("material", "pagefind", "none")
+READERS = 3  # readers per search and size, at least: cheap next to a build
+QUERY = "attention"  # a word of many posts and papers: a query with many results, for both searches
+SEARCH_FILE = re.compile(r"/search/search_index\.json|/workers/search\.|/pagefind/|/papernotes/search\.")
+_INDEXED = re.compile(r"Pagefind indexed \d+ records in ([\d.]+) s of CPU time")
+
+
+def make_variants(n: int, base: Path) -> dict[str, Path]:
+    corpus = corpus_mod.make_corpus(n)
+    roots = {}
+    for variant in VARIANTS:
+        root = base / variant
+        config = corpus_mod.write_papernotes(corpus, root)
+        text = config.read_text(encoding="utf-8")
+        if variant != "material":
+            text = text.replace("plugins:\n  - search\n", "plugins:\n")
+        if variant == "pagefind":
+            text = text.replace("  - papernotes:\n", "  - papernotes:\n      search: pagefind\n")
+        config.write_text(text, encoding="utf-8")
+        roots[variant] = root
+    return roots
+
+
+def cold_build(python: str, root: Path, env: dict[str, str]) -> tuple[float, float | None]:
+    """(wall seconds, Pagefind's own indexing seconds if it ran) of a build with no cache."""
+    shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    started = time.perf_counter()
+    proc = subprocess.run([python, "-m", "mkdocs", "build", "-v", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")],
+                          cwd=root, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"build failed in {root}")
+    found = _INDEXED.search(proc.stdout + proc.stderr)
+    return wall, float(found.group(1)) if found else None
+
+
+def disk_sizes(site: Path) -> dict[str, float]:
+    material = site / "search" / "search_index.json"
+    if material.exists():
+        data = material.read_bytes()
+        return {"index_kb": len(data) / 1e3, "index_gz_kb": len(gzip.compress(data, 6)) / 1e3}
+    folder = site / "pagefind"
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    used = [p for p in files if not re.search(r"pagefind-(component-|modular-)?ui\.|pagefind-highlight|playground", p.name)]
+    return {"index_kb": sum(p.stat().st_size for p in files) / 1e3, "index_used_kb": sum(p.stat().st_size for p in used) / 1e3,
+            "index_files": len(files)}
+
+
+class _Counting(SimpleHTTPRequestHandler):
+    sent: list[tuple[str, int, int]]  # (path, bytes, gzipped bytes)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        packed = data if self.path.endswith((".pf_index", ".pf_fragment", ".pf_filter", ".pf_meta", ".png", ".wasm")) \
+            else gzip.compress(data, 6)  # Pagefind's chunks are gzipped already
+        self.sent.append((self.path.split("?")[0], len(data), min(len(data), len(packed))))
+        outputfile.write(data)
+
+
+_WATCH = """
+() => {
+  window.pnBench = {};
+  const input = document.querySelector(".md-search__input");
+  input.addEventListener("focus", () => { window.pnBench.focused = performance.now(); }, {once: true});
+  new MutationObserver(() => {
+    if (!window.pnBench.shown && document.querySelector(".md-search-result__item")) window.pnBench.shown = performance.now();
+  }).observe(document.body, {childList: true, subtree: true});
+}
+"""
+
+
+def reader_run(browser: Any, site: Path) -> dict[str, float]:
+    """One reader: open the home page, search once; the bytes the server sent and the time to the first result."""
+    sent: list[tuple[str, int, int]] = []
+    handler = functools.partial(type("Handler", (_Counting,), {"sent": sent}), directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="load")
+        page.evaluate(_WATCH)
+        box = page.locator(".md-search__input")
+        box.click()  # focus: Pagefind's script starts loading; Material's index is loading since the page did
+        box.press_sequentially(QUERY)
+        page.wait_for_selector(".md-search-result__item", timeout=120_000)
+        first = page.evaluate("window.pnBench.shown - window.pnBench.focused")
+        page.wait_for_timeout(500)  # the rest of the first screen of results
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    search = [s for s in sent if SEARCH_FILE.search(s[0])]
+    return {
+        "first_result_ms": first,
+        "search_kb": sum(s[1] for s in search) / 1e3, "search_gz_kb": sum(s[2] for s in search) / 1e3,
+        "total_kb": sum(s[1] for s in sent) / 1e3, "total_gz_kb": sum(s[2] for s in sent) / 1e3,
+        "search_requests": len(search),
+    }
+
+
+def bench_search(sizes: list[int], runs: int, workdir: Path, python: str, env: dict[str, str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        roots = make_variants(n, workdir / f"search-{n}")
+        builds: dict[str, list[float]] = {v: [] for v in VARIANTS}
+        indexing: list[float] = []
+        for run in range(runs):
+            for variant in VARIANTS:  # interleaved: noise hits every variant alike
+                wall, indexed = cold_build(python, roots[variant], env)
+                builds[variant].append(wall)
+                if indexed is not None:
+                    indexing.append(indexed)
+                print(f"  n={n} run {run + 1}/{runs} build ({variant}) {wall:7.2f} s", flush=True)
+        readers: dict[str, list[dict[str, float]]] = {"material": [], "pagefind": []}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for run in range(max(runs, READERS)):
+                for variant in readers:
+                    readers[variant].append(reader_run(browser, roots[variant] / "site"))
+                    print(f"  n={n} run {run + 1}/{runs} reader ({variant}) {readers[variant][-1]}", flush=True)
+            browser.close()
+        none = statistics.median(builds["none"])
+        for variant in ("material", "pagefind"):
+            cold = statistics.median(builds[variant])
+            row = {"n": n, "search": variant, "cold_s": cold, "no_search_s": none, "cost_s": cold - none,
+                   "cost_share": (cold - none) / cold, **disk_sizes(roots[variant] / "site")}
+            row.update({k: statistics.median(r[k] for r in readers[variant]) for k in readers[variant][0]})
+            if variant == "pagefind":
+                row["indexing_s"] = statistics.median(indexing)
+                row["indexing_share"] = row["indexing_s"] / cold
+            rows.append(row)
+        report(rows)  # so far: a long run that is stopped keeps what it measured
+    return report(rows)
+
+
+def report(rows: list[dict[str, Any]]) -> dict:
+    lines = [
+        "| posts | search | index on disk (KB) | search data for load + one query (KB sent / gzipped) | requests | first result (ms) | cold build (s) | cost vs no search (s, share) | Pagefind's CPU time (s, share of the build's wall time) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    ratios: dict[str, float] = {}
+    by = {(r["n"], r["search"]): r for r in rows}
+    for r in rows:
+        disk = f"{r['index_kb']:,.0f}" + (f" ({r['index_gz_kb']:,.0f} gzipped)" if "index_gz_kb" in r else f" ({r['index_used_kb']:,.0f} fetchable, {r['index_files']:,} files)")
+        indexing = f"{r['indexing_s']:.2f} ({r['indexing_share']:.1%})" if "indexing_s" in r else "–"
+        lines.append(
+            f"| {r['n']:,} | {r['search']} | {disk} | {r['search_kb']:,.0f} / {r['search_gz_kb']:,.0f} | {r['search_requests']:.0f} | "
+            f"{r['first_result_ms']:,.0f} | {r['cold_s']:.1f} | {r['cost_s']:+.1f} ({r['cost_share']:.1%}) | {indexing} |"
+        )
+        material = by.get((r["n"], "material"))
+        if r["search"] == "pagefind" and material:
+            ratios[f"pagefind / material search bytes gzipped @ {r['n']}"] = r["search_gz_kb"] / material["search_gz_kb"]
+            ratios[f"pagefind / material first result @ {r['n']}"] = r["first_result_ms"] / material["first_result_ms"]
+    table = "\n".join(lines)
+    print("\n" + table + "\n")
+    for name, value in ratios.items():
+        print(f"  {name}: {value:.3f}")
+    return {"search_table": table, "search_ratios": ratios, "search_rows": rows}

@@ -1,0 +1,102 @@
+"""What the site's search finds, as plain records: one per post, paper, topic and writer's page.
+
+Search engines that index records (Pagefind, see mkdocs_plugin/pagefind.py) get
+these instead of the built HTML: a record holds the words a reader may type,
+never markup, so nothing a writer wrote can become a tag in a search result.
+Listings (home pages, a topic's later pages, the papers index) get no record:
+they repeat the excerpts of posts that have their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+from .records import Record, display_name
+from .text import plain_text
+
+POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str  # site-relative, as the page's links give it ("posts/moa/")
+    kind: str  # POST, PAPER, TOPIC or PAGE: shown in results, and a filter
+    title: str
+    content: str  # plain text: every word the record is found by, besides its title
+    topics: tuple[str, ...] = ()  # topic names: a filter
+    year: str = ""  # a filter
+    date: str = ""  # ISO date, shown in results
+    extra: dict[str, str] = field(default_factory=dict)  # more meta shown in results (authors of a paper)
+
+
+def arxiv_words(arxiv: str | None) -> str:
+    """An arXiv id as readers type it, bare and with its prefix: Pagefind finds `2309.17453` as one word only if it is one."""
+    return f"{arxiv} arXiv:{arxiv}" if arxiv else ""
+
+
+def paper_text(record: Record, *, title: bool = True) -> str:
+    """A paper's searchable words: title, authors, id, venue, year, abstract."""
+    parts = [
+        record.label if title else "", ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
+        f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), record.abstract or "",
+    ]
+    return " ".join(part for part in parts if part)
+
+
+def post_record(entry: Any) -> SearchRecord:
+    """A post: its title, description, topics, the papers it reviews and its text."""
+    post = entry.post
+    papers = " ".join(paper_text(record) for record in post.papers if isinstance(record, Record))
+    body = plain_text(entry.rendered.content_html) if entry.rendered is not None else ""
+    topics = tuple(topic.name for topic in entry.topics)
+    # The text first: a result's excerpt shows the post's own words unless the match is further on.
+    content = " ".join(part for part in (post.meta.description or "", body, " ".join(topics), papers) if part)
+    created = post.created
+    return SearchRecord(
+        url=entry.url, kind=POST, title=post.title, content=content, topics=topics,
+        year=str(created.year), date=created.isoformat() if isinstance(created, (dt.date, dt.datetime)) else "",
+    )
+
+
+def paper_record(paper: Any) -> SearchRecord:
+    record = paper.record
+    reviews = " ".join(entry.post.title for entry in paper.posts if not entry.post.draft)
+    return SearchRecord(
+        url=paper.url, kind=PAPER, title=record.label, content=f"{paper_text(record, title=False)} {reviews}".strip(),
+        topics=tuple(topic.name for topic in paper.topics), year=str(record.year or ""),
+        extra={"authors": ", ".join(display_name(a) for a in record.authors[:6])} if record.authors else {},
+    )
+
+
+def topic_record(topic: Any, url: str) -> SearchRecord:
+    posts = [entry for entry in topic.posts if not entry.post.draft]
+    counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(topic.papers)} paper{'s' if len(topic.papers) != 1 else ''}"
+    return SearchRecord(url=url, kind=TOPIC, title=topic.name, content=counts, topics=(topic.name,))
+
+
+def page_record(url: str, title: str, html: str) -> SearchRecord:
+    """A page the writer wrote (not a post): its own content, without what papernotes appended."""
+    return SearchRecord(url=url, kind=PAGE, title=title, content=plain_text(html))
+
+
+def site_records(
+    entries: Iterable[Any], papers: Iterable[Any], topics: Iterable[tuple[Any, str]], pages: Iterable[tuple[str, str, str]],
+) -> list[SearchRecord]:
+    """Every record of a site, drafts and posts that opt out of search left out, in a stable order."""
+    records = [
+        post_record(entry) for entry in entries
+        if not entry.post.draft and not (entry.post.meta.search or {}).get("exclude")
+    ]
+    # A paper shown only because a draft reviews it (under serve) is not found either.
+    records += [paper_record(paper) for paper in papers if not paper.posts or not all(e.post.draft for e in paper.posts)]
+    records += [topic_record(topic, url) for topic, url in topics if any(not e.post.draft for e in topic.posts) or topic.papers]
+    records += [page_record(*page) for page in pages]
+    return records
+
+
+def records_key_data(records: list[SearchRecord]) -> str:
+    """The records as one text, for a key that changes whenever any of them does."""
+    return json.dumps([asdict(record) for record in records], sort_keys=True, ensure_ascii=False)

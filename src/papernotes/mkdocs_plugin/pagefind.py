@@ -1,0 +1,249 @@
+"""`search: pagefind`: the site's search index made by Pagefind instead of Material's search plugin.
+
+Material's search has every reader download one JSON file holding the whole
+site's text before the first result (megabytes at a few thousand posts).
+Pagefind splits its index into chunks and a reader fetches only those the
+query needs. After the build papernotes hands Pagefind one record per post,
+paper, topic and writer's page (core/search_records.py), as small HTML
+documents, to the program that `pagefind[bin]` bundles (found through the
+`pagefind` package's API), which writes `pagefind/` into the site. No Node,
+no network.
+
+The header search box is Material's own markup and CSS, made by
+`assets/search.js` when the page loads: Material writes it only when its
+search plugin is on, and building it in the browser leaves every page's HTML
+(and so the page cache and the output folder) as it is without Pagefind,
+but for one script tag. The script then talks to Pagefind's `pagefind.js`.
+
+A rebuild with the same records (the same posts, papers and pages, and the
+same Pagefind) keeps the index files already in the output folder. Indexing
+runs alongside the build's page rendering, and under `mkdocs serve` a quick
+rebuild indexes the site again in the background (see docs/benchmarks.md for
+how long that takes).
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import InclusionLevel
+
+from papernotes.core.blog import page_url
+from papernotes.core.cache import code_stamp, fingerprint, write_atomically
+from papernotes.core.search_records import SearchRecord, records_key_data, site_records
+
+from .cache import installed_version
+from .pages import GeneratedPage, PostPage
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+log = logging.getLogger("mkdocs.plugins.papernotes")
+
+JS_URI = "assets/papernotes/search.js"
+CSS_URI = "assets/papernotes/search.css"
+FOLDER = "pagefind"  # where the index goes in the site; search.js looks for it there
+INSTALL = "pip install 'papernotes[pagefind]'"
+
+
+def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "PagefindSearch | None":
+    """Check `search:` against the site's plugins; the indexer when it is `pagefind`."""
+    if option != "pagefind":
+        return None
+    if any(name in ("search", "material/search") for name in config.plugins):
+        raise PluginError(
+            "papernotes: `search: pagefind` replaces Material's search plugin, and both are on: "
+            "remove `- search` from `plugins:` in mkdocs.yml (or drop `search: pagefind` to keep Material's search)"
+        )
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise PluginError(f"papernotes: `search: pagefind` needs the pagefind package: {INSTALL}") from None
+    if get_executable() is None:
+        raise PluginError(f"papernotes: `search: pagefind` needs Pagefind's program, which comes with pagefind[bin]: {INSTALL}")
+    if JS_URI not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(JS_URI)
+    if CSS_URI not in config.extra_css:
+        config.extra_css.append(CSS_URI)
+    return PagefindSearch(cache_root)
+
+
+class PagefindSearch:
+    def __init__(self, cache_root: str | None) -> None:
+        self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
+        self.cpu_seconds = 0.0  # what the last indexing cost
+        self._job: tuple[Any, ...] | None = None  # Pagefind's process under way, and what to do when it ends
+        self._thread: threading.Thread | None = None  # under serve, waiting for that process
+        self._error: str | None = None  # what went wrong
+
+    def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
+        """The records of the site `plugin` just built (see core/search_records.py)."""
+        blog = plugin.blog
+        directory_urls = config.use_directory_urls
+        topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]
+        inclusion = InclusionLevel.is_in_serve if plugin.is_serve else InclusionLevel.is_included
+        pages = []
+        for file in files.documentation_pages(inclusion=inclusion):
+            page = file.page
+            if page is None or isinstance(page, (PostPage, GeneratedPage)):
+                continue  # papernotes' own pages have their records from its data
+            if (page.meta.get("search") or {}).get("exclude") or page.content is None:
+                continue
+            # A writer's page at a listing's address: its own content, not the posts appended to it.
+            state = plugin.states.get(page.file.src_uri)
+            html = (state.own_content if state is not None else None) or page.content
+            pages.append((page.url, str(page.title or ""), html))
+        return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
+
+    def start(self, records: list[SearchRecord], config: "MkDocsConfig", *, background: bool = False) -> None:
+        """Start indexing `records` into the site's `pagefind/` folder; `wait()` puts the new index in place.
+
+        A build starts it once every page's content is known, before the theme
+        renders them: Pagefind's program indexes in its own process while the
+        build goes on. Under `mkdocs serve` a quick rebuild starts it in the
+        `background`: the edited page shows at once, and a thread puts the new
+        index in place when it is done. When the folder already holds the index
+        of the same records, it is kept.
+        """
+        self.wait()
+        language = config.theme.get("language") or "en"
+        folder = os.path.join(config.site_dir, FOLDER)
+        key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
+        if self._keep(key, folder):
+            return
+        from pagefind.service import get_executable
+
+        source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
+        write_documents(records, source, language)
+        fresh = folder + ".papernotes-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
+            process = subprocess.Popen(
+                [str(get_executable()), "--site", source, "--output-path", fresh, "--silent"],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+            )
+        self._job = (process, source, folder, key, len(records), time.perf_counter())
+        if background:
+            self._thread = threading.Thread(target=self._finish, daemon=True)
+            self._thread.start()
+
+    def wait(self) -> str | None:
+        """Let the indexing under way finish and put its index in place; what went wrong, if anything."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        else:
+            self._finish()
+        error, self._error = self._error, None
+        return error
+
+    def indexed(self, *, serve: bool) -> None:
+        """Wait for the index: a failure stops a build, and is logged under serve."""
+        error = self.wait()
+        if error and not serve:
+            raise PluginError(error)
+        if error:
+            log.error(error)
+
+    def _finish(self) -> None:
+        if self._job is None:
+            return
+        (process, source, folder, key, count, started), self._job = self._job, None
+        fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+            if process.returncode != 0 or not os.path.isfile(os.path.join(fresh, "pagefind.js")):
+                with open(os.path.join(source, "pagefind.log"), encoding="utf-8", errors="replace") as handle:
+                    said = " ".join(handle.read().split()[-60:])
+                self._error = f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}"
+                shutil.rmtree(fresh, ignore_errors=True)
+                return
+        finally:
+            shutil.rmtree(source, ignore_errors=True)
+        # The new index takes the old one's place at once; no chunk of the old one stays behind.
+        shutil.rmtree(old, ignore_errors=True)
+        if os.path.isdir(folder):
+            os.rename(folder, old)
+        os.rename(fresh, folder)
+        shutil.rmtree(old, ignore_errors=True)
+        log.debug(f"papernotes: Pagefind indexed {count} records in {self.cpu_seconds:.2f} s of CPU time"
+                  f" ({time.perf_counter() - started:.2f} s from its start to the end of the build)")
+        if self.stamp:
+            write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
+
+    def _keep(self, key: str, folder: str) -> bool:
+        """Whether `folder` holds, untouched, the index the last build made from `key`; its files are then dated now.
+
+        Dated now, because the output folder keeps only the files a build wrote (output.py).
+        """
+        if not self.stamp:
+            return False
+        try:
+            with open(self.stamp, "rb") as handle:
+                stored_key, listing = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        if stored_key != key or _listing(folder) != listing:
+            return False
+        now = time.time_ns()
+        for path in listing:
+            os.utime(os.path.join(folder, path), ns=(now, now))
+        write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
+        return True
+
+
+def write_documents(records: list[SearchRecord], source: str, language: str) -> None:
+    """Each record as a small HTML document at its page's path under `source`, for Pagefind's program to index.
+
+    Pagefind gives a result the URL of its document. Its Python API would take
+    the records one request at a time, answered at most ten a second, and it
+    needs an event loop in a thread, which keeps papernotes' render helper from
+    forking (helper.py): the bundled program run on a folder is both faster and
+    leaves the build alone.
+    """
+    for record in records:
+        path = os.path.join(source, *record.url.split("/"))
+        path = os.path.join(path, "index.html") if record.url.endswith("/") or not record.url else path
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(record_html(record, language))
+
+
+def record_html(record: SearchRecord, language: str) -> str:
+    """A record as the HTML Pagefind reads: the text to find, and meta and filters in <meta> tags."""
+    tags = [("meta", "title", record.title), ("meta", "type", record.kind)]
+    tags += [("meta", key, value) for key, value in record.extra.items()]
+    if record.date:
+        tags.append(("meta", "date", record.date))
+    tags.append(("filter", "type", record.kind))
+    tags += [("filter", "topic", topic) for topic in record.topics]
+    if record.year:
+        tags.append(("filter", "year", record.year))
+    head = "".join(f'<meta data-pagefind-{kind}="{name}[content]" content="{escape(value)}">' for kind, name, value in tags)
+    return (
+        f'<!DOCTYPE html><html lang="{escape(language)}"><head>{head}</head>'
+        f"<body data-pagefind-body><h1>{escape(record.title)}</h1><p>{escape(record.content)}</p></body></html>"
+    )
+
+
+def _listing(folder: str) -> dict[str, list[int]]:
+    """Every file of the index folder with its size and time, to tell an untouched folder."""
+    found: dict[str, list[int]] = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            stat = os.stat(path)
+            found[os.path.relpath(path, folder)] = [stat.st_size, stat.st_mtime_ns]
+    return found

@@ -1,0 +1,215 @@
+"""The header search box on Pagefind's index (`search: pagefind`), in Chromium as a reader uses it.
+
+A reader finds a paper by its arXiv id (bare and prefixed), an author and a word
+of its abstract, and a post by its text; a draft is never found; hostile titles
+and abstracts show as text; the keyboard walks and opens results, and the page
+opened marks the words searched for; filters narrow by page type; the box sits in
+the header on a phone and on a desktop, light and dark.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from browser.conftest import DESKTOP
+from conftest import SiteMaker
+from pagefind_site import H, pagefind_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAPER = "papers/2309.17453/"
+POST = "posts/attention-sinks-explained/"
+
+
+@pytest.fixture(scope="module")
+def search_url(tmp_path_factory: pytest.TempPathFactory, serve_folder) -> Iterator[str]:
+    build = pagefind_site(SiteMaker(tmp_path_factory.mktemp("pagefind-browser") / "src")).build("--strict")
+    assert build.returncode == 0, build.output
+    with serve_folder(build.site) as url:
+        yield url
+
+
+def search(page, query: str) -> list[dict[str, str]]:
+    """Type `query` into the header box; the results shown (href, title, type, text)."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query)
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/matching|No /)")
+    if "No matching" in meta.inner_text():
+        return []
+    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_timeout(200)  # the rest of the batch
+    return page.eval_on_selector_all(".md-search-result__item", """items => items.map(item => ({
+        href: item.querySelector("a").getAttribute("href"),
+        title: item.querySelector("h1").textContent,
+        type: item.querySelector(".pn-search__type").textContent,
+        text: item.textContent,
+    }))""")
+
+
+@pytest.mark.parametrize("query", ["2309.17453", "arXiv:2309.17453", "Guangxuan", "Beidi Chen", "quokkalike", "ICLR"])
+def test_a_paper_is_found_by_id_author_venue_and_abstract(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    results = search(page, query)
+    paper = [r for r in results if r["href"].split("?")[0].endswith(PAPER)]
+    assert paper, results
+    assert paper[0]["title"] == "Efficient Streaming Language Models with Attention Sinks"
+    assert paper[0]["type"] == "Paper"
+
+
+@pytest.mark.parametrize("query", ["marmoset", "Long Context", "Efficient Streaming"])
+def test_a_post_is_found_by_its_text_topics_and_the_papers_it_reviews(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    results = search(page, query)
+    assert any(r["href"].split("?")[0].endswith(POST) and r["type"] == "Post" for r in results), results
+
+
+def test_topics_and_the_writers_pages_are_found(page, search_url: str) -> None:
+    page.goto(search_url)
+    assert any(r["type"] == "Topic" and r["title"] == "Long Context" for r in search(page, "Long Context"))
+    assert [r["title"] for r in search(page, "capybara")] == ["About this site"]
+
+
+@pytest.mark.parametrize("query", ["xylophonist", "zeppelinic", "Unfinished", "2401.99999"])
+def test_a_draft_and_its_paper_are_never_found(page, search_url: str, query: str) -> None:
+    page.goto(search_url)
+    assert search(page, query) == []
+
+
+def test_hostile_titles_and_abstracts_stay_text(page, search_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(search_url)
+    results = search(page, "gnomonic")
+    titles = {r["title"] for r in results}
+    assert "Hostile " + H in titles and "Paper " + H in titles, titles
+    assert any("Abstract <script>alert(1)</script>" in r["text"] for r in results), results
+    assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+    assert dialogs == []
+
+
+def test_keyboard_opens_a_result_and_the_page_marks_the_words(page, search_url: str) -> None:
+    page.goto(search_url)
+    page.keyboard.press("/")  # as in Material: the search box takes the focus
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    results = search(page, "marmoset")
+    assert results
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__search")
+    page.locator(".md-search__input").click()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + POST + "?h=marmoset")
+    assert page.locator("mark.pn-highlight").first.inner_text().lower() == "marmoset"
+
+
+def test_filters_narrow_by_page_type(page, search_url: str) -> None:
+    page.goto(search_url)
+    both = search(page, "2309.17453")
+    assert {r["type"] for r in both} == {"Paper", "Post"}
+    # The filters' values are fetched when the reader reaches for one.
+    page.locator('[data-pn-filter="type"]').focus()
+    page.wait_for_selector('[data-pn-filter="type"] option[value="paper"]', state="attached")
+    page.select_option('[data-pn-filter="type"]', "paper")
+    page.wait_for_function("[...document.querySelectorAll('.pn-search__type')].every(t => t.textContent === 'Paper')")
+    assert page.locator(".md-search-result__item").count() == 1
+    topics = page.eval_on_selector_all('[data-pn-filter="topic"] option', "options => options.map(o => o.value)")
+    assert "Long Context" in topics
+
+
+@pytest.mark.parametrize("width,scheme", [(1400, "light"), (1400, "dark"), (390, "light"), (390, "dark")])
+def test_the_box_sits_in_the_header_on_phone_and_desktop(browser, search_url: str, screenshots, width: int, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": DESKTOP["height"]}, color_scheme=scheme)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(search_url)
+        if width < 960:  # Material hides the box behind the header's search button on small screens
+            page.locator("label.md-header__button[for='__search']").click()
+            assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        results = search(page, "attention")
+        assert results
+        box = page.locator(".md-search__inner").bounding_box()
+        header = page.locator(".md-header").bounding_box()
+        assert box["y"] < header["y"] + header["height"]  # in the header, where Material's is
+        first = page.locator(".md-search-result__item").first.bounding_box()
+        assert 0 <= first["x"] and first["x"] + first["width"] <= width + 1
+        page.screenshot(path=str(screenshots / f"pagefind-search-{width}-{scheme}.png"))
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_serve_finds_what_an_edit_added(page, tmp_path) -> None:
+    """Under `mkdocs serve`, a word saved into a post is found once the quick rebuild is done."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ENV
+
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(maker.root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=maker.root, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/notes/"  # the mount path comes from site_url
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                page.goto(url)
+                if page.locator(".md-search__input").count():
+                    break
+            except Exception:  # noqa: BLE001 - the server is still starting
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        assert search(page, "okapi") == []
+        post = maker.root / "docs" / "posts" / "sinks.md"
+        post.write_text(post.read_text().replace("marmoset", "okapi"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while True:
+            time.sleep(1)
+            page.goto(url)
+            found = search(page, "okapi")
+            if found:
+                break
+            assert time.monotonic() < deadline, log.read_text()
+        assert found[0]["href"].split("?")[0].endswith(POST)
+        assert "rebuilt" in log.read_text()  # by the quick rebuild, not a full one
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_with_materials_instant_navigation(page, tmp_path, serve_folder) -> None:
+    """With `navigation.instant`, Material swaps the content only: the box stays, a result opens and is marked."""
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    config = maker.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [navigation.instant]\n"))
+    build = maker.build("--strict")
+    assert build.returncode == 0, build.output
+    with serve_folder(build.site) as url:
+        page.goto(url)
+        assert search(page, "marmoset")
+        page.locator(".md-search-result__link").first.click()
+        page.wait_for_url("**/" + POST + "?h=marmoset")
+        assert not page.is_checked("#__search")
+        assert page.locator("mark.pn-highlight").count() >= 1
+        assert page.locator(".pn-search").count() == 1
+        assert [r["title"] for r in search(page, "capybara")] == ["About this site"]

@@ -1,0 +1,49 @@
+"""What Pagefind search indexes, from plain data: which pages get a record, and what each holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from papernotes.core.records import Record
+from papernotes.core.search_records import PAPER, POST, TOPIC, site_records
+from papernotes.mkdocs_plugin.pagefind import record_html
+
+H = '<script>alert(1)</script><img src=x onerror=alert(1)> "dq" & &amp;'
+SINKS = Record(arxiv="2309.17453", title="Efficient Streaming Language Models with Attention Sinks",
+               authors=["Xiao, Guangxuan", "Mike Lewis"], year=2023, venue="ICLR 2024", abstract="Attention sinks " + H)
+
+
+def entry(title: str, *, draft: bool = False, exclude: bool = False, papers: list[Record] = ()) -> SimpleNamespace:
+    meta = SimpleNamespace(description=None, search={"exclude": True} if exclude else None)
+    post = SimpleNamespace(title=title, draft=draft, meta=meta, created=dt.datetime(2024, 6, 12), papers=list(papers))
+    rendered = SimpleNamespace(content_html=f"<p>Text of {title} &amp; more</p>")
+    return SimpleNamespace(post=post, url=f"posts/{title.lower()}/", topics=[SimpleNamespace(name="Long Context")], rendered=rendered)
+
+
+def test_drafts_posts_left_out_of_search_and_their_only_papers_get_no_record() -> None:
+    shown, draft, hidden = entry("Shown", papers=[SINKS]), entry("Draft", draft=True), entry("Hidden", exclude=True)
+    paper = SimpleNamespace(record=SINKS, url="papers/2309.17453/", posts=[shown], topics=[])
+    draft_paper = SimpleNamespace(record=Record(id="only", title="Only in a draft"), url="papers/only/", posts=[draft], topics=[])
+    topic = SimpleNamespace(name="Long Context", posts=[shown, draft], papers=[paper])
+    records = site_records([shown, draft, hidden], [paper, draft_paper], [(topic, "tags/long-context/")], [("about/", "About", "<p>Hi</p>")])
+    assert [(r.kind, r.url) for r in records] == [
+        (POST, "posts/shown/"), (PAPER, "papers/2309.17453/"), (TOPIC, "tags/long-context/"), ("page", "about/"),
+    ]
+    post, paper_record, topic_record, _ = records
+    # A post is found by the papers it reviews: title, authors, both forms of the arXiv id.
+    for words in ("Text of Shown & more", "Efficient Streaming", "Guangxuan Xiao", "2309.17453 arXiv:2309.17453", "Long Context"):
+        assert words in post.content
+    assert post.year == "2024" and post.topics == ("Long Context",)
+    for words in ("Guangxuan Xiao, Mike Lewis", "2309.17453 arXiv:2309.17453", "ICLR 2024", "2023", "Attention sinks " + H, "Shown"):
+        assert words in paper_record.content
+    assert topic_record.content == "1 post, 1 paper"  # the draft is not counted
+
+
+def test_a_record_reaches_pagefind_as_escaped_text() -> None:
+    paper = SimpleNamespace(record=Record(id="x", title="Paper " + H, abstract=H, authors=[H]), url="papers/x/", posts=[], topics=[])
+    (record,) = site_records([], [paper], [], [])
+    html = record_html(record, "en")
+    assert "<script>" not in html and "<img" not in html
+    assert 'data-pagefind-meta="title[content]" content="Paper &lt;script&gt;' in html
+    assert 'data-pagefind-filter="type[content]" content="paper"' in html

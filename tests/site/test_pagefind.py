@@ -1,0 +1,87 @@
+"""`search: pagefind` builds a Pagefind index in place of Material's search (SPEC section 8).
+
+What a writer meets: a clear message when the option and Material's search
+plugin are both on or Pagefind is not installed; the index written into the
+site, from posts, papers, topics and their own pages but never a draft; a
+rebuild with nothing changed keeping the index, and giving what a build
+without the cache gives. The browser side is tests/browser/test_pagefind_search.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_CONFIG, ENV, NO_CACHE, SiteMaker, tree
+from pagefind_site import pagefind_site
+
+pytestmark = pytest.mark.slow
+
+@pytest.fixture(scope="module")
+def pagefind_build(tmp_path_factory: pytest.TempPathFactory):
+    maker = pagefind_site(SiteMaker(tmp_path_factory.mktemp("pagefind") / "src"))
+    return maker, maker.build("--strict", "-v")
+
+
+def test_the_index_is_written_in_place_of_materials(pagefind_build) -> None:
+    _, build = pagefind_build
+    assert build.returncode == 0, build.output
+    assert (build.site / "pagefind" / "pagefind.js").is_file()
+    assert (build.site / "assets" / "papernotes" / "search.js").is_file()
+    assert not (build.site / "search" / "search_index.json").exists()
+    assert '<script src="../assets/papernotes/search.js"' in build.page("about")
+    # Posts, the paper, the topic and the writer's page; not the draft, its paper, or listings.
+    assert "Pagefind indexed 6 records" in build.output  # 2 posts, 2 papers, 1 topic, about
+
+
+def test_material_search_and_pagefind_together_is_an_error(site_maker: SiteMaker) -> None:
+    site_maker.config(text=BASE_CONFIG.format(per_page=10).replace("  - papernotes:\n", "  - papernotes:\n      search: pagefind\n"))
+    site_maker.post("one", "One")
+    build = site_maker.build()
+    assert build.returncode != 0
+    assert "remove `- search` from `plugins:` in mkdocs.yml" in build.output
+    assert "Traceback" not in build.output
+
+
+def test_a_missing_pagefind_package_is_named_with_its_install_command(site_maker: SiteMaker) -> None:
+    pagefind_site(site_maker)
+    hide = "import sys; sys.modules['pagefind'] = None; from mkdocs.__main__ import cli; cli()"
+    proc = subprocess.run([sys.executable, "-c", hide, "build", "-f", str(site_maker.root / "mkdocs.yml")],
+                          cwd=site_maker.root, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "pip install 'papernotes[pagefind]'" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_rebuild_keeps_the_index_and_matches_a_build_without_cache(site_maker: SiteMaker, tmp_path: Path) -> None:
+    pagefind_site(site_maker)
+    first = site_maker.build("-v")
+    assert first.returncode == 0, first.output
+    assert "Pagefind indexed" in first.output
+    again = site_maker.build("-v")
+    assert again.returncode == 0, again.output
+    assert "Pagefind indexed" not in again.output  # nothing changed: the index in the folder is kept
+    fresh = site_maker.build(site=tmp_path / "fresh", env=NO_CACHE)
+    assert stable(tree(again.site)) == stable(tree(fresh.site))
+
+    site_maker.write("docs/posts/sinks.md", (site_maker.root / "docs/posts/sinks.md").read_text().replace("marmoset", "okapi"))
+    edited = site_maker.build("-v")
+    assert "Pagefind indexed" in edited.output  # a post changed: indexed again
+    fresh = site_maker.build(site=tmp_path / "fresh-edited", env=NO_CACHE)
+    assert stable(tree(edited.site)) == stable(tree(fresh.site))
+
+
+def stable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files, less what differs between any two Pagefind runs on the same records.
+
+    Pagefind writes its filter index (and so the metadata file naming it, and
+    the entry file naming that) in an arbitrary order each run (Pagefind issue
+    #638); pages, fragments and word index chunks are the same bytes.
+    """
+    varying = ("pagefind/filter/", "pagefind/pagefind-entry.json")
+    kept = {path: data for path, data in files.items() if not path.startswith(varying) and not path.endswith(".pf_meta")}
+    assert any(path.startswith("pagefind/fragment/") for path in kept)
+    return kept
