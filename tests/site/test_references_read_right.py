@@ -47,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
     site = SiteMaker(tmp_path_factory.mktemp("refs") / "src")
     site.config("plugins:\n  - search\n  - papernotes:\n      library: [library.yaml]\n")
     site.write("library.yaml", LIBRARY)
-    site.post("refs", "References", body=BODY)
+    site.post("refs", "References", body=BODY, papers="[xiao2024sinks, gu2024mamba]")
     build = site.build("--strict")
     assert build.returncode == 0, build.output
     return build
@@ -118,3 +118,11 @@ def test_venue_kinds(venue: str, kind: str) -> None:
 def test_a_preprint_venue_is_said_by_eprint_alone() -> None:
     entry = bibtex_entry(Record(arxiv="2310.01889", title="T", venue="arXiv preprint arXiv:2310.01889", year=2023))
     assert entry.startswith("@misc{arxiv2310_01889,") and "howpublished" not in entry and "archivePrefix = {arXiv}" in entry
+
+
+def test_a_card_names_the_year_once_when_the_venue_has_it(built: Build) -> None:
+    page = built.page("posts/references")
+    metas = re.findall(r'<p class="paper-card__meta">(.*?)</p>', page, re.DOTALL)
+    text = [" ".join(re.sub(r"<[^>]+>", " ", meta).split()) for meta in metas]
+    assert text[0].startswith("Guangxuan Xiao, Song Han ICLR 2024") and text[0].count("2024") == 1
+    assert text[1].startswith("Albert Gu, Tri Dao 2024 Transactions on Machine Learning Research")
