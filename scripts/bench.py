@@ -14,7 +14,9 @@ For each size the same generated posts (see `scripts/corpus.py`) are built by:
   `email.html` per post and `email/feed.xml`), to report what they add;
 - papernotes on Zensical (`papernotes build --engine zensical`), cold and warm (unless `--skip-zensical`);
 - Material's blog + tags plugins (unless `--skip-material`; at 2,000 posts it takes minutes);
-- Hugo, when `hugo` is on PATH.
+- Hugo, when `hugo` is on PATH;
+- with `--baseline REV` (a git revision), papernotes' builds again with the code of REV, in the
+  same interleaved runs: the ratios "… / … [REV]" say whether a change made papernotes slower.
 
 Runs of the different tools are interleaved, so that a noisy machine slows all of
 them alike; the ratios of one run are what to compare, not absolute times.
@@ -27,6 +29,7 @@ ratio about 4 means linear).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -46,6 +49,17 @@ import corpus as corpus_mod  # noqa: E402
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 SRC = Path(__file__).resolve().parents[1] / "src"
+BASELINE_ENV: dict[str, str] = {}  # with `--baseline`: imports the baseline's papernotes
+
+
+def baseline_env(workdir: Path, rev: str) -> dict[str, str]:
+    """An environment whose Python imports papernotes as it was at git revision `rev`."""
+    target = workdir / "baseline"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev, "src/papernotes"], cwd=SRC.parent, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(target / "src"), os.environ.get("PYTHONPATH")]))}
 
 
 def snapshot_code(workdir: Path) -> None:
@@ -76,10 +90,10 @@ class Measure:
         return statistics.median(self.cpu) if self.cpu else float("nan")
 
 
-def run_child(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+def run_child(cmd: list[str], cwd: Path, env: dict[str, str] = ENV) -> tuple[float, float, float]:
     """(wall seconds, peak RSS in MB, CPU seconds) of one child process, which must succeed."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -106,6 +120,7 @@ def mkdocs_cmd(project: Path) -> list[str]:
 
 class Tool:
     name = ""
+    env = ENV  # the baseline's twin of a tool has its own (`--baseline`)
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -125,7 +140,7 @@ class MkDocsBuild(Tool):
         shutil.rmtree(self.root / ".cache", ignore_errors=True)
 
     def run(self) -> tuple[float, float]:
-        return run_child(mkdocs_cmd(self.root), self.root)
+        return run_child(mkdocs_cmd(self.root), self.root, self.env)
 
     def output(self) -> tuple[Path, Path]:
         return self.root / "site", self.root / "site" / "search" / "search_index.json"
@@ -145,7 +160,7 @@ class PapernotesWarm(Papernotes):
     def prepare(self) -> None:
         if not self.primed:  # one cold build fills the cache; every timed run is a rebuild
             super().prepare()
-            run_child(mkdocs_cmd(self.root), self.root)
+            run_child(mkdocs_cmd(self.root), self.root, self.env)
             self.primed = True
 
 
@@ -199,7 +214,7 @@ class PapernotesServe(Tool):
         log = open(self.root / "serve.log", "wb")
         proc = subprocess.Popen(
             [PYTHON, "-m", "mkdocs", "serve", "-f", str(self.root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=self.root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         waits = []
         try:
@@ -332,6 +347,8 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
     if args.serve:
         shutil.copytree(base / "papernotes", base / "papernotes-serve")
         tools += [PapernotesServe(base / "papernotes-serve", "body"), PapernotesServe(base / "papernotes-serve", "frontmatter")]
+    if args.baseline:
+        tools += baseline_twins([t for t in tools if t.name.startswith("papernotes")], args.baseline, base)
     if not args.skip_zensical:
         shutil.copytree(base / "papernotes", base / "zensical")
         tools.append(Zensical(base / "zensical"))
@@ -364,6 +381,19 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> list[Measure]
     return list(measures.values())
 
 
+def baseline_twins(tools: list[Tool], rev: str, base: Path) -> list[Tool]:
+    """Each papernotes tool again, in its own copy of the site, building with the code of `rev`."""
+    twins = []
+    for tool in tools:
+        root = tool.root.with_name(tool.root.name + "-baseline")
+        if not root.exists():
+            shutil.copytree(base / "papernotes", root)
+        twin = copy.copy(tool)
+        twin.root, twin.env, twin.name = root, BASELINE_ENV, f"{tool.name} [{rev}]"
+        twins.append(twin)
+    return twins
+
+
 def report(results: list[Measure]) -> dict:
     lines = [
         "| posts | tool | median wall (s) | median CPU (s) | peak MB | output MB | HTML pages | search index MB | wall ×Hugo | wall ×Material |",
@@ -383,6 +413,11 @@ def report(results: list[Measure]) -> dict:
             ratios[f"{m.tool} / Hugo @ {m.n} (CPU)"] = m.median_cpu / hugo.median_cpu
         if vs_material:
             ratios[f"{m.tool} / Material blog @ {m.n} (wall)"] = vs_material
+        before = next((b for (n, tool), b in by.items() if n == m.n and tool.startswith(f"{m.tool} [")), None)
+        if before is not None:  # `--baseline`: this code's time over the baseline's, in the same runs
+            ratios[f"{m.tool} / {before.tool} @ {m.n} (wall)"] = m.median / before.median
+            if not math.isnan(m.median_cpu):
+                ratios[f"{m.tool} / {before.tool} @ {m.n} (CPU)"] = m.median_cpu / before.median_cpu
         on_mkdocs = by.get((m.n, m.tool.replace(" on Zensical", "")))
         if m.tool.startswith("papernotes on Zensical") and on_mkdocs:
             ratios[f"{m.tool} / {on_mkdocs.tool} @ {m.n} (wall)"] = m.median / on_mkdocs.median
@@ -443,12 +478,15 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temporary folder, removed after)")
     parser.add_argument("--search", action="store_true", help="compare `search: pagefind` with Material's search instead (scripts/bench_search.py)")
     parser.add_argument("--out", type=Path, help="write results as JSON here")
+    parser.add_argument("--baseline", metavar="REV", help="also build papernotes with the code of this git revision, interleaved")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}\nworkdir: {workdir}", flush=True)
     snapshot_code(workdir)
+    if args.baseline:
+        BASELINE_ENV.update(baseline_env(workdir, args.baseline))
     results: list[Measure] = []
     if args.search:
         from bench_search import bench_search

@@ -8,7 +8,6 @@ build) and the work is done by the same core functions the build calls.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import sys
@@ -17,22 +16,20 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from markdown import Markdown
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.structure.files import get_files
 
 from papernotes.core.citations import CitationExtension
 from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from papernotes.core.library import Library
 from papernotes.core.posts import title_slug
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.schema import schema_json
 from papernotes.core.addresses import check_addresses
-from papernotes.core.site import PostSource, SiteOptions, check_citations, load_site, note_untitled_papers
+from papernotes.core.site import PostSource, check_citations, load_site, note_untitled_papers
 from papernotes import engines
 from papernotes.engines.check import check_engines
-from papernotes.mkdocs_plugin.plugin import PapernotesPlugin
+
+from papernotes.cli_site import Problem, SiteConfig, UsageError, format_problem, papernotes_plugin, read_site
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -59,59 +56,6 @@ examples:
 
 Run 'papernotes COMMAND --help' for a command's options.
 """
-
-
-class UsageError(Exception):
-    """The command cannot run as asked (exit 2)."""
-
-
-class Problem(Exception):
-    """The command ran but will not do what was asked (exit 1)."""
-
-
-# -- the site -----------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class SiteConfig:
-    mkdocs: Any  # MkDocsConfig
-    options: SiteOptions
-
-    def post_sources(self) -> list[PostSource]:
-        """The site's post files, found as MkDocs finds pages (``exclude_docs`` applies)."""
-        prefix = self.options.blog.posts_dir + "/"
-        return [
-            PostSource(file.src_uri, file.abs_src_path, file.content_bytes)
-            for file in get_files(self.mkdocs).documentation_pages()
-            if file.src_uri.startswith(prefix)
-        ]
-
-    def library(self) -> Library:
-        # The library's own problems are `papernotes check`'s to report.
-        return Library.load(self.options.library, self.options.project_dir, Diagnostics())
-
-    def shown(self, path: Path) -> str:
-        return os.path.relpath(path, self.options.project_dir)
-
-
-def read_site(config_file: str) -> SiteConfig:
-    if not os.path.isfile(config_file):
-        raise UsageError(f"no {config_file} here: run papernotes in your site's folder, or pass -f path/to/mkdocs.yml")
-    try:
-        config = load_config(config_file=config_file)
-    except (ConfigurationError, Abort) as exc:
-        raise UsageError(f"cannot read {config_file}: {exc}") from None
-    plugin = next((p for p in config.plugins.values() if isinstance(p, PapernotesPlugin)), None)
-    if plugin is None:
-        raise UsageError(f"{config_file} does not use papernotes: add '- papernotes' under 'plugins:'")
-    # Drafts are checked too, as `mkdocs serve` shows them.
-    return SiteConfig(config, dataclasses.replace(plugin.site_options(config), drafts=True))
-
-
-def format_problem(diagnostic: Diagnostic) -> str:
-    """`file:line: level: message (hint)`, the form editors' problem matchers read."""
-    text = f"{diagnostic.where}: {diagnostic.level}: {diagnostic.message}"
-    return f"{text} ({diagnostic.hint})" if diagnostic.hint else text
 
 
 def _plural(count: int, word: str) -> str:
@@ -272,10 +216,9 @@ def run_import(args: argparse.Namespace) -> int:
 # -- build and serve ----------------------------------------------------------------
 
 
-def _site_and_plugin(config_file: str) -> tuple[SiteConfig, PapernotesPlugin]:
+def _site_and_plugin(config_file: str) -> tuple[SiteConfig, Any]:
     site_config = read_site(config_file)
-    plugin = next(p for p in site_config.mkdocs.plugins.values() if isinstance(p, PapernotesPlugin))
-    return site_config, plugin
+    return site_config, papernotes_plugin(site_config.mkdocs)
 
 
 def _report(diagnostic: Diagnostic) -> None:
@@ -325,7 +268,7 @@ def run_email(args: argparse.Namespace) -> int:
     from papernotes.mkdocs_plugin.one_post import NotAPost, post_issue
 
     site_config = read_site(args.config_file)
-    plugin = next(p for p in site_config.mkdocs.plugins.values() if isinstance(p, PapernotesPlugin))
+    plugin = papernotes_plugin(site_config.mkdocs)
     try:
         issue, problems = post_issue(site_config.mkdocs, plugin, args.post)
     except NotAPost as exc:

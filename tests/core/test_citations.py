@@ -10,13 +10,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papernotes.core.citations import (
-    CitationExtension,
-    CitationSession,
-    parse_group,
-    reference_links,
-    reference_text,
-)
+from papernotes.core.citations import CitationExtension, CitationSession, parse_group
+from papernotes.core.references import reference_links, reference_text
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.records import Record
 

@@ -20,10 +20,8 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.livereload import LiveReloadServer
 
 from conftest import BASE_CONFIG, SiteMaker
-from papernotes.mkdocs_plugin.live import served_paths
 
 SERVE_URL = "http://127.0.0.1:8000/notes/"
 
@@ -50,7 +48,7 @@ def post(title: str, date: str, tags: str, body: str, extra: str = "") -> str:
 
 
 class FakeServer:
-    """What papernotes' on_serve sees of MkDocs' LiveReloadServer (the test below checks the private part)."""
+    """What papernotes' on_serve sees of MkDocs' LiveReloadServer (test_mkdocs_private.py checks the private part)."""
 
     def __init__(self, builder: Any) -> None:
         self.builder = builder
@@ -271,12 +269,6 @@ def test_quick_rebuilds_refill_atom_feeds_too(site_maker: SiteMaker, tmp_path: P
         assert "Alpha opens, edited." in (serve.site / feed).read_text(), feed
     assert "Alpha" not in (serve.site / "tags/vision/atom.xml").read_text()
     assert_same_as_full_build(serve, tmp_path)
-
-
-def test_the_server_keeps_its_watched_paths_where_papernotes_looks(tmp_path: Path) -> None:
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    server.watch(str(tmp_path))
-    assert served_paths(server) == [str(tmp_path)]
 
 
 def test_a_folder_watched_since_the_last_build_is_looked_at_too(live, tmp_path: Path) -> None:

@@ -288,10 +288,10 @@ def test_mkdocs_own_themes_are_read_like_a_writers_templates() -> None:
     import mkdocs
     from jinja2 import Environment, FileSystemLoader
 
-    from papernotes.mkdocs_plugin.page_cache import _templates_data
+    from papernotes.mkdocs_plugin.page_keys import templates_data
 
     mkdocs_dir, material_dir = Path(mkdocs.__file__).parent, Path(material.__file__).parent
     shipped = [str(material_dir / "templates"), str(mkdocs_dir / "templates")]
-    assert _templates_data(Environment(loader=FileSystemLoader(shipped))) is not None
+    assert templates_data(Environment(loader=FileSystemLoader(shipped))) is not None
     own_theme = [str(mkdocs_dir / "themes" / "mkdocs"), str(mkdocs_dir / "templates")]
-    assert _templates_data(Environment(loader=FileSystemLoader(own_theme))) is None
+    assert templates_data(Environment(loader=FileSystemLoader(own_theme))) is None

@@ -166,7 +166,20 @@ class Blog:
         return paginate(self.entries, "", self.options.per_page, directory_urls)
 
     def topic_pages(self, topic: Topic, directory_urls: bool) -> list[ListingPage[PostEntry]]:
-        return paginate(topic.posts, f"{self.options.topics_dir}/{topic.slug}", self.options.per_page, directory_urls)
+        return paginate(topic.posts, self.topic_stem(topic), self.options.per_page, directory_urls)
+
+    # A topic's addresses, computed here only: its pages, its feeds' folder, links to it.
+    def topic_stem(self, topic: Topic) -> str:
+        """A topic's first page, as a path without extension."""
+        return f"{self.options.topics_dir}/{topic.slug}"
+
+    def topic_folder(self, topic: Topic) -> str:
+        """The site-relative folder of a topic's pages and feeds."""
+        return self.topic_stem(topic) + "/"
+
+    def topic_url(self, topic: Topic) -> str:
+        """The site-relative URL of a topic's first page."""
+        return page_url(self.topic_stem(topic), self.options.directory_urls)[0]
 
 
 def newest_first(entries: Iterable[PostEntry]) -> list[PostEntry]:

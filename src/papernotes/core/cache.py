@@ -28,18 +28,16 @@ cache to one entry per post.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import marshal
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic
+from .digest import checksum, code_stamp as code_stamp, fingerprint, stable  # code_stamp: importable from here, as before
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 # Bump when the layout of an entry, or what a conversion produces, changes.
@@ -77,13 +75,13 @@ _told: set[str] = set()
 
 def seal(data: bytes) -> bytes:
     """`data` behind its checksum, as every cache file is written."""
-    return hashlib.blake2b(data, digest_size=_CHECK).digest() + data
+    return checksum(data, _CHECK) + data
 
 
 def unseal(blob: bytes, path: str | os.PathLike[str] = "") -> bytes | None:
     """What `seal` wrapped, or None when the checksum does not match (logged once per file, at debug level)."""
     data = blob[_CHECK:]
-    if len(blob) >= _CHECK and hashlib.blake2b(data, digest_size=_CHECK).digest() == blob[:_CHECK]:
+    if len(blob) >= _CHECK and checksum(data, _CHECK) == blob[:_CHECK]:
         return data
     name = os.fspath(path)
     if name not in _told:
@@ -105,58 +103,6 @@ def read_sealed(path: str | os.PathLike[str]) -> bytes | None:
 def write_sealed(path: str | os.PathLike[str], data: bytes) -> bool:
     """`write_atomically` for a cache file: `data` behind its checksum."""
     return write_atomically(path, seal(data))
-
-
-def stable(value: Any) -> Any:
-    """`value` as plain JSON data that is the same in every process.
-
-    Functions and classes (YAML's ``!!python/name:`` options) become their
-    dotted names, never a repr with a memory address; sets are sorted.
-    """
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    if isinstance(value, str):  # Markup and other subclasses: their text (marshal takes only exact types)
-        return str(value)
-    if isinstance(value, (int, float)) and not hasattr(type(value), "__members__"):  # not an IntEnum
-        return int(value) if isinstance(value, int) else float(value)
-    if isinstance(value, dict):
-        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [stable(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((stable(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-    if isinstance(value, bytes):
-        return {"sha256": hashlib.sha256(value).hexdigest()}
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    kind = type(value)
-    name = f"{kind.__module__}.{kind.__qualname__}"
-    configs = getattr(value, "getConfigs", None)  # a Python-Markdown extension instance
-    if callable(configs):
-        return {"type": name, "config": stable(configs())}
-    if hasattr(value, "value") and hasattr(kind, "__members__"):  # an Enum
-        return {"type": name, "value": stable(value.value)}
-    return {"type": name}
-
-
-def fingerprint(*parts: Any) -> str:
-    """A hex digest of `parts`, stable across processes and machines."""
-    data = json.dumps(stable(list(parts)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_stamp() -> list[Any]:
-    """papernotes' version and a digest of its code and templates (a development checkout changes without a new version)."""
-    import papernotes
-
-    root = Path(papernotes.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".md") and p.is_file()):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return [papernotes.__version__, digest.hexdigest()]
 
 
 @dataclass

@@ -19,16 +19,15 @@ import re
 import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
-from urllib.parse import quote
+from typing import Callable, Sequence
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
 from .diagnostics import Diagnostics, did_you_mean
 from .fragments import render
-from .records import KEY_PATTERN, Record, first_authors, normalize_arxiv
-from .venues import names_year
+from .records import KEY_PATTERN, LibraryLike, Record, normalize_arxiv
+from .references import reference_links, reference_parts, reference_text
 
 TOC_TITLE = "References"
 
@@ -51,14 +50,6 @@ PRIORITY = 85
 Item = tuple[str, str | None]  # (key, locator)
 
 
-class LibraryLike(Protocol):
-    """What citations need from the site's library."""
-
-    def get(self, key: str) -> Record | None: ...
-
-    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
-
-
 def parse_group(body: str) -> list[Item] | None:
     """The items of `@a, p. 4; @b`, or None when any part is not `@key[, locator]`."""
     items = []
@@ -69,73 +60,6 @@ def parse_group(body: str) -> list[Item] | None:
         locator = " ".join(match.group(2).split()) if match.group(2) else None
         items.append((match.group(1), locator))
     return items
-
-
-# -- reference formatting -------------------------------------------------------
-
-_TERMINAL = ("?", "!", ".")
-
-
-def _names(record: Record) -> str:
-    names, more = first_authors(record.authors)
-    if more:
-        return ", ".join(names) + ", et al."
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
-
-
-def reference_parts(record: Record) -> list[tuple[str, str, str]]:
-    """The printed reference as (kind, text, punctuation after) triples.
-
-    `kind` is ``text`` for free-text entries, else ``authors``, ``title``,
-    ``venue`` or ``year``; the title carries its quotes and its comma inside
-    them, as numeric styles print it.
-    """
-    if record.text:
-        return [("text", record.text, "")]
-    pieces = [
-        (kind, value)
-        for kind, value in (
-            ("authors", _names(record)),
-            ("title", record.title),
-            ("venue", record.venue),
-            # "ICML 2024, 2024." says the year twice: a venue naming it prints it once.
-            ("year", str(record.year) if record.year and not names_year(record.venue, record.year) else None),
-        )
-        if value
-    ]
-    parts = []
-    for index, (kind, value) in enumerate(pieces):
-        last = index == len(pieces) - 1
-        mark = "." if last else ","
-        if kind == "title":
-            inner = "" if value.endswith(_TERMINAL) else mark
-            parts.append((kind, f"“{value}{inner}”", "" if last else " "))
-        else:
-            end = "" if value.endswith(".") and last else mark
-            parts.append((kind, value, end + ("" if last else " ")))
-    return parts
-
-
-def reference_links(record: Record) -> list[tuple[str, str]]:
-    """(label, href) pairs: arXiv abstract page, DOI resolver, the record's URL."""
-    links = []
-    if not record.text:
-        if record.arxiv:
-            links.append((f"arXiv:{record.arxiv}", f"https://arxiv.org/abs/{record.arxiv}"))
-        if record.doi:
-            links.append((f"doi:{record.doi}", "https://doi.org/" + quote(record.doi, safe="/:;()")))
-    if record.url:
-        links.append((record.url, record.url))
-    return links
-
-
-def reference_text(record: Record) -> str:
-    """The reference as plain text: the hover title of a citation, and feeds."""
-    head = "".join(text + tail for _, text, tail in reference_parts(record))
-    labels = [label for label, _ in reference_links(record)]
-    return " ".join([head, *labels]) if head else " ".join(labels) or record.label
 
 
 # -- results ----------------------------------------------------------------------

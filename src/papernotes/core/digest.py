@@ -1,15 +1,24 @@
-"""Fingerprints of what a rendered fragment is made from, for reusing it on a rebuild.
+"""Keys for reusing work between builds: the one hashing scheme of papernotes.
 
-A post's article, a listing or a paper's page is reused from the last build
-when the fingerprint of every value it shows is the same. `digest` hashes
-plain values quickly (marshal, not JSON: these keys are computed thousands of
-times per build); `Digests` fingerprints the site's objects once per build.
+Every key is a BLAKE2b hash (`hash_bytes`) of bytes made one of two ways:
+
+- `digest` for plain values computed thousands of times per build (marshal,
+  fast; the same within one Python version, which the stores it keys follow);
+- `fingerprint` for anything else, configurations included (`stable` JSON:
+  the same in every process and on every machine).
+
+`Digests` fingerprints the site's objects (records, authors, topics) once per
+build; `code_stamp` identifies papernotes' own code, part of every store's key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
+import os
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,6 +26,19 @@ if TYPE_CHECKING:
     from .blog import PostEntry
     from .records import Record
     from .topics import Topic
+
+
+def checksum(data: bytes, size: int = 16) -> bytes:
+    """The hash every key and check is made of: BLAKE2b, `size` bytes."""
+    return hashlib.blake2b(data, digest_size=size).digest()
+
+
+def hash_bytes(data: bytes, size: int = 16) -> str:
+    return checksum(data, size).hex()
+
+
+def hash_text(text: str) -> str:
+    return hash_bytes(text.encode("utf-8", "surrogatepass"))
 
 
 def digest(*parts: Any) -> str:
@@ -29,10 +51,58 @@ def digest(*parts: Any) -> str:
     try:
         data = marshal.dumps(parts, 2)
     except ValueError:  # a subclass of str or int (Markup...) somewhere: as plain values
-        from .cache import stable
-
         data = marshal.dumps(stable(parts), 2)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hash_bytes(data)
+
+
+def stable(value: Any) -> Any:
+    """`value` as plain JSON data that is the same in every process.
+
+    Functions and classes (YAML's ``!!python/name:`` options) become their
+    dotted names, never a repr with a memory address; sets are sorted.
+    """
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, str):  # Markup and other subclasses: their text (marshal takes only exact types)
+        return str(value)
+    if isinstance(value, (int, float)) and not hasattr(type(value), "__members__"):  # not an IntEnum
+        return int(value) if isinstance(value, int) else float(value)
+    if isinstance(value, dict):
+        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [stable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((stable(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, bytes):
+        return {"bytes": hash_bytes(value)}
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    kind = type(value)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    configs = getattr(value, "getConfigs", None)  # a Python-Markdown extension instance
+    if callable(configs):
+        return {"type": name, "config": stable(configs())}
+    if hasattr(value, "value") and hasattr(kind, "__members__"):  # an Enum
+        return {"type": name, "value": stable(value.value)}
+    return {"type": name}
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hex digest of `parts`, stable across processes and machines."""
+    data = json.dumps(stable(list(parts)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hash_text(data)
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> list[Any]:
+    """papernotes' version and a digest of its code and templates (a development checkout changes without a new version)."""
+    import papernotes
+
+    root = Path(papernotes.__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".md") and p.is_file())
+    return [papernotes.__version__, hash_bytes(b"".join(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0" for p in files))]
 
 
 class Digests:

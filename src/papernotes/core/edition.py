@@ -275,10 +275,8 @@ def email_body(html: str) -> str:
 def template_stamp() -> str:
     """A digest of the e-mail templates and stylesheet, for caches of editions (code stamps see only .py and .html)."""
     from importlib import resources
-    import hashlib
 
-    digest = hashlib.sha256()
+    from .digest import hash_bytes
+
     folder = resources.files("papernotes").joinpath("templates", "papernotes", "email")
-    for name in sorted(entry.name for entry in folder.iterdir()):
-        digest.update(name.encode() + b"\0" + folder.joinpath(name).read_bytes())
-    return digest.hexdigest()
+    return hash_bytes(b"".join(name.encode() + b"\0" + folder.joinpath(name).read_bytes() for name in sorted(e.name for e in folder.iterdir())))

@@ -19,7 +19,9 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from feedgen.feed import FeedGenerator
 
+from .blog import Blog, PostEntry
 from .sanitize import xml_text
+from .text import plain_text
 from .urls import absolute_links
 
 
@@ -147,4 +149,37 @@ def feed_links(feed_format: str, feeds: Sequence[tuple[str, str]]) -> list[tuple
     return [
         (f"{title} ({fmt.label})" if len(formats) > 1 else title, folder + fmt.file, fmt.media_type)
         for title, folder in feeds for fmt in formats
+    ]
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed of the site: the site's own, or a topic's. Each format in `feed_format` writes it once."""
+
+    folder: str  # site-relative folder of its files ("" for the site's)
+    entries: Sequence[PostEntry]
+    title: str
+    description: str
+    page_url: str  # the page the feed stands for
+
+
+def feed_specs(blog: Blog, site_name: str, site_description: str | None) -> list[FeedSpec]:
+    """The site's feed, then one per topic."""
+    specs = [FeedSpec("", blog.entries, site_name, site_description or site_name, "")]
+    for topic in blog.topics.sorted():
+        specs.append(FeedSpec(blog.topic_folder(topic), topic.posts, f"{site_name}: {topic.name}", f"Posts about {topic.name}", blog.topic_url(topic)))
+    return specs
+
+
+def feed_items(entries: Sequence[PostEntry], limit: int) -> list[FeedItem]:
+    """The newest `limit` converted posts of `entries`, as feed items."""
+    shown = newest([e for e in entries if e.rendered is not None], limit, lambda e: e.post.created)
+    return [
+        FeedItem(
+            title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
+            summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],  # type: ignore[attr-defined]
+            content_html=e.rendered.content_html, authors=[a.name for a in e.authors],  # type: ignore[attr-defined]
+            categories=[t.name for t in e.topics],
+        )
+        for e in shown
     ]

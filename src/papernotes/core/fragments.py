@@ -8,14 +8,29 @@ only for HTML that papernotes itself rendered from Markdown).
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .records import display_name, first_authors
+
+
+def longdate(value: dt.datetime) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def authors_short(names: list[str]) -> str:
+    shown, more = first_authors(names)
+    return ", ".join(shown) + (" et al." if more else "")
+
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """The fragments' environment, with every filter and function their templates use."""
+    from .papers import paper_links  # here: papers.py renders fragments (citations.py) itself
+
     env = Environment(
         loader=PackageLoader("papernotes", "templates/papernotes/fragments"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -23,6 +38,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(longdate=longdate, display_name=display_name)
+    env.globals.update(authors_short=authors_short, paper_links=paper_links)
     return env
 
 

@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from . import fragments
 from .article import unwrap_paragraph
-from .citations import Reference, reference_links, reference_parts
+from .citations import Reference
+from .references import reference_links, reference_parts
 from .papers import _latex, paper_links
 from .records import Record, first_authors
 

@@ -11,26 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .blog import newest_first
 from .citations import Resolver, cited_keys
 from .posts import Post, citation_source
 from .diagnostics import Diagnostics, did_you_mean
-from .records import Record
+from .records import LibraryLike, Record
 from .topics import Topic, TopicIndex
 from .venues import venue_kind
 
 if TYPE_CHECKING:
     from .blog import PostEntry
-
-
-class LibraryLike(Protocol):
-    def get(self, key: str) -> Record | None: ...
-
-    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
-
-    def by_identity(self, identity: str) -> Record | None: ...
 
 
 class _NoLibrary:

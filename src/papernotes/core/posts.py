@@ -8,11 +8,9 @@ never writes to the file: the caller decides what a broken post means.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import pickle
 import re
-import reprlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
+from .digest import hash_bytes
+from .fieldproblems import field_hint, meta_problems
+from .postrecords import frontmatter_records
 from .headings import title_from_heading
-from .records import FieldProblem, Record, normalize_arxiv, parse_record
+from .records import Record
 from .yamlerrors import folded_items, tex_in_double_quotes
 from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
@@ -265,7 +266,7 @@ class ParsedPosts:
 
     def read(self, raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
         """`read_post`, or the post it gave last time for the same bytes."""
-        key = hashlib.blake2b(b"\0".join([self._stamp, path.encode(), src_uri.encode(), raw]), digest_size=16).hexdigest()
+        key = hash_bytes(b"\0".join([self._stamp, path.encode(), src_uri.encode(), raw]))
         blob = self._old.get(key)
         if blob is not None:
             try:
@@ -378,18 +379,18 @@ def _validate(
     body = title_from_heading(data, loaded.lines, body, body_line)
     ok = True
 
-    papers, papers_ok = _records(data.pop("papers", []), "papers", loaded, path, diagnostics, allow_files=False)
-    bibliography, bib_ok = _records(
-        data.pop("bibliography", []), "bibliography", loaded, path, diagnostics, allow_files=True
+    papers, papers_ok = frontmatter_records(data.pop("papers", []), "papers", loaded, path, diagnostics, PostFrontmatter.model_fields, allow_files=False)
+    bibliography, bib_ok = frontmatter_records(
+        data.pop("bibliography", []), "bibliography", loaded, path, diagnostics, PostFrontmatter.model_fields, allow_files=True
     )
     ok = papers_ok and bib_ok
 
     try:
         meta = PostFrontmatter.model_validate(data)
     except ValidationError as exc:
-        for problem in _meta_problems(exc, data):
+        for problem in meta_problems(exc, data, DateRange.model_fields):
             line = 1 if problem.message.startswith("missing") else loaded.line_of(problem.path, 1)
-            diagnostics.error(path, line, problem.message, _hint(problem.path))
+            diagnostics.error(path, line, problem.message, field_hint(problem.path, PostFrontmatter.model_fields))
         return None
     if not ok:
         return None
@@ -405,51 +406,6 @@ def _validate(
     meta.bibliography = [r for r, _ in bibliography]
     _check_duplicate_keys(post, diagnostics)
     return post
-
-
-def _records(
-    items: Any, name: str, loaded: LoadedYaml, path: str, diagnostics: Diagnostics, *, allow_files: bool
-) -> tuple[list[tuple[Any, int | None]], bool]:
-    """Validate `papers` or `bibliography` item by item, so each message has its own line."""
-    if items is None:
-        return [], True
-    if not isinstance(items, list):
-        diagnostics.error(path, loaded.line_of((name,)), f"'{name}' must be a list", "write one item per line: '  - ...'")
-        return [], False
-    out: list[tuple[Any, int | None]] = []
-    ok = True
-    for index, item in enumerate(items):
-        line = loaded.line_of((name, index))
-        if isinstance(item, str) and allow_files and item.strip().lower().endswith(".bib"):
-            out.append((item.strip(), line))
-            continue
-        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-            item = _shorthand(source_text(item).strip())
-        record, problems = parse_record(item)
-        for problem in problems:
-            ok = False
-            diagnostics.error(
-                path, loaded.line_of((name, index, *problem.path), line), f"{name}[{index + 1}]: {problem.message}",
-                _hint((name, *problem.path)),
-            )
-        if record is not None:
-            if not (record.id or record.arxiv or record.doi):
-                ok = False
-                diagnostics.error(
-                    path, line, f"{name}[{index + 1}] has no id, arxiv or doi, so nothing can cite or find it",
-                    "add 'id: somekey2024' or 'arxiv: 2309.17453'",
-                )
-                continue
-            out.append((record, line))
-    return out, ok
-
-
-def _shorthand(text: str) -> dict[str, str]:
-    """`- 2309.17453` or `- arXiv:2309.17453` means that arXiv paper; any other string is a key."""
-    try:
-        return {"arxiv": normalize_arxiv(text)}
-    except ValueError:
-        return {"id": text}
 
 
 def _check_duplicate_keys(post: Post, diagnostics: Diagnostics) -> None:
@@ -472,86 +428,3 @@ def _index_in_meta(post: Post, record: Record) -> int:
         if item is record:
             return index
     return 0
-
-
-def _meta_problems(exc: ValidationError, data: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    seen: set[str] = set()
-    for err in exc.errors():
-        loc = tuple(err.get("loc", ()))
-        name = str(loc[0]) if loc else ""
-        # A union (date) reports once per member; keep the field and list indices only.
-        path = (name, *[p for p in loc[1:] if isinstance(p, int)][:1])
-        if name in seen:
-            continue
-        seen.add(name)
-        shown = name + "".join(f"[{p + 1}]" for p in path[1:])
-        value = _value_at(data, path)
-        if err.get("type") == "missing":
-            message = f"missing required field '{name}'"
-        elif name == "date" and isinstance(value, dict) and set(value) - set(DateRange.model_fields):
-            unknown = sorted(str(k) for k in set(value) - set(DateRange.model_fields))[0]
-            path = ("date", unknown)
-            message = f"unknown key '{unknown}' in 'date': it takes 'created' and 'updated'"
-            message += f" ({close})" if (close := did_you_mean(unknown, DateRange.model_fields)) else ""
-        elif name == "date":
-            message = f"'date' is not a date: {_short(value)}"
-        elif isinstance(value, dict) and err.get("type") == "string_type":
-            message = (
-                f"{shown} was read as 'key: value' because it contains ': '; "
-                "put the whole text in double quotes"
-            )
-        elif err.get("type") == "value_error":
-            message = str(err.get("ctx", {}).get("error", err.get("msg")))
-        else:
-            message = f"{shown}: {err.get('msg', 'invalid value')} (got {_short(value)})"
-        problems.append(FieldProblem(path, message))
-    return problems
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 80
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict = 2, 5, 5
-
-
-def _short(value: Any) -> str:
-    """A value as shown in a message: bounded, even for a pasted essay or a YAML alias bomb."""
-    return _REPR.repr(value)
-
-
-def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-_HINTS = {
-    "title": "add a line like: title: \"What I learned from ...\", or start the text with a '# Title' heading",
-    "date": "write a date like 2024-06-12, a datetime like 2024-06-12 09:30, or {created: 2024-06-12, updated: 2024-06-20}",
-    "authors": "a list of ids from docs/authors.yml, like [ada]",
-    "tags": "a list of topics, like [LLM, Long Context]",
-    "draft": "true or false",
-    "pin": "true or false",
-    "readtime": "a whole number of minutes",
-    "papers": "each paper is a key (- xiao2023streaming) or a record (- arxiv: 2309.17453)",
-    "bibliography": "each entry is a record with an id, or a path to a .bib file",
-    "takeaways": "a list of short Markdown strings",
-    "slug": "like my-post-title",
-    "description": "one line of text, like: description: \"Why sink tokens matter\"",
-    "categories": "a list of topics, like [LLM, Long Context]",
-}
-
-
-def _hint(path: tuple[Any, ...]) -> str | None:
-    if not path:
-        return None
-    name = str(path[0])
-    if name in _HINTS:
-        return _HINTS[name]
-    model_field = PostFrontmatter.model_fields.get(name)
-    return f"'{name}': {model_field.description}" if model_field and model_field.description else (
-        f"see the papernotes docs for what '{name}' takes"
-    )

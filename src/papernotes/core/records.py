@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -325,3 +325,13 @@ def first_authors(names: Iterable[str], limit: int = 3) -> tuple[list[str], bool
     shown = [display_name(n) for n in names if n.lower() != "others"]
     more = len(shown) > limit or any(n.lower() == "others" for n in names)
     return shown[:limit], more
+
+
+class LibraryLike(Protocol):
+    """What citations, papers and `papernotes new` need of the site's library (`library.Library`)."""
+
+    def get(self, key: str) -> Record | None: ...
+
+    def by_arxiv(self, arxiv_id: str) -> Record | None: ...
+
+    def by_identity(self, identity: str) -> Record | None: ...

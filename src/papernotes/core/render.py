@@ -8,7 +8,6 @@ post's converted HTML and its citation session and place what comes back.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -17,30 +16,13 @@ from .article import excerpt_html, intro_end, split_html, unwrap_paragraph
 from .blog import Blog, ListingPage, PostEntry
 from .citations import CitationExtension, CitationSession
 from .diagnostics import Diagnostics
-from .feeds import FeedItem, newest
 from .digest import Digests, digest
 from .newsletter import newsletter_parts
-from .papers import Paper, PaperIndex, bibtex_entry, paper_links
-from .records import display_name, first_authors
+from .papers import Paper, PaperIndex, bibtex_entry
 from .sanitize import sanitize_html
-from .text import first_paragraph, plain_text, reading_time, strip_anchors
+from .text import first_paragraph, reading_time, strip_anchors
 from .topics import Topic
 from .urls import rebase_links, relative_url
-
-
-def longdate(value: dt.datetime) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
-def authors_short(names: list[str]) -> str:
-    shown, more = first_authors(names)
-    return ", ".join(shown) + (" et al." if more else "")
-
-
-_env = fragments.environment()
-_env.filters["longdate"] = longdate
-_env.filters["display_name"] = display_name
-_env.globals.update(authors_short=authors_short, paper_links=paper_links)
 
 
 FILL_MARKER = "<!-- papernotes:fill -->"
@@ -110,13 +92,12 @@ class PageRenderer:
 
     def urls_for(self, page_url: str) -> dict[str, Any]:
         """Template helpers that link relative to the page being rendered."""
-        topics_dir = self.blog.options.topics_dir
 
         def url(target: str) -> str:
             return relative_url(target, page_url)
 
         def topic_url(topic: Topic) -> str:
-            return url(f"{topics_dir}/{topic.slug}/" if self.blog.options.directory_urls else f"{topics_dir}/{topic.slug}.html")
+            return url(self.blog.topic_url(topic))
 
         return {"url": url, "topic_url": topic_url}
 
@@ -257,18 +238,3 @@ class PageRenderer:
                 }
             )
         return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
-
-
-
-def feed_items(entries: Sequence[PostEntry], limit: int) -> list[FeedItem]:
-    """The newest of `entries` that were rendered, as a feed shows them."""
-    shown = newest([e for e in entries if e.rendered is not None], limit, lambda e: e.post.created)
-    return [
-        FeedItem(
-            title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
-            summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],
-            content_html=e.rendered.content_html, authors=[a.name for a in e.authors],
-            categories=[t.name for t in e.topics],
-        )
-        for e in shown
-    ]

@@ -15,7 +15,6 @@ writer's own file, found by the `papernotes` key.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from dataclasses import asdict, dataclass, field
@@ -32,10 +31,10 @@ from papernotes.core.blog import PostEntry, page_url
 from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.digest import digest
-from papernotes.core.feeds import FEED_FORMATS, feed_links
+from papernotes.core.digest import digest, hash_bytes
+from papernotes.core.feeds import FEED_FORMATS, feed_items, feed_links
 from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, RenderedPost, feed_items, filled
+from papernotes.core.render import PageRenderer, RenderedPost, filled
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
 from papernotes.core.urls import file_links
 from papernotes.zensical import HTML_MARKER
@@ -179,14 +178,14 @@ def page_text(
 
 def library_stamp(site: Site) -> str:
     """What every post's page depends on in the library: the content of its files."""
-    h = hashlib.blake2b(digest_size=16)
+    contents = []
     for path in site.library.files:
         try:
             with open(path, "rb") as handle:
-                h.update(handle.read())
+                contents.append(handle.read())
         except OSError:
-            h.update(b"missing")
-    return h.hexdigest()
+            contents.append(b"missing")
+    return hash_bytes(b"".join(contents))
 
 
 def code_stamp_text() -> str:

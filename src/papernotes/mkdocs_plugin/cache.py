@@ -12,7 +12,6 @@ produced (replayed, so `--strict` fails the same way on a cached build).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
@@ -23,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from papernotes.core.cache import CachedConversion, ConversionCache, code_stamp, fingerprint
+from papernotes.core.cache import CachedConversion, ConversionCache
+from papernotes.core.digest import code_stamp, fingerprint, hash_bytes
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -60,7 +60,7 @@ def code_version(module: str) -> str | None:
     source = getattr(sys.modules.get(module), "__file__", None)
     try:
         with open(source, "rb") as handle:  # type: ignore[arg-type]
-            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+            return hash_bytes(handle.read())
     except (OSError, TypeError):
         return None
 

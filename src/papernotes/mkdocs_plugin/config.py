@@ -5,7 +5,13 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from typing import Any
+
+from papernotes.core.blog import BlogOptions
 from papernotes.core.feeds import FEED_FORMATS
+from papernotes.core.site import SiteOptions
+
+from .cache import cache_dir, project_dir
 
 
 class NewsletterConfig(Config):
@@ -54,3 +60,22 @@ class PapernotesConfig(Config):
     cache = c.Type(bool, default=True)
     # Builds on a machine with several cores: a forked helper renders pages from the other end (see helper.py).
     parallel = c.Type(bool, default=True)
+
+
+def site_options(options: PapernotesConfig, config: Any, *, drafts: bool) -> SiteOptions:
+    """What to read and where, from mkdocs.yml: for builds and for `papernotes check`."""
+    blog = BlogOptions(
+        posts_dir=options.posts_dir.strip("/"),
+        post_url_format=options.post_url_format.strip("/"),
+        per_page=options.per_page,
+        topics_dir=options.topics_dir.strip("/"),
+        papers_dir=options.papers_dir.strip("/"),
+        directory_urls=config.use_directory_urls,
+    )
+    return SiteOptions(
+        project_dir=project_dir(config),
+        docs_dir=config.docs_dir, blog=blog, authors_file=options.authors_file,
+        library=options.library, topic_aliases=options.topic_aliases, drafts=drafts,
+        cache_dir=cache_dir(config, dict(options)), bib_outside_site=options.bib_outside_site,
+        feed_files=tuple(fmt.file for fmt in FEED_FORMATS[options.feed_format]),
+    )

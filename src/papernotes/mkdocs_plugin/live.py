@@ -25,25 +25,50 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import write_file
 
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.posts import read_post
 
+from .cache import project_dir
+from .mkdocs_private import build_page, populate_page, served_paths
 from .output import KNOWN_PLUGINS
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File
     from mkdocs.structure.nav import Navigation
 
-    from .plugin import PapernotesPlugin
+    from papernotes.core.blog import PostEntry
+    from papernotes.core.papers import PaperIndex
+
+    from .incremental import Incremental
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
+
+
+class LiveHost(Protocol):
+    """What a quick rebuild needs of the plugin: the last build's state, and a few of its steps."""
+
+    live: "LiveSite | None"  # the last complete build; None forces a full one
+    server: Any  # `mkdocs serve`'s server
+    incremental: "Incremental"  # the caches of the last build (incremental.py)
+    papers: "PaperIndex"
+    pagefind: Any  # with `search: pagefind`, its index (pagefind.py)
+
+    def index_search(self, config: "MkDocsConfig", *, background: bool = False) -> None: ...
+
+    def entry_for(self, src_uri: str) -> "PostEntry | None": ...
+
+    def listing_pages(self, entry: "PostEntry") -> list[Any]: ...
+
+    def refill_feeds(self, config: "MkDocsConfig", entries: list["PostEntry"]) -> list[tuple["File", bytes]]: ...
+
+    def report(self) -> None: ...
 
 
 Stamp = tuple[int, int]  # (mtime in ns, size) of a file
@@ -97,8 +122,10 @@ class LiveSite:
         self.doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
 
 
-def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
-    """Where a serve build reads from: docs, mkdocs.yml, overrides, watched paths, and `extra` (library files)."""
+def watched_roots(config: "MkDocsConfig", options: Any, server: Any) -> list[str]:
+    """Where a serve build reads from: docs, the library and authors files, watched paths, mkdocs.yml, overrides."""
+    library = [os.path.join(project_dir(config), name.removesuffix("?")) for name in options.library]
+    extra = [*library, os.path.join(config.docs_dir, options.authors_file), *served_paths(server)]  # --watch-theme: the theme's folders
     roots = [config.docs_dir, *extra, *(str(item) for item in config.watch)]
     if config.config_file_path:
         roots.append(config.config_file_path)
@@ -108,15 +135,10 @@ def watched_roots(config: "MkDocsConfig", extra: list[str]) -> list[str]:
     return list(dict.fromkeys(os.path.abspath(root) for root in roots))
 
 
-def served_paths(server: Any) -> list[str]:
-    """Every path `mkdocs serve` watches (a change to any of them starts a rebuild)."""
-    return list(getattr(server, "_watched_paths", None) or ())  # MkDocs 1.x keeps no public list
-
-
 class LiveUpdater:
     """Wraps serve's builder: a rebuild of just the pages an edit changes, else the full build."""
 
-    def __init__(self, plugin: "PapernotesPlugin", full_build: Callable[[], None]) -> None:
+    def __init__(self, plugin: LiveHost, full_build: Callable[[], None]) -> None:
         self.plugin = plugin
         self.full_build = full_build
 
@@ -135,7 +157,7 @@ class LiveUpdater:
         log.info(f"papernotes: rebuilt {', '.join(rebuilt)} in {time.monotonic() - started:.2f} s (the rest of the site is unchanged)")
 
 
-def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
+def update(plugin: LiveHost, site: LiveSite) -> list[str] | None:
     """Rebuild the pages an edit of post bodies changes; None when a full build is needed.
 
     Nothing is changed before every check has passed, except pages being rebuilt.
@@ -195,7 +217,7 @@ def update(plugin: "PapernotesPlugin", site: LiveSite) -> list[str] | None:
     return [page.url or "/" for page in rebuild]
 
 
-def _read_edit(plugin: "PapernotesPlugin", src_uri: str, path: str) -> tuple[Any, str] | None:
+def _read_edit(plugin: LiveHost, src_uri: str, path: str) -> tuple[Any, str] | None:
     """(the post's entry, its new body) when only its body changed and the change stays on its own pages."""
     entry = plugin.entry_for(src_uri)
     if entry is None:
@@ -222,16 +244,15 @@ def _listed(entry: Any) -> tuple[str, int] | None:
     return None if rendered is None else (rendered.summary_html, rendered.readtime)
 
 
-def _populate(plugin: "PapernotesPlugin", page: Any, config: Any, files: Any) -> None:
+def _populate(plugin: LiveHost, page: Any, config: Any, files: Any) -> None:
     """Read and convert a page again, as MkDocs' first page loop does; the page cache wraps what it wrapped before."""
-    _populate_page(page, config, files)
-    if plugin.outputs is not None and hasattr(page, "papernotes_template"):  # papernotes' pages, not a writer's
-        plugin.outputs.wrap(page)
+    populate_page(page, config, files)
+    plugin.incremental.rewrap(page)
 
 
 def _rebuild_page(page: Any, config: Any, search: Any, site: LiveSite) -> None:
     """Build one page again, its search entries taking the place of its old ones."""
-    build = lambda: _build_page(page, config, site.doc_files, site.nav, site.env, excluded=page.file.inclusion.is_excluded())  # noqa: E731
+    build = lambda: build_page(page, config, site.doc_files, site.nav, site.env, excluded=page.file.inclusion.is_excluded())  # noqa: E731
     if search is None:
         build()
         return

@@ -13,7 +13,6 @@ stored it, on every build. So `PAPERNOTES_NO_CACHE=1` gives the same files.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import posixpath
@@ -23,7 +22,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from papernotes.core.cache import code_stamp, fingerprint
+from papernotes.core.digest import code_stamp, fingerprint, hash_text
 from papernotes.core.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
 from papernotes.core.feeds import FeedItem, newest, rss_feed
 from papernotes.core.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
@@ -108,7 +107,7 @@ class Newsletter:
 
     def edition(self, issue: Issue) -> str:
         """The post's e-mail edition, reused from the last build when everything it shows is the same."""
-        store = self.plugin.pack if self.plugin.outputs is not None else None
+        store = self.plugin.incremental.feed_store
         if store is None:
             return email_html(issue)
         key = _key(issue)
@@ -175,7 +174,7 @@ def _stamp() -> str:
 def _key(issue: Issue) -> str:
     """A digest of everything an edition shows (`dataclasses.asdict` would deep-copy it first: slow at 500 posts)."""
     text = json.dumps(issue, default=_plain, sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b((_stamp() + text).encode("utf-8"), digest_size=20).hexdigest()
+    return hash_text(_stamp() + text)
 
 
 def _plain(value: Any) -> Any:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from mkdocs.commands.build import _populate_page
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import get_files
 
 from papernotes.core.diagnostics import Diagnostic
 from papernotes.core.newsletter import Issue
+
+from .mkdocs_private import populate_page
 
 
 class NotAPost(Exception):
@@ -47,5 +48,5 @@ def post_issue(config: Any, plugin: Any, path: str) -> tuple[Issue, list[Diagnos
     if entry is None:
         raise NotAPost(f"{path} is not published: it is a draft, or its URL is taken (papernotes check tells)", list(plugin.diagnostics))
     before = len(plugin.diagnostics)
-    _populate_page(files.get_file_from_path(src_uri).page, config, files)
+    populate_page(files.get_file_from_path(src_uri).page, config, files)
     return plugin.newsletter.issue(entry, config), list(plugin.diagnostics.items[before:])

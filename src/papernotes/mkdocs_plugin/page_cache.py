@@ -33,24 +33,23 @@ date, or template functions added by other plugins.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import hashlib
 import json
 import logging
 import os
-import re
-import types
 import zlib
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemBytecodeCache
 
-from papernotes.core.cache import Pack, code_stamp, fingerprint, read_sealed, stable, write_sealed
-from papernotes.core.digest import digest
+from papernotes.core.cache import Pack, read_sealed, write_sealed
+from papernotes.core.digest import code_stamp, digest, fingerprint, hash_text, stable
 
 from .cache import installed_version, toc_data
+from .mkdocs_private import pause_search, write_search_index_as_material, write_search_index_with
+from .page_keys import Unknown, config_data, is_plain, nav_data, template_globals, templates_data
 from .search_sections import add_entries
+from .state import PageState, PageStates
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -61,8 +60,8 @@ log = logging.getLogger("mkdocs.plugins.papernotes")
 
 WRAPPER = "papernotes/page.html"
 _WRAPPER_SOURCE = (
-    "{%- if page.papernotes_frame is not none -%}{{ papernotes_cached(page) }}"
-    "{%- else -%}{% include page.papernotes_template %}{%- endif -%}"
+    "{%- if papernotes_has_frame(page) -%}{{ papernotes_cached(page) }}"
+    "{%- else -%}{% include papernotes_template(page) %}{%- endif -%}"
 )
 # A page whose file in the output folder already holds its output: nothing is rendered.
 KEPT = ("kept",)
@@ -70,142 +69,16 @@ KEPT = ("kept",)
 _CONTENT = "\x00papernotes:content\x00"
 # Context entries MkDocs itself passes to page templates; anything else a plugin added goes into the key.
 _STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs_version", "build_date_utc", "config", "page"}
-# What a writer's template may read that no key can follow (`pages`: every page of the site).
-_VOLATILE = re.compile(rb"\b(?:build_date_utc|update_date|pages)\b")
-# Modules whose template functions print only what their arguments say.
-_KNOWN_TEMPLATE_CODE = ("jinja2", "mkdocs", "material", "markupsafe", "papernotes", "builtins", "_operator", "operator", "gettext", "babel")
 
 
-def content_digest(page: "Page") -> str:
+def content_digest(page: "Page", state: PageState) -> str:
     """A fingerprint of the page's content: the key papernotes made it from, when it is still that very
-    string (`page.papernotes_content`, set by render.py and the listing fills), else a hash of it."""
+    string (`state.content`, set by render.py and the listing fills), else a hash of it."""
     content = page.content or ""
-    known = getattr(page, "papernotes_content", None)
+    known = state.content
     if known is not None and known[0] is content:
         return known[1]
-    return _digest(content)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-
-
-class _Unknown(Exception):
-    """A value whose content cannot be told from its type: no key can follow it."""
-
-
-def _config_data(value: Any) -> Any:
-    """MkDocs' configuration as plain data: sub-configs, plugin options, hook modules and script entries included.
-
-    Raises `_Unknown` for a value it cannot describe, rather than keying it by its type alone.
-    """
-    from mkdocs.plugins import PluginCollection
-    from mkdocs.theme import Theme
-
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, PluginCollection):
-        return {name: _plugin_data(plugin) for name, plugin in value.items()}
-    if isinstance(value, Theme):
-        return {"name": value.name, "dirs": list(value.dirs), "options": _config_data(dict(value))}
-    if hasattr(value, "data") and hasattr(value, "keys"):  # a Config: a UserDict
-        return {str(k): _config_data(value[k]) for k in value.keys()}
-    if isinstance(value, dict):
-        return {str(k): _config_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_config_data(v) for v in value]
-        return items if isinstance(value, (list, tuple)) else sorted(items, key=repr)
-    if type(value).__name__ == "ExtraScriptValue":
-        return [str(value), _config_data(dict(getattr(value, "data", {}) or {}))]
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if callable(value) or hasattr(value, "getConfigs"):  # a function by name, a Markdown extension by its options
-        return stable(value)
-    text = repr(value)  # a Locale, an Enum...: its repr says what it is, unless it is the default one
-    if " object at 0x" in text:
-        raise _Unknown(type(value).__qualname__)
-    return [type(value).__qualname__, text]
-
-
-def _plugin_data(plugin: Any) -> Any:
-    """A plugin's options; for a hooks file (a module), its source."""
-    if isinstance(plugin, types.ModuleType):
-        try:
-            with open(plugin.__file__, "rb") as handle:
-                return [plugin.__name__, hashlib.blake2b(handle.read(), digest_size=20).hexdigest()]
-        except (OSError, TypeError):
-            raise _Unknown(plugin.__name__) from None
-    return [type(plugin).__module__, _config_data(dict(getattr(plugin, "config", None) or {}))]
-
-
-def _nav_data(items: Any) -> list[Any]:
-    """What the theme prints of the navigation: titles, addresses, and each page's meta (icons, status...)."""
-    return [
-        [
-            type(item).__name__, str(item.title or ""), getattr(item, "url", None),
-            _config_data(getattr(item, "meta", None) or {}), _config_data(getattr(item, "typeset", None)),
-            _nav_data(getattr(item, "children", None) or []),
-        ]
-        for item in items
-    ]
-
-
-def _templates_data(env: Environment) -> list[Any] | None:
-    """What the template folders hold; None when a writer's template reads something no key can follow."""
-    searchpath = getattr(env.loader, "searchpath", None)
-    if searchpath is None:
-        return None
-    # Material's templates and MkDocs' sitemap change with their versions only; MkDocs'
-    # own themes are read like a writer's (they print the build date).
-    shipped = {}
-    for module, folder in (("material", ""), ("mkdocs", "templates")):
-        try:
-            shipped[os.path.join(os.path.dirname(__import__(module).__file__), folder).rstrip(os.sep)] = installed_version(module)
-        except ImportError:
-            pass
-    data: list[Any] = []
-    for root in searchpath:
-        where = os.path.abspath(root)
-        package = next((path for path in shipped if where == path or where.startswith(path + os.sep)), None)
-        if package is not None:  # a theme's own templates change with its version only
-            data.append([root, shipped[package]])
-            continue
-        for folder, _, names in sorted(os.walk(root)):
-            for name in sorted(names):
-                path = os.path.join(folder, name)
-                try:
-                    with open(path, "rb") as handle:
-                        body = handle.read()
-                except OSError:
-                    continue
-                if _VOLATILE.search(body):
-                    return None
-                data.append([os.path.relpath(path, root), hashlib.blake2b(body, digest_size=20).hexdigest()])
-    return data
-
-
-def _code_module(value: Any) -> str:
-    """The module a template function comes from; a method written in C (`datetime.now`) counts as its owner's."""
-    module = getattr(value, "__module__", None)
-    if module is None:
-        owner = getattr(value, "__self__", None)
-        module = (owner if isinstance(owner, type) else type(owner)).__module__ if owner is not None else None
-    return module or type(value).__module__ or ""
-
-
-def _template_globals(env: Environment) -> Any:
-    """What plugins put in the template environment, as key data; `_Unknown` if a function no key can follow."""
-    data = {}
-    for kind, mapping in (("globals", env.globals), ("filters", env.filters), ("tests", env.tests)):
-        for name, value in mapping.items():
-            if callable(value):
-                if _code_module(value).split(".", 1)[0] not in _KNOWN_TEMPLATE_CODE:
-                    raise _Unknown(f"{kind}.{name}")
-            else:
-                data[f"{kind}.{name}"] = _config_data(value)
-    return data
+    return hash_text(content)
 
 
 def search_index(config: "MkDocsConfig") -> tuple[Any, Any] | None:
@@ -225,20 +98,21 @@ class PageOutputs:
     follow, and then every page renders as usual.
     """
 
-    def __init__(self, pack: Pack, config: "MkDocsConfig", nav: "Navigation", env: Environment) -> None:
+    def __init__(self, pack: Pack, config: "MkDocsConfig", nav: "Navigation", env: Environment, states: PageStates) -> None:
         self.pack = pack
+        self.states = states
         self.hits = self.misses = 0
         self.search_hits = 0
         self.seen = 0  # pages that reached `before_render`: all of them, in a complete build
         try:
-            templates = _templates_data(env)
+            templates = templates_data(env)
             self.enabled = templates is not None
             self.signature = fingerprint(
                 "page", code_stamp(), [(m, installed_version(m)) for m in ("mkdocs", "material", "jinja2", "markupsafe")],
-                {k: v for k, v in _config_data(config).items() if k != "site_dir"}, _nav_data(nav.items), templates,
-                _template_globals(env),
+                {k: v for k, v in config_data(config).items() if k != "site_dir"}, nav_data(nav.items), templates,
+                template_globals(env),
             ) if self.enabled else ""
-        except _Unknown as unknown:
+        except Unknown as unknown:
             log.debug(f"papernotes: pages are rendered every time: no key can follow {unknown}")
             self.enabled, self.signature = False, ""
         search = search_index(config)
@@ -247,18 +121,21 @@ class PageOutputs:
         # The lists keep the entries alive, so an id is never another entry's.
         self._encoded: dict[int, tuple[list[dict[str, Any]], str]] = {}
         if self.index is not None and _writes_as_expected():
-            self.index.generate_search_index = self._search_json
+            write_search_index_with(self.index, self._search_json)
         self.search_signature = fingerprint(
-            "search", code_stamp(), installed_version("material"), _config_data(dict(self.search_plugin.config)), _has_jieba(),
+            "search", code_stamp(), installed_version("material"), config_data(dict(self.search_plugin.config)), _has_jieba(),
         ) if search else ""
         if self.enabled:
             env.loader = ChoiceLoader([DictLoader({WRAPPER: _WRAPPER_SOURCE}), env.loader])
             env.globals["papernotes_cached"] = self.cached_output
+            env.globals["papernotes_has_frame"] = lambda page: states.of(page).frame is not None
+            env.globals["papernotes_template"] = lambda page: states.of(page).template
 
     def wrap(self, page: "Page") -> None:
         """Render `page` through the wrapper template, which falls back to the page's own."""
-        page.papernotes_template = page.meta.get("template") or "main.html"
-        page.papernotes_frame = None
+        state = self.states.of(page)
+        state.template = page.meta.get("template") or "main.html"
+        state.frame = None
         if self.enabled:
             page.meta["template"] = WRAPPER
 
@@ -266,13 +143,14 @@ class PageOutputs:
 
     def before_search(self, page: "Page") -> None:
         """Ahead of the search plugin: add the page's stored entries, or note where its new ones will start."""
-        page.papernotes_search = None
+        state = self.states.of(page)
+        state.search = None
         if self.index is None or not self.search_plugin.config.enabled or (page.meta.get("search") or {}).get("exclude"):
             return
         meta = page.meta
         key = digest(
             self.search_signature, page.url, str(page.title), str(meta.get("title", "")), stable(meta.get("tags")),
-            stable(meta.get("search")), toc_data(page.toc), content_digest(page),
+            stable(meta.get("search")), toc_data(page.toc), content_digest(page, state),
         )
         stored = self.pack.get(key)
         if isinstance(stored, str):
@@ -283,23 +161,23 @@ class PageOutputs:
         else:
             start = len(self.index.entries)
             if not add_entries(self.index, page):  # the same entries as the plugin's, made faster; or let it
-                page.papernotes_search = (key, start, None)
+                state.search = (key, start, None)
                 return
             self._store(key, start)
-        page.papernotes_search = (key, None, meta.get("search"))
+        state.search = (key, None, meta.get("search"))
         meta["search"] = {"exclude": True}  # the plugin skips the page: it is indexed already
         # What the plugin would still do is strip data-search-* attributes from the content;
         # with none there, it is paused for this page (its regex scans every byte of it).
         if "data-search-" not in (page.content or ""):
-            self.search_plugin.config.enabled = False
+            pause_search(self.search_plugin, True)
 
     def after_search(self, page: "Page") -> None:
         """Store the entries the search plugin made for the page; undo the skip marker."""
-        state = getattr(page, "papernotes_search", None)
-        if state is None:
+        state = self.states.of(page)
+        if state.search is None:
             return
-        key, start, search = state
-        self.search_plugin.config.enabled = True
+        key, start, search = state.search
+        pause_search(self.search_plugin, False)
         if start is None:
             if search is None:
                 del page.meta["search"]
@@ -307,7 +185,7 @@ class PageOutputs:
                 page.meta["search"] = search
         else:
             self._store(key, start)
-        page.papernotes_search = None
+        state.search = None
 
     def _store(self, key: str, start: int) -> None:
         """Keep the entries a page just added to the index (from `start` on), as the JSON text they stand for."""
@@ -324,29 +202,28 @@ class PageOutputs:
 
     def before_render(self, page: "Page", context: dict[str, Any], *, excluded: bool) -> None:
         """Last before the template: find the page's stored frame, or note the key to store it under."""
-        page.papernotes_frame = None
-        page.papernotes_key = None
-        page.papernotes_frame_key = None  # set on a hit: what the page's output is made from
+        state = self.states.of(page)
+        state.frame = state.key = state.frame_key = None
         self.seen += 1
         if not self.enabled or page.meta.get("template") != WRAPPER:
             return
         extra = {name: value for name, value in context.items() if name not in _STANDARD_CONTEXT}
-        if not _is_plain(extra) or not _is_plain(page.meta):
+        if not is_plain(extra) or not is_plain(page.meta):
             return  # something a key cannot describe: render as usual
         key = digest(
             self.signature, page.url, page.file.src_uri, page.file.dest_uri, str(page.title), stable(page.meta),
-            page.papernotes_template, content_digest(page), toc_data(page.toc), page.canonical_url,
+            state.template, content_digest(page, state), toc_data(page.toc), page.canonical_url,
             page.edit_url, excluded, page.is_homepage, stable(extra),
             [[p.url, str(p.title)] if p else None for p in (page.previous_page, page.next_page)],
             [[type(a).__name__, str(a.title)] for a in page.ancestors],
         )
         frame = self.pack.get(key)
         if frame is not None:
-            page.papernotes_frame = frame
-            page.papernotes_frame_key = key
+            state.frame = frame
+            state.frame_key = key
             self.hits += 1
         else:
-            page.papernotes_key = key
+            state.key = key
             self.misses += 1
 
     def _search_json(self, prev: Any = None) -> str:
@@ -360,7 +237,7 @@ class PageOutputs:
         """
         index = self.index
         if prev is not None:  # `--dirty` serve merges with the previous index: Material's own way
-            return type(index).generate_search_index(index, prev)
+            return write_search_index_as_material(index, prev)
         chunks, entries, at = [], index.entries, 0
         while at < len(entries):
             stored = self._encoded.get(id(entries[at]))
@@ -374,32 +251,24 @@ class PageOutputs:
         return _index_json(index.config, chunks)
 
     def cached_output(self, page: "Page") -> str:
-        if page.papernotes_frame is KEPT:
+        frame = self.states.of(page).frame
+        if frame is KEPT:
             return ""  # the output folder already holds this page's output (output.py)
-        whole, data = page.papernotes_frame
+        whole, data = frame
         text = zlib.decompress(data).decode("utf-8")
         return text if whole else text.replace(_CONTENT, page.content, 1)
 
     def after_render(self, page: "Page", output: str) -> None:
         """Store what the theme made of a page that missed (before other plugins change it)."""
-        key = getattr(page, "papernotes_key", None)
+        state = self.states.get(page.file.src_uri)
+        key = state.key if state is not None else None
         if key is None:
             return
         content = page.content or ""
         whole = not content or _CONTENT in output or output.count(content) != 1
         frame = output if whole else output.replace(content, _CONTENT, 1)
         self.pack.put(key, [whole, zlib.compress(frame.encode("utf-8"), 1)])
-        page.papernotes_key = None
-
-
-def _is_plain(value: Any) -> bool:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
-    return False
+        state.key = None
 
 
 def encode_entries(entries: list[dict[str, Any]]) -> str:

@@ -100,7 +100,8 @@ class PagefindSearch:
             if (page.meta.get("search") or {}).get("exclude") or page.content is None:
                 continue
             # A writer's page at a listing's address: its own content, not the posts appended to it.
-            html = getattr(page, "papernotes_own_content", None) or page.content
+            state = plugin.states.get(page.file.src_uri)
+            html = (state.own_content if state is not None else None) or page.content
             pages.append((page.url, str(page.title or ""), html))
         return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
 
@@ -145,6 +146,14 @@ class PagefindSearch:
             self._finish()
         error, self._error = self._error, None
         return error
+
+    def indexed(self, *, serve: bool) -> None:
+        """Wait for the index: a failure stops a build, and is logged under serve."""
+        error = self.wait()
+        if error and not serve:
+            raise PluginError(error)
+        if error:
+            log.error(error)
 
     def _finish(self) -> None:
         if self._job is None:

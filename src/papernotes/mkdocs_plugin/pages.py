@@ -20,6 +20,7 @@ from papernotes.core.mathml import render_math
 from papernotes.core.sanitize import xml_text
 
 from .cache import convert
+from .state import PageState
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -49,9 +50,12 @@ def reading_hide(config: "MkDocsConfig") -> list[str]:
 class PostPage(Page):
     """A post, converted from Markdown exactly once per build."""
 
-    def __init__(self, entry: PostEntry, file: File, config: "MkDocsConfig", renderer: Any, cache: Any = None) -> None:
+    def __init__(
+        self, entry: PostEntry, file: File, config: "MkDocsConfig", renderer: Any, cache: Any = None, *, state: PageState,
+    ) -> None:
         super().__init__(None, file, config)
         self.entry = entry
+        self.state = state  # papernotes' knowledge of this page, owned by the plugin (state.py)
         self.renderer = renderer
         self.cache = cache  # a ConversionCache, or None to always convert
         # Titles reach the nav, <title> and headers unescaped in MkDocs and Material.
@@ -102,8 +106,10 @@ class GeneratedPage(Page):
         description: str | None = None,
         feed: tuple[str, str] | None = None,
         key_of: Callable[[str], str | None] | None = None,
+        state: PageState,
     ) -> None:
         super().__init__(None, file, config)
+        self.state = state  # papernotes' knowledge of this page, owned by the plugin (state.py)
         self.title = Markup(escape(title))
         self._content = content
         self.fill = fill
@@ -122,6 +128,6 @@ class GeneratedPage(Page):
     def render(self, config: "MkDocsConfig", files: "Files") -> None:
         self.content = self._content(self) if callable(self._content) else self._content
         key = self._key_of(self.content) if self._key_of is not None else None
-        self.papernotes_content = (self.content, key) if key else None
+        self.state.content = (self.content, key) if key else None
         self.toc = []  # type: ignore[assignment]
         self.present_anchor_ids = set()

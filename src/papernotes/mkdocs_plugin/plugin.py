@@ -4,6 +4,10 @@ Order of a build, and what papernotes does at each step:
 
 - ``on_pre_build``: the last output folder is set aside before MkDocs cleans
   it (output.py); under serve, the inputs' stamps are taken (live.py).
+
+Everything that makes rebuilds fast (caches, the output folder, forked
+helpers) sits behind `self.incremental` (incremental.py), called at a handful
+of points below; with caching off those calls do nothing.
 - ``on_files``: read and validate every post, place it at its URL, and add
   the generated pages (home pages, topics, papers). Broken input is reported here.
 - page conversion: each post is converted once (`PostPage`), or its page is
@@ -20,50 +24,34 @@ Order of a build, and what papernotes does at each step:
 
 from __future__ import annotations
 
-import functools
 import gc
-import hashlib
-import logging
 import os
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
-from papernotes.core import fragments
-from papernotes.core.addresses import check_addresses, generated_stem_source as _src_uri
+from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
-from papernotes.core.blog import Blog, BlogOptions, ListingPage, page_url
-from papernotes.core.cache import Pack, code_stamp, fingerprint
-from papernotes.core.digest import digest
-from papernotes.core.library import Library
-from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.feeds import FEED_FORMATS, feed_links
+from papernotes.core.blog import Blog
+from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.mathml import render_math
-from papernotes.core.render import feed_items, filled
 from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
-from papernotes.core.topics import Topic
-from papernotes.core.urls import relative_url
 
-from .config import PapernotesConfig
-from .cache import cache_dir, installed_version, open_cache, pack_path, project_dir
-from .page_cache import KEPT, PageOutputs, TemplateBytecode, search_index
-from . import helper as helpers
+from . import assets
+from .cache import cache_dir
+from .config import PapernotesConfig, site_options
+from .page_cache import search_index
 from . import live
+from .feeds import SiteFeeds
+from .incremental import Incremental
+from .messages import report
 from . import pagefind
-from .output import OutputFolder
 from .newsletter import Newsletter
-from .pages import GeneratedPage, PostPage
+from .pages import PostPage
 from .render import PostRenderer
-
-log = logging.getLogger("mkdocs.plugins.papernotes")
-
-CSS_URI = "assets/papernotes/papernotes.css"
-JS_URI = "assets/papernotes/papernotes.js"
-NEWSLETTER_CSS_URI = "assets/papernotes/newsletter.css"
+from .state import PageStates
+from .structure import SiteStructure, remove_sources
 
 
 class PapernotesPlugin(BasePlugin[PapernotesConfig]):
@@ -71,15 +59,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.incremental = Incremental()  # caches, output folder and helpers (incremental.py)
         self._forget_build()
         self.diagnostics = Diagnostics()
         self._reported = 0
         self._last_url: dict[str, str] = {}  # src_uri -> URL, so a broken post keeps its address under serve
         self.citations = CitationExtension()
-        self.pack: Pack | None = None  # rendered frames and search entries, kept in memory under serve
-        self.helper: helpers.Helper | None = None
-        self.library_helper: helpers.Helper | None = None
-        self._ahead: tuple[int, Any, Any, Any] | None = None  # a helper to start once the build has done a page
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.pagefind: pagefind.PagefindSearch | None = None  # with `search: pagefind`
         self.dirty = False
@@ -87,63 +72,41 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _forget_build(self) -> None:
         """Let go of everything one build made, so that the next one starts from nothing."""
         self.blog: Blog | None = None
-        self.renderer = self.papers = self.cache = self._nav = self._env = self._files = None
-        self.outputs: PageOutputs | None = None
-        self.output_folder: OutputFolder | None = None
+        self.renderer = self.papers = self._nav = self._env = self._files = None
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
-        self._pages: list[Any] = []  # every page papernotes made, for the page cache
+        self.structure: SiteStructure | None = None  # every page papernotes adds, and what it appends to the writer's
+        self.states = PageStates()  # what papernotes knows of each page, by src_uri (state.py)
+        self.incremental.forget(self.states)
         self._entries: dict[str, Any] = {}  # src_uri -> the post placed there
-        self._listings: list[tuple[ListingPage, str]] = []  # every listing page, by the src_uri showing it
-        self._fills: dict[str, Any] = {}  # src_uri of a writer's page -> what papernotes appends to it
-        self._feeds: list[Any] = []
+        self.feeds: SiteFeeds | None = None
         self.newsletter: Newsletter | None = None  # e-mail editions, link previews, cite and subscribe blocks
         self._inputs: tuple[list[str], dict[str, Any]] | None = None  # serve: what the build reads, and its stamps
 
     # Serve shows drafts and keeps going on errors; build leaves drafts out and stops.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        self.is_serve = command == "serve"
-        self.dirty = dirty
+        self.is_serve = self.incremental.serve = command == "serve"
+        self.dirty = self.incremental.dirty = dirty
 
     # The last event of `mkdocs build` and `gh-deploy`: the process ends right after. Python
     # would first run its cycle collector over every object the build made (about 1.5 s
     # at 2,000 posts); frozen, they are left for the system to reclaim. Never under serve,
     # which goes on building.
     def on_shutdown(self) -> None:
-        if self.output_folder is not None:  # serve stopped mid-build: nothing set aside stays behind
-            self.output_folder.abandon()
+        self.incremental.shutdown()
         if getattr(self, "command", None) in ("build", "gh-deploy"):
             gc.freeze()
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
-        for uri in (CSS_URI, NEWSLETTER_CSS_URI):
-            if uri not in config.extra_css:
-                config.extra_css.append(uri)
-        if JS_URI not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(JS_URI)
+        assets.link(config)
         # One extension instance for the whole build; it acts only while a post has a session.
         if self.citations not in config.markdown_extensions:
             config.markdown_extensions.append(self.citations)
         self.pagefind = pagefind.configure(config, self.config.search, cache_dir(config, dict(self.config)))
-        self._parse_library_ahead(config)
+        self.incremental.configure(self.config, self.site_options(config))
         return config
-
-    def _parse_library_ahead(self, config: Any) -> None:
-        """Parse the library files in a helper while MkDocs starts up; `on_files` finds them in the store.
-
-        A large `.bib` takes a while to parse and nothing else depends on it until
-        `on_files`; the helper leaves its parse in `.cache/papernotes`, as a build would.
-        """
-        options = self.site_options(config)
-        if options.cache_dir is None or not options.library or not self._may_fork():
-            return
-
-        def parse(_: int) -> None:
-            Library.load(options.library, options.project_dir, Diagnostics(), options.cache_dir)
-
-        self.library_helper = helpers.Helper(1, parse)
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
     # authors file moved out of docs/) are read too, so edits to them rebuild.
@@ -175,20 +138,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if not self.config.enabled:
             return
         if self.is_serve:
-            roots = self._live_roots(config)
+            roots = live.watched_roots(config, self.config, self.server)
             self._inputs = (roots, live.snapshot(roots))
-        root = cache_dir(config, dict(self.config))
-        if root is not None and OutputFolder.applies(config, self.dirty):  # `cache: false`: MkDocs' own clean build
-            # serve builds into a new temporary folder each time it starts: one manifest for all of them
-            site = "serve" if self.is_serve else hashlib.blake2b(os.path.abspath(config.site_dir).encode(), digest_size=8).hexdigest()
-            self.output_folder = OutputFolder(config, os.path.join(root, f"output-{site}.marshal"))
-            self.output_folder.set_aside()
-
-    def _live_roots(self, config: Any) -> list[str]:
-        base = project_dir(config)
-        library = [os.path.join(base, name.removesuffix("?")) for name in self.config.library]
-        watched = live.served_paths(self.server)  # the theme's folders too, with --watch-theme
-        return live.watched_roots(config, [*library, os.path.join(config.docs_dir, self.config.authors_file), *watched])
+        self.incremental.start(config)
 
     # Posts are read here, before MkDocs builds its navigation, so that they can
     # be kept out of it and so that every error is known before any conversion.
@@ -200,18 +152,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._reported = 0
         options = self.site_options(config)
         prefix = options.blog.posts_dir + "/"
-        # Sources that papernotes reads are not part of the published site.
-        # Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
-        library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
-        for file in [f for f in files if not f.is_documentation_page()]:
-            if file.src_uri in (self.config.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
-                file.abs_src_path and os.path.abspath(file.abs_src_path) in library
-            ):
-                files.remove(file)
+        remove_sources(files, options)
         posts = [file for file in files.documentation_pages() if file.src_uri.startswith(prefix)]
-        if self.library_helper is not None:
-            self.library_helper.wait()
-            self.library_helper = None
+        self.incremental.wait_library()
         site = load_site(
             (PostSource(file.src_uri, file.abs_src_path, file.content_bytes) for file in posts), options, self.diagnostics
         )
@@ -220,36 +163,21 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         check_addresses(site, files, config, options, self.diagnostics)
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
-        self.cache = open_cache(config, dict(self.config))
-        self._open_pack(config)
+        self.incremental.open(config)
         renderer = self.renderer = PostRenderer(
-            site.blog, self.diagnostics, self.citations, site.library, site.papers,
-            self.pack if self.cache is not None else None, self.cache.context if self.cache is not None else "",
+            site.blog, self.diagnostics, self.citations, site.library, site.papers, *self.incremental.fragment_store,
         )
-        for file in posts:
-            entry = site.entries.get(file.src_uri)
-            if entry is None:  # broken, a draft, or its URL taken
-                files.remove(file)
-                if self.is_serve and file.src_uri in site.broken:
-                    self._add_error_page(files, file, site.broken[file.src_uri], config)
-                continue
-            self._place(file, entry.url, entry.dest)
-            file.inclusion = InclusionLevel.NOT_IN_NAV
-            self._pages.append(PostPage(entry, file, config, renderer, self.cache))
-            self._last_url[file.src_uri] = entry.url
-
-        self._add_home_pages(files, config)
-        self._add_topic_pages(files, config)
-        self._add_paper_pages(files, config)
-        self._add_feeds(files, config)
+        self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics, self.states)
+        self.structure.add_posts(files, posts, self.incremental.cache, self._last_url, self.is_serve)
+        self.structure.add_generated(files)
+        self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
+        self.feeds.add(files, config, site.blog)
         self.newsletter = Newsletter(self.config.newsletter, self)
         self.newsletter.add_files(files, config, list(site.entries.values()))
-        files.append(File.generated(config, CSS_URI, content=_asset("papernotes.css")))
-        files.append(File.generated(config, JS_URI, content=_asset("papernotes.js")))
-        files.append(File.generated(config, NEWSLETTER_CSS_URI, content=_asset("newsletter.css")))
+        assets.add(files, config)
         if self.pagefind is not None:
-            files.append(File.generated(config, pagefind.JS_URI, content=_asset("search.js")))
-            files.append(File.generated(config, pagefind.CSS_URI, content=_asset("search.css")))
+            files.append(File.generated(config, pagefind.JS_URI, content=assets.asset("search.js")))
+            files.append(File.generated(config, pagefind.CSS_URI, content=assets.asset("search.css")))
         self._report(abort=not self.is_serve)
         return files
 
@@ -262,38 +190,22 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # stored is added to the index directly, and the plugin skips it.
     @event_priority(50)
     def _search_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and hasattr(page, "papernotes_template"):
-            self._from_helper(page)
-            self.outputs.before_search(page)
+        self.incremental.before_search(page)
         return context
 
     # Listings go in after the search plugin (priority 0) indexed the page, so
     # search results point at posts, not at every page that lists them.
     @event_priority(-50)
     def _fill_listings(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None:
-            self.outputs.after_search(page)
-        fill = getattr(page, "fill", None) or self._fills.get(page.file.src_uri)
-        if fill is not None:
-            before = page.content or ""
-            page.papernotes_own_content = before  # what a search that indexes records keeps of a writer's page
-            extra = fill(page)
-            page.content = filled(before, extra)
-            # Known content and a known fill: the page cache keys the whole by their keys.
-            known, key = getattr(page, "papernotes_content", None), self.renderer.key_of(extra)
-            page.papernotes_content = (page.content, digest(known[1], key)) if known and known[0] is before and key else None
+        self.incremental.after_search(page)
+        if self.structure is not None:
+            self.structure.fill(page)
         return context
 
     # Last of all, when the page and its context are final: reuse its stored theme output.
     @event_priority(-1000)
     def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        if self.outputs is not None and hasattr(page, "papernotes_template"):
-            self.outputs.before_render(page, context, excluded=page.file.inclusion.is_excluded())
-            # When the output folder already holds what this page gives, nothing is made (output.py).
-            frame_key = page.papernotes_frame_key
-            if self.output_folder is not None and frame_key is not None:
-                if self.output_folder.unchanged(page, digest(frame_key, self._page_feeds(page, config))):
-                    page.papernotes_frame = KEPT
+        self.incremental.before_render(page, context, lambda: self._page_feeds(page, config))
         return context
 
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
@@ -302,28 +214,20 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # before other plugins change it (they run again on every build).
     @event_priority(100)
     def _store_output(self, output: str, *, page: Any, config: Any) -> str:
-        if self.outputs is not None:
-            self.outputs.after_render(page, output)
+        self.incremental.after_render(page, output)
         return output
 
     # Feed links go into every page's <head>, so readers' feed finders see them.
     def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
-        feeds = self._page_feeds(page, config)
-        if not feeds:
-            return output
-        links = "".join(_feed_link(title, relative_url(url, page.url), media_type) for title, url, media_type in feeds)
-        return output.replace("</head>", links + "</head>", 1)
+        return self.feeds.add_links(output, page, config) if self.feeds is not None else output
 
     def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str, str]]:
-        """(title, site-relative URL, media type) of the feeds a page links to: the site's, and its topic's."""
-        if self.blog is None or not self._feeds:
-            return []
-        return feed_links(self.config.feed_format, [(config.site_name, ""), *([page.feed] if getattr(page, "feed", None) else [])])
+        return self.feeds.links(page, config) if self.feeds is not None else []
 
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
     def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
-        return self.output_folder.output(page, output) if self.output_folder is not None else output
+        return self.incremental.keep_output(page, output)
 
     # Link previews, "Cite this post" and the subscribe form: after the page cache stored the output.
     def _add_newsletter(self, output: str, *, page: Any, config: Any) -> str:
@@ -331,72 +235,19 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     on_post_page = CombinedEvent(_store_output, _add_feed_links, _add_newsletter, _keep_output)
 
-    def _topic_feed_folder(self, topic: Topic) -> str:
-        return f"{self.blog.options.topics_dir}/{topic.slug}/"
-
-    # Feeds are files of the site from the start, so links to them validate and
-    # serve knows them; their content is filled in once every post is converted.
-    def _add_feeds(self, files: Files, config: Any) -> None:
-        self._feeds = []
-        if not config.site_url:
-            log.warning("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; no feeds were written")
-            return
-        blog = self.blog
-        specs = [("", blog.entries, config.site_name, config.site_description or config.site_name, "")]
-        for topic in blog.topics.sorted():
-            topic_page = page_url(f"{blog.options.topics_dir}/{topic.slug}", config.use_directory_urls)[0]
-            specs.append((self._topic_feed_folder(topic), topic.posts, f"{config.site_name}: {topic.name}", f"Posts about {topic.name}", topic_page))
-        for folder, entries, title, description, page in specs:
-            for fmt in FEED_FORMATS[self.config.feed_format]:
-                if folder + fmt.file in files.src_uris:  # the writer's own file: kept, and reported (addresses.py)
-                    continue
-                file = File.generated(config, folder + fmt.file, content=b"")
-                files.append(file)
-                self._feeds.append((file, entries, title, description, page, fmt))
-
-    def _fill_feeds(self, config: Any, feeds: list[Any] | None = None) -> None:
-        language = config.theme.get("language") or "en"
-        for file, entries, title, description, page, fmt in self._feeds if feeds is None else feeds:
-            items = feed_items(entries, self.config.feed_length)
-            options = dict(title=title, description=description, site_url=config.site_url, feed_url=file.src_uri,
-                           page_url=page, language=language, limit=self.config.feed_length)
-            # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, [
-                [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
-                 i.authors, i.categories, hashlib.blake2b(i.content_html.encode(), digest_size=20).hexdigest()]
-                for i in items
-            ]) if self.outputs is not None and items else None
-            stored = self.pack.get(key) if key else None
-            if stored is None:
-                stored = fmt.write(items, **options)
-                if key:
-                    self.pack.put(key, stored)
-            file.content_bytes = stored
-
     # The navigation is final here; the page cache's signature includes it. The
     # files are final too: a helper starts converting posts from the last one.
     @event_priority(-100)
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
-        posts = [page for page in self._pages if isinstance(page, PostPage)] if self.blog is not None else []
-        if self.cache is not None and self._may_fork() and len(posts) > 2:
-            for index, page in enumerate(posts):
-                page.papernotes_index = index
-
-            def convert(index: int) -> None:
-                page = posts[index]
-                config._current_page = page
-                page.read_source(config)
-                page.render(config, files)  # lands in the on-disk conversion cache
-
-            self._ahead = (len(posts), convert, None, lambda: self.cache.misses + self.cache.skipped > 0)
+        self.incremental.convert_ahead(self.structure.posts if self.structure is not None else [], config, files)
         return nav
 
     # First of the page's Markdown events: tell the helper this post is taken.
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if isinstance(page, PostPage):
-            self._claim(page)
+            self.incremental.claim(page)
         return markdown
 
     # Errors found while converting (citations, bibliography files) stop a build here,
@@ -405,143 +256,38 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     @event_priority(-100)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self._files, self._env = files, env
-        if self.output_folder is not None:
-            self.output_folder.put_back()  # MkDocs writes from here on
-        self._stop_helper()
-        if self.cache is not None and self.blog is not None:
-            self.cache.prune(len(self.blog.entries))  # every post is converted by now: drop unused entries
-            log.debug(f"papernotes: {self.cache.hits} posts reused from .cache/papernotes, {self.cache.misses + self.cache.skipped} converted")
+        self.incremental.converted(len(self.blog.entries) if self.blog is not None else 0)
         self._report(abort=not self.is_serve)
-        if self.cache is not None and self.blog is not None:
-            root = cache_dir(config, dict(self.config))
-            self.outputs = PageOutputs(self.pack, config, self._nav, env)
-            for page in self._pages:
-                self.outputs.wrap(page)
-            # MkDocs makes a new template environment for every build, serve's rebuilds
-            # included; compiled templates are kept (Jinja checks each against its source).
-            if env.bytecode_cache is None:
-                env.bytecode_cache = TemplateBytecode(os.path.join(root, "templates"))
-        self._fill_feeds(config)
+        if self.blog is not None:
+            self.incremental.ready(config, self._nav, env, self.structure.pages)
+        if self.feeds is not None:
+            self.feeds.fill(config, self.incremental.feed_store)
         if self.newsletter is not None:
             self.newsletter.fill(config)
         if self.pagefind is not None and self.blog is not None:
             self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
-        if self.outputs is not None and self._may_fork():
-            self._render_ahead(config, files, env)
+        hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
+        self.incremental.render_ahead(config, files, self._nav, env, hooks)
         return env
-
-    def _open_pack(self, config: Any) -> None:
-        """Load the store of rendered fragments, frames and search entries (kept in memory under serve)."""
-        root = cache_dir(config, dict(self.config))
-        if root is None:
-            self.pack = None
-            return
-        path = Path(pack_path(root))
-        if self.pack is None or self.pack.path != path:
-            self.pack = Pack(path)
-        self.pack.load()
-
-    def _render_ahead(self, config: Any, files: Files, env: Any) -> None:
-        """Start a helper that renders and indexes papernotes' pages from the last one, as MkDocs would."""
-        from mkdocs.commands.build import get_context
-
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        pages = [file.page for file in doc_files if hasattr(file.page, "papernotes_template")]
-        for index, page in enumerate(pages):
-            page.papernotes_index = index
-        search = self.outputs.search_plugin
-        nav, pack = self._nav, self.pack
-
-        def render(index: int) -> list[Any]:
-            page = pages[index]
-            page.active = True
-            config._current_page = page
-            try:  # the steps of MkDocs' _build_page up to the template, with papernotes' and search's hooks
-                context = get_context(nav, doc_files, config, page)
-                template = env.get_template(page.meta.get("template", "main.html"))
-                context = self._search_from_cache(context, page=page, config=config, nav=nav)
-                if search is not None:
-                    search.on_page_context(context, page=page, config=config, nav=nav)
-                context = self._fill_listings(context, page=page, config=config, nav=nav)
-                context = self._output_from_cache(context, page=page, config=config, nav=nav)
-                self.outputs.after_render(page, template.render(context))
-            finally:
-                page.active = False
-            return pack.take_fresh()
-
-        def setup() -> None:
-            config._current_page.active = False  # the page the build is on when the helper starts is the build's
-            pack.take_fresh()  # the helper sends back only what it makes itself
-            # Folders first, in the build's order: creating thousands of them is slow on
-            # some disks, and the build then finds each one already made.
-            for page in pages:
-                os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
-
-        if len(pages) > 2:
-            self._ahead = (len(pages), render, setup, lambda: self.outputs.misses > 0)
-
-    def _from_helper(self, page: Any) -> None:
-        """Take what the helper rendered so far, and tell it this page is taken."""
-        self._claim(page)
-        if self.helper is not None:
-            for pairs in self.helper.receive():
-                self.pack.receive(pairs)
-
-    def _claim(self, page: Any) -> None:
-        """Tell the helper the build has taken `page`; start the helper at the build's second page.
-
-        Starting it then, not before, lets it inherit what the first page
-        loaded and compiled (templates, Markdown extensions, lexers). And when
-        the first page came from the cache, most others will too: a helper
-        would only add the cost of forking.
-        """
-        index = getattr(page, "papernotes_index", -1)
-        if self._ahead is not None and index >= 1:
-            count, work, setup, first_missed = self._ahead
-            self._ahead = None
-            if first_missed() and helpers.available():  # again: a plugin may have started a thread since
-                self.helper = helpers.Helper(count, work, taken=index, setup=setup)
-        elif self.helper is not None:
-            self.helper.claim(index)
-
-    def _may_fork(self) -> bool:
-        return self.config.parallel and not self.is_serve and helpers.available()
-
-    def _stop_helper(self) -> None:
-        self._ahead = None
-        if self.library_helper is not None:
-            self.library_helper.stop()
-            self.library_helper = None
-        if self.helper is not None:
-            self.helper.stop()
-            self.helper = None
 
     # A failed build leaves no helper behind, and no state for a quick rebuild.
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_helper()
+        self.incremental.failed()
         self.live = None
-        if self.output_folder is not None:
-            self.output_folder.abandon()
 
     # Stored frames and search entries are written once, for the next build; after
     # the search index is written, files a clean build would not have are removed.
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
-        self._stop_helper()
+        self.incremental.stop_helpers()
         if self.pagefind is not None:
-            self._search_indexed()
-        if self.output_folder is not None:
-            inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
-            self.output_folder.finish(self._files, config, inclusion)
-        outputs = self.outputs
-        if outputs is not None:
-            log.debug(f"papernotes: {outputs.hits} pages and {outputs.search_hits} search entries reused, {outputs.misses} pages rendered")
-            outputs.pack.save(prune=outputs.seen >= len(self._pages))
+            self.pagefind.indexed(serve=self.is_serve)
+        self.incremental.finish(config, self._files, len(self.structure.pages) if self.structure is not None else 0)
         if self._inputs is not None and self.blog is not None:
             search = search_index(config)
             self.live = live.LiveSite(
                 config, self._files, self._nav, self._env, *self._inputs,
-                {page.file.abs_src_path: page.file.src_uri for page in self._pages if isinstance(page, PostPage)},
+                {page.file.abs_src_path: page.file.src_uri for page in self.structure.posts},
                 search[0] if search else None,
             )
         self._inputs = None
@@ -553,20 +299,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def listing_pages(self, entry: Any) -> list[Any]:
         """The pages listing `entry` (home and topic pages, the writer's own included)."""
-        return [
-            self._files.get_file_from_path(src_uri).page
-            for listing, src_uri in self._listings
-            if any(item is entry for item in listing.items)
-        ]
+        return self.structure.listing_pages(entry, self._files)
 
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
         """Fill again the feeds and e-mail editions carrying any of `entries`; the (file, content) of those that changed."""
-        wanted = {id(entry) for entry in entries}
-        feeds = [feed for feed in self._feeds if any(id(e) in wanted for e in feed[1])]
-        before = [feed[0].content_bytes for feed in feeds]
-        self._fill_feeds(config, feeds)
-        emails = self.newsletter.fill(config, entries) if self.newsletter is not None else []
-        return [(feed[0], feed[0].content_bytes) for feed, old in zip(feeds, before) if feed[0].content_bytes != old] + emails
+        changed = self.feeds.refill(config, self.incremental.feed_store, entries) if self.feeds is not None else []
+        return changed + (self.newsletter.fill(config, entries) if self.newsletter is not None else [])
 
     def report(self) -> None:
         self._report(abort=False)
@@ -574,147 +312,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def index_search(self, config: Any, *, background: bool = False) -> None:
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
         self.pagefind.start(self.pagefind.records(self, config, self._files), config, background=background)
-
-    def _search_indexed(self) -> None:
-        error = self.pagefind.wait()
-        if error and not self.is_serve:
-            raise PluginError(error)
-        if error:
-            log.error(error)
-
     # -- helpers ---------------------------------------------------------------
 
     def site_options(self, config: Any) -> SiteOptions:
-        """What to read and where, from mkdocs.yml: for builds and for `papernotes check`."""
-        blog = BlogOptions(
-            posts_dir=self.config.posts_dir.strip("/"),
-            post_url_format=self.config.post_url_format.strip("/"),
-            per_page=self.config.per_page,
-            topics_dir=self.config.topics_dir.strip("/"),
-            papers_dir=self.config.papers_dir.strip("/"),
-            directory_urls=config.use_directory_urls,
-        )
-        return SiteOptions(
-            project_dir=project_dir(config),
-            docs_dir=config.docs_dir, blog=blog, authors_file=self.config.authors_file,
-            library=self.config.library, topic_aliases=self.config.topic_aliases, drafts=self.is_serve,
-            cache_dir=cache_dir(config, dict(self.config)), bib_outside_site=self.config.bib_outside_site,
-            feed_files=tuple(fmt.file for fmt in FEED_FORMATS[self.config.feed_format]),
-        )
-
-    @staticmethod
-    def _place(file: File, url: str, dest: str) -> None:
-        file.dest_uri = dest
-        file.url = url
-        file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, dest))
-
-    def _generated(self, files: Files, config: Any, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage | None:
-        """Add a page papernotes renders; a page the writer wrote at that place wins.
-
-        The writer's page keeps its content, and what papernotes would have
-        listed there (posts, topics, papers) is appended under it.
-        """
-        src_uri = _src_uri(stem)
-        own = files.src_uris.get(src_uri)  # the address is already in MkDocs' form
-        if own is not None:
-            content, fill = kwargs.get("content"), kwargs.get("fill")
-            parts = [part for part in (content, fill) if callable(part)]
-            heading = fragments.render("section-heading.html", title=title)
-            self._fills[src_uri] = lambda page: heading + "".join(part(page) for part in parts)
-            return None
-        url, dest = page_url(stem, config.use_directory_urls)
-        file = File.generated(config, src_uri, content="")
-        self._place(file, url, dest)
-        file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(file)
-        page = GeneratedPage(title, file, config, key_of=self.renderer.key_of, **kwargs)
-        self._pages.append(page)
-        return page
-
-    def _add_home_pages(self, files: Files, config: Any) -> None:
-        for page in self.blog.home_pages(config.use_directory_urls):
-            title = self.config.home_title if page.number == 1 else f"{self.config.home_title}, page {page.number}"
-            self._generated(files, config, page.stem, title, search=False, fill=self._listing_filler(page))
-            self._listings.append((page, _src_uri(page.stem)))
-
-    def _add_topic_pages(self, files: Files, config: Any) -> None:
-        blog = self.blog
-        topics = blog.topics.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, config, blog.options.topics_dir, "Topics", in_nav=True,
-            content=lambda page: renderer.topics_index(topics, page.url),
-        )
-        for topic in topics:
-            for listing in blog.topic_pages(topic, config.use_directory_urls):
-                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
-                self._generated(
-                    files, config, listing.stem, title, search=listing.number == 1,
-                    content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
-                    fill=self._topic_filler(topic, listing),
-                    feed=(f"{config.site_name}: {topic.name}", self._topic_feed_folder(topic)),
-                )
-                self._listings.append((listing, _src_uri(listing.stem)))
-
-    def _add_paper_pages(self, files: Files, config: Any) -> None:
-        papers = self.papers.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, config, self.blog.options.papers_dir, "Papers", in_nav=True, search=False,
-            content=lambda page: renderer.papers_index(papers, self.blog.topics.sorted(), page.url),
-        )
-        for paper in papers:
-            stem = paper.url.removesuffix("/").removesuffix(".html")
-            self._generated(
-                files, config, stem, paper.record.label,
-                description=f"Notes on {paper.record.label}",
-                content=lambda page, paper=paper: renderer.paper_page(paper, page.url),
-                fill=lambda page, paper=paper: renderer.paper_posts(paper, page.url),
-            )
-
-    def _listing_filler(self, listing: ListingPage) -> Any:
-        return lambda page: self.renderer.listing(listing, page.url)
-
-    def _topic_filler(self, topic: Topic, listing: ListingPage) -> Any:
-        """A topic's posts, and on its first page its papers."""
-        def fill(page: Any) -> str:
-            posts = self.renderer.listing(listing, page.url)
-            return posts + (self.renderer.topic_papers(topic, page.url) if listing.number == 1 else "")
-        return fill
-
-    def _add_error_page(self, files: Files, file: File, shown: str, config: Any) -> None:
-        """Under serve, a broken post shows its errors at its address instead of vanishing."""
-        stem = self._last_url.get(file.src_uri, "").strip("/") or (
-            f"{self.config.posts_dir.strip('/')}/{file.name}"
-        )
-        problems = [d for d in self.diagnostics if d.file == shown]
-        self._generated(
-            files, config, stem.removesuffix("/index.html").removesuffix(".html"), f"Error in {shown}",
-            search=False, content=fragments.render("error-page.html", file=shown, problems=problems),
-        )
+        return site_options(self.config, config, drafts=self.is_serve)
 
     def _report(self, *, abort: bool) -> None:
         """Log what is new since the last report; stop the build on errors unless serving."""
-        for diagnostic in self.diagnostics.items[self._reported :]:
-            _log(diagnostic)
-        self._reported = len(self.diagnostics)
-        errors = self.diagnostics.errors
-        if abort and errors:
-            raise PluginError(
-                f"papernotes found {len(errors)} error{'s' if len(errors) != 1 else ''} in your posts or library (listed above)"
-            )
-
-
-@functools.lru_cache(maxsize=4096)
-def _feed_link(title: str, href: str, media_type: str) -> str:
-    """A feed's <link> tag; pages at the same depth share theirs."""
-    return fragments.render("feed-link.html", title=title, href=href, media_type=media_type)
-
-
-def _log(diagnostic: Diagnostic) -> None:
-    level = {"error": logging.ERROR, "info": logging.INFO}.get(diagnostic.level, logging.WARNING)
-    log.log(level, f"papernotes: {diagnostic}")
-
-
-def _asset(name: str) -> str:
-    return resources.files("papernotes").joinpath("assets", name).read_text(encoding="utf-8")
+        self._reported = report(self.diagnostics, self._reported, abort=abort)

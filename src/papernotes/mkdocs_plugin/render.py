@@ -49,7 +49,7 @@ class PostRenderer(PageRenderer):
             self.digests.record(session.resolve(cited)) == found for cited, found in stored["resolutions"]
         ):
             self._restore(page, stored)
-            page.papernotes_content = (page.content, digest(conversion.key, key, stored["resolutions"]))
+            page.state.content = (page.content, digest(conversion.key, key, stored["resolutions"]))
             return False
         before = len(self.diagnostics)
         made = self._assemble(page, session)
@@ -62,7 +62,7 @@ class PostRenderer(PageRenderer):
         )
         cached.assembled = made
         # The content is a function of these: the page cache keys it by them instead of hashing it.
-        page.papernotes_content = (page.content, digest(conversion.key, key, made["resolutions"]))
+        page.state.content = (page.content, digest(conversion.key, key, made["resolutions"]))
         return True
 
     def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:

@@ -57,7 +57,6 @@ What `Parser` does, and what the loop reproduces (the quirks matter):
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import itertools
 import re
@@ -67,13 +66,15 @@ from typing import Any
 
 from material.plugins.search import plugin as _material
 
+from papernotes.core.digest import hash_text
+
 __all__ = ["add_entries"]
 
-# SHA-256 of the source of the Material code mirrored here (see `_material_source`),
+# The hash (core/digest.py's `hash_text`) of the source of the Material code mirrored here (see `_material_source`),
 # as of mkdocs-material 9.8.2. When Material changes it, the fast path turns off
 # (and tests/site/test_search_sections.py says so) until someone has checked this
 # module against the new code and updated the digest.
-_MATERIAL_DIGEST = "17bda71d5e812dc61dc8d0aa0eebefee729300c6fa7b50165cc092d74a837b40"
+_MATERIAL_DIGEST = "b54461815d3410addf15ff041b418499"
 
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 _VOID = frozenset(_material.void)
@@ -310,7 +311,7 @@ def _material_source() -> str:
 
 
 def _material_digest() -> str:
-    return hashlib.sha256(_material_source().encode("utf-8")).hexdigest()
+    return hash_text(_material_source())
 
 
 @functools.cache
