@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 import pytest
 
 from engine_builds import EngineBuild, demo_on  # noqa: F401 - demo_on is a fixture
-
-from .conftest import _QuietHandler
 
 try:
     from playwright.sync_api import expect
@@ -25,18 +20,11 @@ POST = "posts/do-state-space-models-actually-keep-state/"
 
 
 @pytest.fixture(scope="module")
-def zensical_url(demo_on: dict[str, EngineBuild]) -> Iterator[str]:  # noqa: F811
+def zensical_url(demo_on: dict[str, EngineBuild], serve_folder: Callable[[Path], ContextManager[str]]) -> Iterator[str]:  # noqa: F811
     build = demo_on["zensical"]
     assert build.returncode == 0, build.output
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(build.site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(build.site) as url:
+        yield url
 
 
 def test_hovering_a_citation_shows_its_reference(page, zensical_url: str) -> None:
