@@ -147,10 +147,7 @@ class _StartPage(Preprocessor):
     def _post(self, entry: PostEntry) -> list[str]:
         post = entry.post
         composed = compose_source(post)
-        self.extension.citations.session = CitationSession(
-            post.bibliography, post.papers, self.extension.loaded.site.library, file=post.path,
-            source=composed.markdown, line_map=composed.line_map, diagnostics=Diagnostics(),
-        )
+        self.extension.citations.session = CitationSession.for_post(post, composed, self.extension.loaded.site.library, Diagnostics())
         return composed.markdown.split("\n")
 
 

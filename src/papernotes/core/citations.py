@@ -19,7 +19,7 @@ import re
 import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -28,6 +28,10 @@ from .diagnostics import Diagnostics, did_you_mean
 from .fragments import render
 from .records import KEY_PATTERN, LibraryLike, Record, normalize_arxiv
 from .references import reference_links, reference_parts, reference_text
+
+if TYPE_CHECKING:
+    from .article import ComposedSource
+    from .posts import Post
 
 TOC_TITLE = "References"
 
@@ -163,6 +167,14 @@ class Resolver:
 
 class CitationSession:
     """The citations of one post: collected during conversion, numbered by `finish`."""
+
+    @classmethod
+    def for_post(cls, post: Post, composed: ComposedSource, library: LibraryLike | None, diagnostics: Diagnostics) -> CitationSession:
+        """The session every engine and `papernotes check` give a post's composed source."""
+        return cls(
+            post.bibliography, post.papers, library, file=post.path,
+            source=composed.markdown, line_map=composed.line_map, diagnostics=diagnostics,
+        )
 
     def __init__(
         self,
@@ -412,6 +424,14 @@ class CitationExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.inlinePatterns.register(_CitationProcessor(self, md), "papernotes-citation", PRIORITY)
+
+    def convert(self, md: Markdown, session: CitationSession, markdown: str) -> str:
+        """`markdown` converted by `md` (which holds this extension) with `session` collecting its citations."""
+        self.session = session
+        try:
+            return md.reset().convert(markdown)
+        finally:
+            self.session = None
 
 
 

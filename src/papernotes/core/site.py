@@ -176,18 +176,10 @@ def check_citations(site: Site, md: Markdown, citations: CitationExtension, diag
     for entry in site.blog.entries:
         post = entry.post
         composed = compose_source(post)
-        session = CitationSession(
-            post.bibliography, post.papers, site.library, file=post.path,
-            source=composed.markdown, line_map=composed.line_map, diagnostics=diagnostics,
-        )
+        session = CitationSession.for_post(post, composed, site.library, diagnostics)
         if all(session.resolve(key) for key in cited_keys(composed.markdown)):
             continue
-        citations.session = session
-        try:
-            html = md.reset().convert(composed.markdown)
-        finally:
-            citations.session = None
-        session.finish(html)
+        session.finish(citations.convert(md, session, composed.markdown))
 
 
 def note_untitled_papers(site: Site, diagnostics: Diagnostics) -> None:

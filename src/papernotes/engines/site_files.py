@@ -129,18 +129,9 @@ def convert_post(
     md: Markdown, citations: CitationExtension, entry: PostEntry, site: Site, diagnostics: Diagnostics,
 ) -> tuple[str, CitationSession]:
     """A post's one conversion, with its citation session; MathML made as under MkDocs."""
-    post = entry.post
-    composed = compose_source(post)
-    session = CitationSession(
-        post.bibliography, post.papers, site.library, file=post.path,
-        source=composed.markdown, line_map=composed.line_map, diagnostics=diagnostics,
-    )
-    citations.session = session
-    try:
-        html = md.reset().convert(composed.markdown)
-    finally:
-        citations.session = None
-    return render_math(html), session
+    composed = compose_source(entry.post)
+    session = CitationSession.for_post(entry.post, composed, site.library, diagnostics)
+    return render_math(citations.convert(md, session, composed.markdown)), session
 
 
 def _theme_keys(entry: PostEntry) -> dict[str, Any]:

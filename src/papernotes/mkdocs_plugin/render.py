@@ -26,11 +26,7 @@ class PostRenderer(PageRenderer):
 
     # The citation extension sits in every page's Markdown; only posts give it a session.
     def before_render(self, page: "PostPage") -> None:
-        post = page.entry.post
-        self.citations.session = CitationSession(
-            post.bibliography, post.papers, self.library, file=post.path,
-            source=page.composed.markdown, line_map=page.composed.line_map, diagnostics=self.diagnostics,
-        )
+        self.citations.session = CitationSession.for_post(page.entry.post, page.composed, self.library, self.diagnostics)
 
     def after_render(self, page: "PostPage", conversion: Any = None) -> bool:
         """Make the post's page around its conversion; True when its cache entry took a new page.
