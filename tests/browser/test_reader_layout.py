@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import ENV, ROOT, SiteMaker
+from conftest import ENV, ROOT, SHARED_DATA, SiteMaker
 
 pytestmark = pytest.mark.browser
 
@@ -164,7 +164,9 @@ def test_paper_cards_are_compact_with_the_abstract_folded(reader: Any, demo_url:
             assert abstract.get_attribute("open") is None and not abstract.locator("p").is_visible()
         limit = 240 if viewport == "desktop" else 330  # title, meta with links, verdict, the "Abstract" toggle
         assert card.bounding_box()["height"] <= limit, f"card {index + 1} is {card.bounding_box()['height']:.0f}px tall"
-    first = cards.first.locator("details.paper-card__abstract")
+    first = reader.locator("section.paper-card details.paper-card__abstract").first
+    if not first.count() and not SHARED_DATA.is_dir():
+        pytest.skip("the demo's abstracts come from ../shared/data, which is not beside this checkout")
     first.locator("summary").click()
     assert first.locator("p").is_visible(), "the abstract opens on a click"
 
