@@ -6,6 +6,7 @@ newsletter is the real export in the shared data."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import markdown
@@ -130,6 +131,8 @@ def test_dates_in_opening_lines(line: str, date: dt.date | None) -> None:
 
 @pytest.fixture(scope="module")
 def newsletter() -> str:
+    if not NEWSLETTER.is_file() and not os.environ.get("CI"):  # CI always has ../shared beside the clone
+        pytest.skip(f"{NEWSLETTER} is not there (a fresh clone without ../shared)")
     assert NEWSLETTER.is_file(), f"the shared newsletter export is missing: {NEWSLETTER}"
     return NEWSLETTER.read_text(encoding="utf-8")
 

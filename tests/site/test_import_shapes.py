@@ -3,6 +3,8 @@ the shared newsletter export (numbered references), a running log and a roundup.
 
 from __future__ import annotations
 
+import os
+
 import hashlib
 import re
 from html import unescape
@@ -44,6 +46,8 @@ def text_of(html: str) -> str:
 
 
 def test_the_newsletter_builds_with_its_eleven_references(site_maker: SiteMaker, monkeypatch, capsys) -> None:
+    if not NEWSLETTER.is_file() and not os.environ.get("CI"):  # CI always has ../shared beside the clone
+        pytest.skip(f"{NEWSLETTER} is not there (a fresh clone without ../shared)")
     assert NEWSLETTER.is_file(), f"the shared newsletter export is missing: {NEWSLETTER}"
     source = NEWSLETTER.read_text(encoding="utf-8")
     code, out, err = run(site_maker, monkeypatch, capsys, "import", str(NEWSLETTER))
