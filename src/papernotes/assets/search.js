@@ -4,8 +4,8 @@
    script makes the same markup (Material's classes, so Material's CSS places
    and styles it, light and dark, phone and desktop) without Material's
    data-md-component attributes, which would make Material's own search code
-   take it over. Pagefind (its script, WebAssembly and index metadata, about
-   170 KB at 2,000 posts) is loaded when the reader reaches for the search: the
+   take it over. Pagefind (its scripts, WebAssembly and index metadata: 146 KB
+   gzipped at 2,000 posts) is loaded when the reader reaches for the search: the
    pointer over the box or its button, a tap, focus, or the `/` key; never at
    page load or idle, which would charge it to every reader who never searches.
    Each query then fetches only the index chunks it needs.
