@@ -128,6 +128,29 @@ def test_pagefind_loads_when_the_reader_reaches_for_the_box_not_with_the_page(pa
     assert not [url for url in fetched if "/pagefind/index/" in url]  # no query's chunks: none was typed
 
 
+def test_a_query_typed_past_never_overwrites_the_newer_one(page, search_url: str) -> None:
+    """The results of a query the reader has already changed are dropped, however late their excerpts arrive."""
+    held = []
+    # Pagefind then runs in the page, not in its worker, whose requests Playwright cannot hold back.
+    page.route("**/pagefind/pagefind-worker.js", lambda route: route.abort())
+    page.goto(search_url)
+    page.route("**/pagefind/fragment/*", lambda route: held.append(route))  # the first query's excerpts wait
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("capybara")
+    for _ in range(1000):  # until Playwright has handed the held request over (it does so while a call waits)
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held
+    page.unroute("**/pagefind/fragment/*")
+    assert [r["title"] for r in search(page, "marmoset")] == ["Attention sinks, explained"]
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state("networkidle")  # the stale excerpts are in
+    titles = page.eval_on_selector_all(".md-search-result__item h1", "items => items.map(item => item.textContent)")
+    assert titles == ["Attention sinks, explained"]
+
+
 def test_filters_narrow_by_page_type(page, search_url: str) -> None:
     page.goto(search_url)
     both = search(page, "2309.17453")
