@@ -18,7 +18,7 @@
   var texts = config.translations || {};
   var root = new URL((config.base || ".") + "/", location.href);
   var PAGE = 10; // results shown at once; more as the list scrolls
-  var DEBOUNCE = 50; // ms without a key before searching: less than the gap between a person's keys
+  var DEBOUNCE = 50; // ms without a key before searching: keys typed in a burst make one search
   var TYPES = { post: "Post", paper: "Paper", topic: "Topic", page: "Page" };
   var ICONS = {
     magnify: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
