@@ -25,18 +25,18 @@ from typing import Any, Iterable, Sequence
 import yaml
 from markdown import Markdown
 
-from papernotes.core import fragments
-from papernotes.core.article import compose_source
+from papernotes.core.views import fragments
+from papernotes.core.views.article import compose_source
 from papernotes.core.blog import PostEntry, page_url
 from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest, hash_bytes
-from papernotes.core.feeds import FEED_FORMATS, feed_items, feed_links
-from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, RenderedPost, filled
+from papernotes.core.views.feeds import FEED_FORMATS, feed_items, feed_links
+from papernotes.core.views.mathml import render_math
+from papernotes.core.views.render import PageRenderer, RenderedPost, filled
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
-from papernotes.core.urls import file_links
+from papernotes.core.views.urls import file_links
 from papernotes.zensical import HTML_MARKER
 
 ASSETS = ("papernotes.css", "papernotes.js")

@@ -23,10 +23,10 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from papernotes.core.digest import code_stamp, fingerprint, hash_text
-from papernotes.core.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
-from papernotes.core.feeds import FeedItem, newest, rss_feed
-from papernotes.core.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
-from papernotes.core.text import plain_text
+from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
+from papernotes.core.views.feeds import FeedItem, newest, rss_feed
+from papernotes.core.views.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
+from papernotes.core.views.text import plain_text
 
 from .cache import installed_version
 from .pages import PostPage

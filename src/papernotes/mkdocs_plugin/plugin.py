@@ -35,7 +35,7 @@ from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.mathml import render_math
+from papernotes.core.views.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
 
 from . import assets

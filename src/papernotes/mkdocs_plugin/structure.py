@@ -13,14 +13,14 @@ from typing import Any, Callable
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from papernotes.core import fragments
+from papernotes.core.views import fragments
 from papernotes.core.addresses import generated_stem_source as src_uri_of
 from papernotes.core.blog import ListingPage, PostEntry, page_url
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
-from papernotes.core.render import filled
+from papernotes.core.views.render import filled
 from papernotes.core.site import Site, SiteOptions
-from papernotes.core.topics import Topic
+from papernotes.core.model.topics import Topic
 
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
