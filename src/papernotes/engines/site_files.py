@@ -4,8 +4,9 @@ Zensical runs Markdown extensions but no plugins, so what the MkDocs plugin
 adds while MkDocs builds is made here before the build: every post is read
 and converted once (listings and feeds show its summary and content), and
 the home, topic and paper pages, the feeds and papernotes' CSS and JS become
-files of a staging folder (see zensical.py). The pages are rendered by the same
-core functions as under MkDocs.
+files of a staging folder (see zensical.py). Which pages exist and what they
+show is the core's list (core/views/site_pages.py), the one the MkDocs plugin
+builds from; feeds come from the core's feed specs, as under MkDocs.
 
 A page papernotes renders is a Markdown file whose body is its HTML behind
 `HTML_MARKER`: papernotes' extension passes that HTML through untouched. A
