@@ -4,7 +4,7 @@ Material's search has every reader download one JSON file holding the whole
 site's text before the first result (megabytes at a few thousand posts).
 Pagefind splits its index into chunks and a reader fetches only those the
 query needs. After the build papernotes hands Pagefind one record per post,
-paper, topic and writer's page (core/search_records.py), as small HTML
+paper, topic and writer's page (core/views/search_records.py), as small HTML
 documents, to the program that `pagefind[bin]` bundles (found through the
 `pagefind` package's API), which writes `pagefind/` into the site. No Node,
 no network.
@@ -40,7 +40,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from papernotes.core.blog import page_url
 from papernotes.core.cache import code_stamp, fingerprint, write_atomically
-from papernotes.core.search_records import SearchRecord, records_key_data, site_records
+from papernotes.core.views.search_records import SearchRecord, records_key_data, site_records
 
 from .cache import installed_version
 from .pages import GeneratedPage, PostPage
@@ -87,7 +87,7 @@ class PagefindSearch:
         self._error: str | None = None  # what went wrong
 
     def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
-        """The records of the site `plugin` just built (see core/search_records.py)."""
+        """The records of the site `plugin` just built (see core/views/search_records.py)."""
         blog = plugin.blog
         directory_urls = config.use_directory_urls
         topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]

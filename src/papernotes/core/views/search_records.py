@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from .records import Record, display_name
+from ..model.records import Record, display_name
 from .text import plain_text
 
 POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"
