@@ -203,7 +203,7 @@ class PapernotesServe(Tool):
         self.name = f"papernotes (serve: {edit} edit shown)"
 
     def run(self) -> tuple[float, float, float]:
-        from papernotes.core.posts import title_slug
+        from papernotes.core.model.posts import title_slug
 
         posts = sorted((self.root / "docs" / "posts").glob("*.md"))
         post = posts[len(posts) // 2]

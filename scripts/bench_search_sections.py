@@ -41,7 +41,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.plugins import BasePlugin, event_priority  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from papernotes.core.mathml import render_math  # noqa: E402
+from papernotes.core.views.mathml import render_math  # noqa: E402
 from papernotes.mkdocs_plugin.search_sections import add_entries  # noqa: E402
 
 

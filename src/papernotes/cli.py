@@ -20,10 +20,10 @@ from mkdocs.structure.files import get_files
 
 from papernotes.core.citations import CitationExtension
 from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from papernotes.core.posts import title_slug
+from papernotes.core.model.posts import title_slug
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
-from papernotes.core.schema import schema_json
+from papernotes.core.model.schema import schema_json
 from papernotes.core.addresses import check_addresses
 from papernotes.core.site import PostSource, check_citations, load_site, note_untitled_papers
 from papernotes import engines
@@ -264,7 +264,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_email(args: argparse.Namespace) -> int:
-    from papernotes.core.edition import GMAIL_CLIP, clipped, email_html, email_message, email_text
+    from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_html, email_message, email_text
     from papernotes.mkdocs_plugin.one_post import NotAPost, post_issue
 
     site_config = read_site(args.config_file)

@@ -15,7 +15,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.structure.files import get_files
 
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.library import Library
+from papernotes.core.sources.library import Library
 from papernotes.core.site import PostSource, SiteOptions
 from papernotes.mkdocs_plugin.config import PapernotesConfig, site_options
 

@@ -31,14 +31,14 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from papernotes.core.article import compose_source
+from papernotes.core.views.article import compose_source
 from papernotes.core.blog import BlogOptions, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, post_html
+from papernotes.core.views.mathml import render_math
+from papernotes.core.views.render import PageRenderer, post_html
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
-from papernotes.core.urls import file_links
+from papernotes.core.views.urls import file_links
 
 HTML_MARKER = "<!-- papernotes:html -->"
 

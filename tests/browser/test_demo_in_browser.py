@@ -35,35 +35,6 @@ def test_search_finds(page, demo_url: str, header_search, query: str, found: str
     header_search(page, demo_url, query, found)
 
 
-# -- citations ------------------------------------------------------------------------
-
-
-def test_hovering_a_citation_shows_its_reference(page, demo_url: str) -> None:
-    page.goto(demo_url + POST)
-    citation = page.locator("a.citation").first
-    reference = citation.get_attribute("title") or ""
-    assert "“" in reference, reference  # the plain-text reference, with the title in quotes
-    tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active")
-    expect(tooltip).to_have_count(0)
-    citation.hover()
-    expect(tooltip.first).to_be_visible()
-    expect(tooltip.first).to_contain_text(reference[:60])
-
-
-def test_a_references_back_link_returns_to_the_citation(page, demo_url: str) -> None:
-    page.goto(demo_url + POST)
-    back = page.locator("ol.references > li a.citation-backref").nth(2)
-    anchor = back.get_attribute("href") or ""
-    assert anchor.startswith("#cite-"), anchor
-    cited = page.locator(f'[id="{anchor[1:]}"]')
-    back.scroll_into_view_if_needed()
-    expect(cited).not_to_be_in_viewport()
-    back.click()
-    expect(page).to_have_url(demo_url + POST + anchor)
-    expect(cited).to_be_in_viewport()
-    assert page.evaluate("location.hash") == anchor
-
-
 # -- navigation -------------------------------------------------------------------------
 
 

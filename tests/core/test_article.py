@@ -8,9 +8,9 @@ import markdown
 
 import pytest
 
-from papernotes.core.article import compose_source, excerpt_html, intro_end, split_html, unwrap_paragraph
+from papernotes.core.views.article import compose_source, excerpt_html, intro_end, split_html, unwrap_paragraph
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.posts import Post, read_post
+from papernotes.core.model.posts import Post, read_post
 
 
 def read(text: str) -> Post:

@@ -9,7 +9,7 @@ import string
 import pytest
 
 from papernotes.core.papers import _bibtex_entry_by_bibtexparser, bibtex_entry
-from papernotes.core.records import Record
+from papernotes.core.model.records import Record
 
 
 @pytest.fixture(autouse=True)

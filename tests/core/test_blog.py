@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from papernotes.core.authors import Author, load_authors
+from papernotes.core.model.authors import Author, load_authors
 from papernotes.core.blog import Blog, BlogOptions, ListingPage, newest_first, page_url, paginate
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.posts import Post, read_post
-from papernotes.core.topics import TopicIndex, topic_slug
+from papernotes.core.model.posts import Post, read_post
+from papernotes.core.model.topics import TopicIndex, topic_slug
 
 
 def make_post(title: str, date: str, extra: str = "", src_uri: str | None = None) -> Post:

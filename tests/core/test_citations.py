@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from papernotes.core.citations import CitationExtension, CitationSession, parse_group
-from papernotes.core.references import reference_links, reference_text
+from papernotes.core.views.references import reference_links, reference_text
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.records import Record
+from papernotes.core.model.records import Record
 
 EXTENSIONS = [
     "toc", "admonition", "attr_list", "md_in_html", "footnotes", "tables", "def_list", "abbr",

@@ -9,9 +9,9 @@ import json
 
 import markdown
 
-from papernotes.core.edition import email_html, email_message, email_text, html_text, mail_html
-from papernotes.core.mathml import render_math
-from papernotes.core.newsletter import Card, Issue, citation_line, json_ld, post_bibtex
+from papernotes.core.views.edition import email_html, email_message, email_text, html_text, mail_html
+from papernotes.core.views.mathml import render_math
+from papernotes.core.views.newsletter import Card, Issue, citation_line, json_ld, post_bibtex
 
 
 def issue(**changes) -> Issue:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import feedparser
 
-from papernotes.core.feeds import FeedItem, atom_feed, feed_links, rss_feed
+from papernotes.core.views.feeds import FeedItem, atom_feed, feed_links, rss_feed
 
 OPTIONS = dict(title="Notes: LLM", description="Posts about LLM", site_url="https://example.org/notes",
                feed_url="tags/llm/atom.xml", page_url="tags/llm/")

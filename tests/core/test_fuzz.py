@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from htmlscan import dangerous, scan
-from papernotes.core.article import compose_source, split_html
+from papernotes.core.views.article import compose_source, split_html
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.library import Library, parse_yaml_library
-from papernotes.core.posts import FRONTMATTER_KEYS, Post, read_post
-from papernotes.core.records import RECORD_FIELDS, Record
-from papernotes.core.sanitize import sanitize_html
+from papernotes.core.sources.library import Library, parse_yaml_library
+from papernotes.core.model.posts import FRONTMATTER_KEYS, Post, read_post
+from papernotes.core.model.records import RECORD_FIELDS, Record
+from papernotes.core.views.sanitize import sanitize_html
 
 PATH = "docs/posts/fuzz.md"
 # PAPERNOTES_FUZZ_EXAMPLES=5000 for a longer hunt.

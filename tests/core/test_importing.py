@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from conftest import SHARED_DATA
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.library import Library
-from papernotes.core.posts import read_post
+from papernotes.core.sources.library import Library
+from papernotes.core.model.posts import read_post
 from papernotes.core.scaffold import find_paper, post_text
 from papernotes.core.importing import import_notes
 from papernotes.core.importing.dates import find_date

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.core import library as library_module
-from papernotes.core.bibtex import _slow_text, latex_to_text, parse_bibtex
+from papernotes.core.sources import library as library_module
+from papernotes.core.sources.bibtex import _slow_text, latex_to_text, parse_bibtex
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.library import (
+from papernotes.core.sources.library import (
     Library,
     load_file,
     parse_csv_table,
@@ -20,7 +20,7 @@ from papernotes.core.library import (
     parse_jsonl_table,
     parse_yaml_library,
 )
-from papernotes.core.records import Origin
+from papernotes.core.model.records import Origin
 
 # tests/core/this.py -> the repository -> the folder beside it that holds shared/
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"

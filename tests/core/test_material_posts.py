@@ -6,8 +6,8 @@ import datetime as dt
 import textwrap
 
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.headings import first_heading
-from papernotes.core.posts import read_post
+from papernotes.core.model.headings import first_heading
+from papernotes.core.model.posts import read_post
 
 
 def read(text: str):

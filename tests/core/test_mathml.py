@@ -8,7 +8,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes.core.mathml import MATHML_TAGS, render_math
+from papernotes.core.views.mathml import MATHML_TAGS, render_math
 
 
 def convert(text: str) -> str:

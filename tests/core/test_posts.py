@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
-from papernotes.core.posts import FRONTMATTER_KEYS, Post, read_post
+from papernotes.core.model.posts import FRONTMATTER_KEYS, Post, read_post
 
 PATH = "docs/posts/2024-06-12-moa.md"
 SRC_URI = "posts/2024-06-12-moa.md"
@@ -981,7 +981,7 @@ KEPT = b"---\ntitle: Kept\ndate: 2024-06-12\nsurprise: 1\n---\nBody citing [@a; 
 
 def _read_with(folder, raw: bytes, monkeypatch, *, calls: list) -> tuple[Post | None, Diagnostics]:
     """One build's reading of one post, counting in `calls` the times it is really read."""
-    import papernotes.core.posts as posts
+    import papernotes.core.model.posts as posts
 
     real = getattr(posts.read_post, "real", posts.read_post)
     counting = lambda *args: calls.append(1) or real(*args)  # noqa: E731

@@ -1,11 +1,11 @@
-"""Identifier normalisation and link checks of `core/records.py` (SPEC section 1)."""
+"""Identifier normalisation and link checks of `core/model/records.py` (SPEC section 1)."""
 
 from __future__ import annotations
 
 import pytest
 
-from papernotes.core.records import Record, normalize_arxiv, normalize_doi, parse_record
-from papernotes.core.yamlsource import load_yaml
+from papernotes.core.model.records import Record, normalize_arxiv, normalize_doi, parse_record
+from papernotes.core.sources.yamlsource import load_yaml
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.library import Library
-from papernotes.core.posts import read_post
-from papernotes.core.records import Record
+from papernotes.core.sources.library import Library
+from papernotes.core.model.posts import read_post
+from papernotes.core.model.records import Record
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import find_arxiv_papers, find_paper, post_text
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from editor_yaml import EditorLoader, frontmatter
-from papernotes.core.schema import schema_json
+from papernotes.core.model.schema import schema_json
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schema" / "post-frontmatter.schema.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from papernotes.core.records import Record
-from papernotes.core.search_records import PAPER, POST, TOPIC, blog_records, site_records
+from papernotes.core.model.records import Record
+from papernotes.core.views.search_records import PAPER, POST, TOPIC, blog_records, site_records
 from papernotes.mkdocs_plugin.pagefind import record_html
 
 H = '<script>alert(1)</script><img src=x onerror=alert(1)> "dq" & &amp;'

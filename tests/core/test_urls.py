@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes.core.urls import _relpath, file_links, rebase_links, relative_url, resolve_url
+from papernotes.core.views.urls import _relpath, file_links, rebase_links, relative_url, resolve_url
 
 SITE = "https://example.org/base/"
 

@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT, Build
 from papernotes.core.citations import cited_keys
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.posts import read_post
-from papernotes.core.topics import topic_slug
+from papernotes.core.model.posts import read_post
+from papernotes.core.model.topics import topic_slug
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import NO_CACHE, Build, SiteMaker, tree
 from htmlscan import dangerous, scan, scan_file
-from papernotes.core.topics import topic_slug
+from papernotes.core.model.topics import topic_slug
 
 pytestmark = pytest.mark.slow
 

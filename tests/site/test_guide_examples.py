@@ -27,7 +27,7 @@ from conftest import ENV, ROOT, run_mkdocs
 from editor_yaml import frontmatter
 from papernotes.cli import format_problem
 from papernotes.core.diagnostics import Diagnostic
-from papernotes.core.schema import post_frontmatter_schema
+from papernotes.core.model.schema import post_frontmatter_schema
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import Build, SiteMaker
 from papernotes.core.papers import bibtex_entry
-from papernotes.core.records import Record
-from papernotes.core.venues import venue_kind
+from papernotes.core.model.records import Record
+from papernotes.core.model.venues import venue_kind
 
 pytestmark = pytest.mark.slow
 

@@ -27,7 +27,7 @@ from .diagnostics import Diagnostics
 if TYPE_CHECKING:
     from .papers import Paper
     from .site import Site, SiteOptions
-    from .topics import Topic
+    from .model.topics import Topic
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Generic, Iterable, Sequence, TypeVar
 
-from .authors import Author
+from .model.authors import Author
 from .diagnostics import Diagnostics, did_you_mean
-from .posts import Post
-from .topics import Topic, TopicIndex
+from .model.posts import Post
+from .model.topics import Topic, TopicIndex
 
 T = TypeVar("T")
 

@@ -25,13 +25,13 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
 from .diagnostics import Diagnostics, did_you_mean
-from .fragments import render
-from .records import KEY_PATTERN, LibraryLike, Record, normalize_arxiv
-from .references import reference_links, reference_parts, reference_text
+from .views.fragments import render
+from .model.records import KEY_PATTERN, LibraryLike, Record, normalize_arxiv
+from .views.references import reference_links, reference_parts, reference_text
 
 if TYPE_CHECKING:
-    from .article import ComposedSource
-    from .posts import Post
+    from .views.article import ComposedSource
+    from .model.posts import Post
 
 TOC_TITLE = "References"
 

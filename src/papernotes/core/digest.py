@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .authors import Author
+    from .model.authors import Author
     from .blog import PostEntry
-    from .records import Record
-    from .topics import Topic
+    from .model.records import Record
+    from .model.topics import Topic
 
 
 def checksum(data: bytes, size: int = 16) -> bytes:

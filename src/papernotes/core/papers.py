@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .blog import newest_first
 from .citations import Resolver, cited_keys
-from .posts import Post, citation_source
+from .model.posts import Post, citation_source
 from .diagnostics import Diagnostics, did_you_mean
-from .records import LibraryLike, Record
-from .topics import Topic, TopicIndex
-from .venues import venue_kind
+from .model.records import LibraryLike, Record
+from .model.topics import Topic, TopicIndex
+from .model.venues import venue_kind
 
 if TYPE_CHECKING:
     from .blog import PostEntry

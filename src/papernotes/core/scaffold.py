@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .records import normalize_arxiv
+from .model.records import normalize_arxiv
 from .papers import LibraryLike
 
 

@@ -15,16 +15,16 @@ from typing import Iterable, Mapping, Sequence
 
 from markdown import Markdown
 
-from .article import compose_source
-from .authors import Author, load_authors
+from .views.article import compose_source
+from .model.authors import Author, load_authors
 from .blog import Blog, BlogOptions, PostEntry
 from .citations import CitationExtension, CitationSession, Resolver, cited_keys, group_lines
 from .diagnostics import Diagnostics
-from .library import Library, load_file
+from .sources.library import Library, load_file
 from .papers import PaperIndex
-from .posts import ParsedPosts, Post
-from .records import Record
-from .topics import TopicIndex
+from .model.posts import ParsedPosts, Post
+from .model.records import Record
+from .model.topics import TopicIndex
 
 
 @dataclass(frozen=True)

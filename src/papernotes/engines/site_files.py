@@ -4,8 +4,9 @@ Zensical runs Markdown extensions but no plugins, so what the MkDocs plugin
 adds while MkDocs builds is made here before the build: every post is read
 and converted once (listings and feeds show its summary and content), and
 the home, topic and paper pages, the feeds and papernotes' CSS and JS become
-files of a staging folder (see zensical.py). The pages are rendered by the same
-core functions as under MkDocs.
+files of a staging folder (see zensical.py). Which pages exist and what they
+show is the core's list (core/views/site_pages.py), the one the MkDocs plugin
+builds from; feeds come from the core's feed specs, as under MkDocs.
 
 A page papernotes renders is a Markdown file whose body is its HTML behind
 `HTML_MARKER`: papernotes' extension passes that HTML through untouched. A
@@ -25,18 +26,19 @@ from typing import Any, Iterable, Sequence
 import yaml
 from markdown import Markdown
 
-from papernotes.core import fragments
-from papernotes.core.article import compose_source
+from papernotes.core.views.article import compose_source
+from papernotes.core.addresses import generated_stem_source
 from papernotes.core.blog import PostEntry, page_url
 from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest, hash_bytes
-from papernotes.core.feeds import FEED_FORMATS, feed_items, feed_links
-from papernotes.core.mathml import render_math
-from papernotes.core.render import PageRenderer, RenderedPost, filled
+from papernotes.core.views.feeds import FEED_FORMATS, feed_items, feed_links, feed_specs
+from papernotes.core.views.mathml import render_math
+from papernotes.core.views.render import PageRenderer, RenderedPost
+from papernotes.core.views.site_pages import generated_pages
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
-from papernotes.core.urls import file_links
+from papernotes.core.views.urls import file_links
 from papernotes.zensical import HTML_MARKER
 
 ASSETS = ("papernotes.css", "papernotes.js")
@@ -117,7 +119,7 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
         out.files[staged_post_path(entry)] = page_text(
             entry.post.title, entry.post.meta.description, theme=_theme_keys(entry), post=entry.post.src_uri, key=key,
         )
-    _Pages(settings, out, renderer, writer_pages).add_all()
+    add_generated(settings, out, renderer, writer_pages)
     if pack is not None:
         pack.save()
     for name in ASSETS:
@@ -183,81 +185,35 @@ def code_stamp_text() -> str:
     return digest(code_stamp())
 
 
-class _Pages:
-    """The home, topic and paper pages and the feeds, as the MkDocs plugin makes them."""
+def add_generated(settings: SiteSettings, out: SiteFiles, renderer: PageRenderer, writer_pages: set[str]) -> None:
+    """The home, topic and paper pages as the core lists them (core/views/site_pages.py), and the feeds.
 
-    def __init__(self, settings: SiteSettings, out: SiteFiles, renderer: PageRenderer, writer_pages: set[str]) -> None:
-        self.settings = settings
-        self.out = out
-        self.renderer = renderer
-        self.blog = out.site.blog
-        self.directory_urls = settings.options.blog.directory_urls
-        self.writer_pages = writer_pages
+    A page where the writer wrote one goes under theirs, as under MkDocs.
+    """
+    directory_urls = settings.options.blog.directory_urls
+    if settings.site_url:  # else no feeds: `papernotes build` says so, as the plugin does
+        out.feed_links[None] = feed_links(settings.feed_format, [(settings.site_name, "")])
+    for spec in generated_pages(
+        out.site, renderer, home_title=settings.home_title, site_name=settings.site_name, directory_urls=directory_urls,
+    ):
+        url, dest = page_url(spec.stem, directory_urls)
+        src_uri = generated_stem_source(spec.stem)
+        if src_uri in writer_pages:
+            out.fills[src_uri] = out.fills.get(src_uri, "") + spec.under_writer_page(url)
+        else:
+            out.files[dest.removesuffix(".html") + ".md"] = page_text(spec.title, spec.description, spec.html(url), search=spec.search)
+        if spec.feed is not None and settings.site_url:
+            out.feed_links[url] = feed_links(settings.feed_format, [spec.feed])
+    if settings.site_url:
+        add_feeds(settings, out)
 
-    def add_all(self) -> None:
-        self.home()
-        self.topics()
-        self.papers()
-        self.feeds()
 
-    def page(self, stem: str, title: str, html: str, *, search: bool = True, description: str | None = None) -> None:
-        """A page at `stem`; where the writer wrote one, papernotes' HTML goes under theirs."""
-        src_uri = f"{stem}/index.md" if stem else "index.md"
-        if src_uri in self.writer_pages:
-            heading = fragments.render("section-heading.html", title=title)
-            self.out.fills[src_uri] = self.out.fills.get(src_uri, "") + heading + html
-            return
-        url, dest = page_url(stem, self.directory_urls)
-        path = dest.removesuffix(".html") + ".md"
-        self.out.files[path] = page_text(title, description, html, search=search)
-
-    def url_of(self, stem: str) -> str:
-        return page_url(stem, self.directory_urls)[0]
-
-    def home(self) -> None:
-        home_title = self.settings.home_title
-        for listing in self.blog.home_pages(self.directory_urls):
-            title = home_title if listing.number == 1 else f"{home_title}, page {listing.number}"
-            self.page(listing.stem, title, self.renderer.listing(listing, self.url_of(listing.stem)), search=False)
-
-    def topics(self) -> None:
-        topics = self.blog.topics.sorted()
-        stem = self.blog.options.topics_dir
-        self.page(stem, "Topics", self.renderer.topics_index(topics, self.url_of(stem)))
-        for topic in topics:
-            for listing in self.blog.topic_pages(topic, self.directory_urls):
-                url = self.url_of(listing.stem)
-                html = fragments.render("topic-intro.html", topic=topic) + self.renderer.listing(listing, url)
-                if listing.number == 1:
-                    html += self.renderer.topic_papers(topic, url)
-                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
-                self.page(listing.stem, title, html, search=listing.number == 1)
-
-    def papers(self) -> None:
-        papers = self.out.site.papers.sorted()
-        stem = self.blog.options.papers_dir
-        self.page(stem, "Papers", self.renderer.papers_index(papers, self.blog.topics.sorted(), self.url_of(stem)), search=False)
-        for paper in papers:
-            paper_stem = paper.url.removesuffix("/").removesuffix(".html")
-            html = filled(self.renderer.paper_page(paper, paper.url), self.renderer.paper_posts(paper, paper.url))
-            self.page(paper_stem, paper.record.label, html, description=f"Notes on {paper.record.label}")
-
-    def feeds(self) -> None:
-        settings = self.settings
-        if not settings.site_url:
-            return  # `papernotes build` says so, as the plugin does
-        specs = [("", self.blog.entries, settings.site_name, settings.site_description or settings.site_name, "")]
-        self.out.feed_links[None] = feed_links(settings.feed_format, [(settings.site_name, "")])
-        for topic in self.blog.topics.sorted():
-            topic_page = self.url_of(f"{self.blog.options.topics_dir}/{topic.slug}")
-            folder, title = f"{self.blog.options.topics_dir}/{topic.slug}/", f"{settings.site_name}: {topic.name}"
-            specs.append((folder, topic.posts, title, f"Posts about {topic.name}", topic_page))
-            for listing in self.blog.topic_pages(topic, self.directory_urls):
-                self.out.feed_links[self.url_of(listing.stem)] = feed_links(settings.feed_format, [(title, folder)])
-        for folder, entries, title, description, page in specs:
-            items = feed_items(entries, settings.feed_length)
-            for fmt in FEED_FORMATS[settings.feed_format]:
-                self.out.files[folder + fmt.file] = fmt.write(
-                    items, title=title, description=description, site_url=settings.site_url, feed_url=folder + fmt.file,
-                    page_url=page, language=settings.language, limit=settings.feed_length,
-                )
+def add_feeds(settings: SiteSettings, out: SiteFiles) -> None:
+    """The site's feed and each topic's, in every format `feed_format` asks for."""
+    for spec in feed_specs(out.site.blog, settings.site_name, settings.site_description):
+        items = feed_items(spec.entries, settings.feed_length)
+        for fmt in FEED_FORMATS[settings.feed_format]:
+            out.files[spec.folder + fmt.file] = fmt.write(
+                items, title=spec.title, description=spec.description, site_url=settings.site_url,
+                feed_url=spec.folder + fmt.file, page_url=spec.page_url, language=settings.language, limit=settings.feed_length,
+            )

@@ -34,11 +34,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from papernotes.core import fragments
+from papernotes.core.views import fragments
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
-from papernotes.core.urls import relative_url
+from papernotes.core.views.urls import relative_url
 from papernotes.zensical import HTML_MARKER
 
 from . import run_engine, stop

@@ -18,7 +18,7 @@ import os
 from typing import Any, Callable
 
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.library import Library
+from papernotes.core.sources.library import Library
 from papernotes.core.site import SiteOptions
 
 from . import helper as helpers

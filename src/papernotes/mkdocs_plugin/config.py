@@ -8,7 +8,7 @@ from mkdocs.config.base import Config
 from typing import Any
 
 from papernotes.core.blog import BlogOptions
-from papernotes.core.feeds import FEED_FORMATS
+from papernotes.core.views.feeds import FEED_FORMATS
 from papernotes.core.site import SiteOptions
 
 from .cache import cache_dir, project_dir

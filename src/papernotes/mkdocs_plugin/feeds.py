@@ -1,6 +1,6 @@
 """The site's feeds as MkDocs files: added with the other files, filled once every post is converted.
 
-What a feed holds and how it is written is the core's (`papernotes.core.feeds`);
+What a feed holds and how it is written is the core's (`papernotes.core.views.feeds`);
 this module only makes the files and the `<link>` tags in each page's head.
 """
 
@@ -12,12 +12,12 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from papernotes.core import fragments
+from papernotes.core.views import fragments
 from papernotes.core.blog import Blog, PostEntry
 from papernotes.core.cache import Pack
 from papernotes.core.digest import code_stamp, fingerprint, hash_text
-from papernotes.core.feeds import FEED_FORMATS, FeedFormat, FeedSpec, feed_items, feed_links, feed_specs
-from papernotes.core.urls import relative_url
+from papernotes.core.views.feeds import FEED_FORMATS, FeedFormat, FeedSpec, feed_items, feed_links, feed_specs
+from papernotes.core.views.urls import relative_url
 
 from .cache import installed_version
 

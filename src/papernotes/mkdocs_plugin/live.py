@@ -31,7 +31,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import write_file
 
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.posts import read_post
+from papernotes.core.model.posts import read_post
 
 from .cache import project_dir
 from .mkdocs_private import build_page, populate_page, served_paths

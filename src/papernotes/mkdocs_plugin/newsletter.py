@@ -22,11 +22,14 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
+from papernotes.core.blog import Blog, PostEntry
+from papernotes.core.cache import Pack
 from papernotes.core.digest import code_stamp, fingerprint, hash_text
-from papernotes.core.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
-from papernotes.core.feeds import FeedItem, newest, rss_feed
-from papernotes.core.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
-from papernotes.core.text import plain_text
+from papernotes.core.papers import PaperIndex
+from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
+from papernotes.core.views.feeds import FeedItem, newest, rss_feed
+from papernotes.core.views.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
+from papernotes.core.views.text import plain_text
 
 from .cache import installed_version
 from .pages import PostPage
@@ -43,17 +46,17 @@ def email_path(dest: str) -> str:
 
 
 class Newsletter:
-    """What the plugin's `newsletter` options add to one build."""
+    """What the plugin's `newsletter` options add to one build of `blog`, whose papers are `papers`."""
 
-    def __init__(self, options: Any, plugin: Any) -> None:
+    def __init__(self, options: Any, blog: Blog, papers: PaperIndex, feed_length: int) -> None:
         self.options = options
-        self.plugin = plugin
-        self.emails: dict[int, tuple[Any, File]] = {}  # id(entry) -> (entry, its email.html)
+        self.blog, self.papers, self.feed_length = blog, papers, feed_length
+        self.emails: dict[int, tuple[PostEntry, File]] = {}  # id(entry) -> (entry, its email.html)
         self.feed: File | None = None
 
     # -- files ------------------------------------------------------------------------
 
-    def add_files(self, files: Files, config: Any, entries: list[Any]) -> None:
+    def add_files(self, files: Files, config: Any, entries: list[PostEntry]) -> None:
         """E-mail editions are files of the site from the start, so that serve serves them; filled later."""
         if not (self.options.email or self.options.email_feed):
             return
@@ -69,45 +72,46 @@ class Newsletter:
             self.feed = File.generated(config, EMAIL_FEED, content=b"")
             files.append(self.feed)
 
-    def fill(self, config: Any, entries: list[Any] | None = None) -> list[tuple[File, bytes]]:
-        """Write the e-mail editions of `entries` (default: all) and the e-mail feed; the (file, content) made."""
+    def fill(self, config: Any, store: Pack | None, entries: list[PostEntry] | None = None) -> list[tuple[File, bytes]]:
+        """Write the e-mail editions of `entries` (default: all) and the e-mail feed; the (file, content) made.
+
+        With a `store`, an edition whose content is unchanged is reused from the last build.
+        """
         start = time.perf_counter()
         made = []
         wanted = None if entries is None else {id(entry) for entry in entries}
         for key, (entry, file) in self.emails.items():
             if (wanted is None or key in wanted) and entry.rendered is not None:
-                html = self.edition(self.issue(entry, config))
+                html = self.edition(self.issue(entry, config), store)
                 if clipped(html):
                     log.info(f"papernotes: the e-mail edition of {entry.post.path} is {len(html.encode()) // 1024} KB: "
                              f"Gmail clips messages over {GMAIL_CLIP // 1024} KB")
                 file.content_bytes = html.encode("utf-8")
                 made.append((file, file.content_bytes))
         if self.feed is not None:
-            self.feed.content_bytes = self._feed(config)
+            self.feed.content_bytes = self._feed(config, store)
             made.append((self.feed, self.feed.content_bytes))
         if made:  # `mkdocs build -v` tells what the editions cost (docs/benchmarks.md)
             log.debug(f"papernotes: {len(made)} e-mail files made in {time.perf_counter() - start:.2f} s")
         return made
 
-    def _feed(self, config: Any) -> bytes:
+    def _feed(self, config: Any, store: Pack | None) -> bytes:
         """The newest posts with their e-mail editions as content (the column inside <body>)."""
-        shown = newest([e for e in self.plugin.blog.entries if e.rendered is not None], self.plugin.config.feed_length,
-                       lambda e: e.post.created)
+        shown = newest([e for e in self.blog.entries if e.rendered is not None], self.feed_length, lambda e: e.post.created)
         items = []
         for entry in shown:
             issue = self.issue(entry, config)
             items.append(FeedItem(
                 title=issue.title, url=entry.url, created=issue.created, updated=issue.updated,
                 summary=issue.description or plain_text(entry.rendered.summary_html)[:300],
-                content_html=email_body(self.edition(issue)), authors=issue.authors, categories=issue.tags,
+                content_html=email_body(self.edition(issue, store)), authors=issue.authors, categories=issue.tags,
             ))
         return rss_feed(items, title=f"{config.site_name} (e-mail edition)", description=config.site_description or config.site_name,
                         site_url=config.site_url, feed_url=EMAIL_FEED, language=config.theme.get("language") or "en",
-                        limit=self.plugin.config.feed_length)
+                        limit=self.feed_length)
 
-    def edition(self, issue: Issue) -> str:
-        """The post's e-mail edition, reused from the last build when everything it shows is the same."""
-        store = self.plugin.incremental.feed_store
+    def edition(self, issue: Issue, store: Pack | None) -> str:
+        """The post's e-mail edition, reused from `store` when everything it shows is the same."""
         if store is None:
             return email_html(issue)
         key = _key(issue)
@@ -119,8 +123,8 @@ class Newsletter:
 
     # -- the post's data ---------------------------------------------------------------
 
-    def issue(self, entry: Any, config: Any) -> Issue:
-        papers = self.plugin.papers
+    def issue(self, entry: PostEntry, config: Any) -> Issue:
+        papers = self.papers
         cards = [(record, getattr(papers.by_identity.get(record.identity), "url", "")) for record in entry.post.papers]
         options = self.options
         return issue_of(
@@ -162,7 +166,7 @@ class Newsletter:
         return subscribe_form(options.subscribe_url, options.subscribe_text, options.subscribe_field) if options.subscribe_url else ""
 
     def _is_paper_page(self, page: Any) -> bool:
-        papers_dir = self.plugin.blog.options.papers_dir if self.plugin.blog is not None else None
+        papers_dir = self.blog.options.papers_dir
         return bool(papers_dir) and page.url.startswith(papers_dir + "/") and posixpath.dirname(page.url.rstrip("/")) == papers_dir
 
 

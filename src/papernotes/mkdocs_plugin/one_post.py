@@ -14,7 +14,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import get_files
 
 from papernotes.core.diagnostics import Diagnostic
-from papernotes.core.newsletter import Issue
+from papernotes.core.views.newsletter import Issue
 
 from .mkdocs_private import populate_page
 

@@ -4,7 +4,7 @@ Material's search has every reader download one JSON file holding the whole
 site's text before the first result (megabytes at a few thousand posts).
 Pagefind splits its index into chunks and a reader fetches only those the
 query needs. After the build papernotes hands Pagefind one record per post,
-paper, topic and writer's page (core/search_records.py), as small HTML
+paper, topic and writer's page (core/views/search_records.py), as small HTML
 documents, to the program that `pagefind[bin]` bundles (found through the
 `pagefind` package's API), which writes `pagefind/` into the site. No Node,
 no network.
@@ -39,7 +39,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from papernotes.core.cache import code_stamp, fingerprint, write_atomically
-from papernotes.core.search_records import SearchRecord, blog_records, records_key_data
+from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
 
 from . import assets
 from .cache import installed_version

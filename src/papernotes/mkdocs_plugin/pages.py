@@ -14,10 +14,10 @@ from markupsafe import Markup
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from papernotes.core.article import compose_source
+from papernotes.core.views.article import compose_source
 from papernotes.core.blog import PostEntry
-from papernotes.core.mathml import render_math
-from papernotes.core.sanitize import xml_text
+from papernotes.core.views.mathml import render_math
+from papernotes.core.views.sanitize import xml_text
 
 from .cache import convert
 from .state import PageState

@@ -1,25 +1,16 @@
-"""The papernotes MkDocs plugin: each event hands work to the core.
+"""The papernotes MkDocs plugin: each event hands work to the core (docs/architecture.md follows one post).
 
-Order of a build, and what papernotes does at each step:
-
-- ``on_pre_build``: the last output folder is set aside before MkDocs cleans
-  it (output.py); under serve, the inputs' stamps are taken (live.py).
-
-Everything that makes rebuilds fast (caches, the output folder, forked
-helpers) sits behind `self.incremental` (incremental.py), called at a handful
-of points below; with caching off those calls do nothing.
-- ``on_files``: read and validate every post, place it at its URL, and add
-  the generated pages (home pages, topics, papers). Broken input is reported here.
-- page conversion: each post is converted once (`PostPage`), or its page is
-  reused from the cache (cache.py, render.py).
-- ``on_env``: a build with errors stops before anything is written; the
-  output folder is put back.
-- ``on_page_context``: listings are filled in from the posts' summaries,
-  after the search plugin has indexed the page's own content; cached theme
-  output is found (page_cache.py).
-- ``on_post_build``: caches are saved; files a clean build would not have
-  written are removed.
+- ``on_pre_build``: the last output folder is set aside (output.py); under serve, inputs are stamped (live.py).
+- ``on_files``: every post is read, validated and placed at its URL; the generated pages
+  (core/views/site_pages.py), feeds and e-mail files are added. Broken input is reported here.
+- page conversion: each post is converted once (`PostPage`), or reused from the cache (cache.py, render.py).
+- ``on_env``: a build with errors stops before anything is written; feeds and e-mail editions are filled.
+- ``on_page_context``: listings are filled in after the search plugin indexed the page's own content.
+- ``on_post_build``: caches are saved; files a clean build would not have written are removed.
 - ``on_serve``: saving a post's text rebuilds only the pages showing it (live.py).
+
+Everything that makes rebuilds fast (caches, the output folder, forked helpers) sits behind
+`self.incremental` (incremental.py), called at a handful of points; with caching off those calls do nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +26,7 @@ from papernotes.core.addresses import check_addresses
 from papernotes.core.citations import CitationExtension
 from papernotes.core.blog import Blog
 from papernotes.core.diagnostics import Diagnostics
-from papernotes.core.mathml import render_math
+from papernotes.core.views.mathml import render_math
 from papernotes.core.site import PostSource, SiteOptions, load_site, note_untitled_papers
 
 from . import assets
@@ -67,12 +58,11 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.citations = CitationExtension()
         self.server: Any = None  # `mkdocs serve`'s server, once it serves
         self.pagefind: pagefind.PagefindSearch | None = None  # with `search: pagefind`
-        self.dirty = False
 
     def _forget_build(self) -> None:
         """Let go of everything one build made, so that the next one starts from nothing."""
         self.blog: Blog | None = None
-        self.renderer = self.papers = self._nav = self._env = self._files = None
+        self.papers = self._nav = self._env = self._files = None
         self.live: live.LiveSite | None = None  # the last complete serve build, for quick rebuilds
         self.structure: SiteStructure | None = None  # every page papernotes adds, and what it appends to the writer's
         self.states = PageStates()  # what papernotes knows of each page, by src_uri (state.py)
@@ -86,7 +76,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.is_serve = self.incremental.serve = command == "serve"
-        self.dirty = self.incremental.dirty = dirty
+        self.incremental.dirty = dirty
 
     # The last event of `mkdocs build` and `gh-deploy`: the process ends right after. Python
     # would first run its cycle collector over every object the build made (about 1.5 s
@@ -164,7 +154,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._entries = site.entries
         # Conversions reused from .cache/papernotes/.
         self.incremental.open(config)
-        renderer = self.renderer = PostRenderer(
+        renderer = PostRenderer(
             site.blog, self.diagnostics, self.citations, site.library, site.papers, *self.incremental.fragment_store,
         )
         self.structure = SiteStructure(self.config, config, site, renderer, self.diagnostics, self.states)
@@ -172,7 +162,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.structure.add_generated(files)
         self.feeds = SiteFeeds(self.config.feed_format, self.config.feed_length)
         self.feeds.add(files, config, site.blog)
-        self.newsletter = Newsletter(self.config.newsletter, self)
+        self.newsletter = Newsletter(self.config.newsletter, site.blog, site.papers, self.config.feed_length)
         self.newsletter.add_files(files, config, list(site.entries.values()))
         assets.add(files, config)
         if self.pagefind is not None:
@@ -204,7 +194,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Last of all, when the page and its context are final: reuse its stored theme output.
     @event_priority(-1000)
     def _output_from_cache(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        self.incremental.before_render(page, context, lambda: self._page_feeds(page, config))
+        self.incremental.before_render(page, context, lambda: self.feeds.links(page, config) if self.feeds is not None else [])
         return context
 
     on_page_context = CombinedEvent(_search_from_cache, _fill_listings, _output_from_cache)
@@ -219,9 +209,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Feed links go into every page's <head>, so readers' feed finders see them.
     def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
         return self.feeds.add_links(output, page, config) if self.feeds is not None else output
-
-    def _page_feeds(self, page: Any, config: Any) -> list[tuple[str, str, str]]:
-        return self.feeds.links(page, config) if self.feeds is not None else []
 
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
@@ -262,7 +249,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         if self.feeds is not None:
             self.feeds.fill(config, self.incremental.feed_store)
         if self.newsletter is not None:
-            self.newsletter.fill(config)
+            self.newsletter.fill(config, self.incremental.feed_store)
         if self.pagefind is not None and self.blog is not None:
             self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
         hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
@@ -303,7 +290,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def refill_feeds(self, config: Any, entries: list[Any]) -> list[tuple[File, bytes]]:
         """Fill again the feeds and e-mail editions carrying any of `entries`; the (file, content) of those that changed."""
         changed = self.feeds.refill(config, self.incremental.feed_store, entries) if self.feeds is not None else []
-        return changed + (self.newsletter.fill(config, entries) if self.newsletter is not None else [])
+        return changed + (self.newsletter.fill(config, self.incremental.feed_store, entries) if self.newsletter is not None else [])
 
     def report(self) -> None:
         self._report(abort=False)

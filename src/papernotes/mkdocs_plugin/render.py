@@ -1,6 +1,6 @@
 """The MkDocs side of a post's page: a conversion in, the page's content and table of contents out.
 
-What a page shows is made by the core (`papernotes.core.render`); this
+What a page shows is made by the core (`papernotes.core.views.render`); this
 adds what only MkDocs has: the page object, its table of contents, and the
 cache entry a page is reused from.
 """
@@ -15,7 +15,7 @@ from mkdocs.structure.toc import AnchorLink
 from papernotes.core.citations import CitationSession
 from papernotes.core.diagnostics import Diagnostic
 from papernotes.core.digest import digest
-from papernotes.core.render import PageRenderer, RenderedPost, post_html
+from papernotes.core.views.render import PageRenderer, RenderedPost, post_html
 
 if TYPE_CHECKING:
     from .pages import PostPage

@@ -2,8 +2,9 @@
 
 As in Material's blog plugin, each kind of page is a page type (pages.py:
 `PostPage` for posts, `GeneratedPage` for home, topic, paper and error
-pages); this module decides which pages exist, where, and what each shows.
-Their HTML comes from the renderer (render.py) and the core's fragments.
+pages). Which pages papernotes generates, and what each shows, is the core's
+(core/views/site_pages.py, shared with the Zensical staging); this module
+makes MkDocs files and pages of them, and places the posts at their URLs.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from typing import Any, Callable
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from papernotes.core import fragments
+from papernotes.core.views import fragments
 from papernotes.core.addresses import generated_stem_source as src_uri_of
 from papernotes.core.blog import ListingPage, PostEntry, page_url
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
-from papernotes.core.render import filled
+from papernotes.core.views.render import filled
+from papernotes.core.views.site_pages import GeneratedPageSpec, generated_pages
 from papernotes.core.site import Site, SiteOptions
-from papernotes.core.topics import Topic
 
 from .config import PapernotesConfig
 from .pages import GeneratedPage, PostPage
@@ -80,11 +81,6 @@ class SiteStructure:
             self.pages.append(PostPage(entry, file, self.config, self.renderer, cache, state=self.states.at(file.src_uri)))
             last_url[file.src_uri] = entry.url
 
-    def add_generated(self, files: Files) -> None:
-        self._add_home_pages(files)
-        self._add_topic_pages(files)
-        self._add_paper_pages(files)
-
     def fill(self, page: Any) -> None:
         """Append what papernotes lists on `page` (listings of posts, topics, papers), after search has seen it."""
         fill = getattr(page, "fill", None) or self.fills.get(page.file.src_uri)
@@ -107,86 +103,44 @@ class SiteStructure:
             if any(item is entry for item in listing.items)
         ]
 
-    def _generated(self, files: Files, stem: str, title: str, *, in_nav: bool = False, **kwargs: Any) -> GeneratedPage | None:
+    def add_generated(self, files: Files) -> None:
+        """Home, topic and paper pages, as the core lists them (core/views/site_pages.py)."""
+        for spec in generated_pages(
+            self.site, self.renderer, home_title=self.options.home_title, site_name=self.config.site_name,
+            directory_urls=self.config.use_directory_urls,
+        ):
+            self._generated(files, spec)
+            if spec.listing is not None:
+                self.listings.append((spec.listing, src_uri_of(spec.stem)))
+
+    def _generated(self, files: Files, spec: GeneratedPageSpec) -> GeneratedPage | None:
         """Add a page papernotes renders; a page the writer wrote at that place wins.
 
         The writer's page keeps its content, and what papernotes would have
         listed there (posts, topics, papers) is appended under it.
         """
-        src_uri = src_uri_of(stem)
-        own = files.src_uris.get(src_uri)  # the address is already in MkDocs' form
-        if own is not None:
-            content, fill = kwargs.get("content"), kwargs.get("fill")
-            parts = [part for part in (content, fill) if callable(part)]
-            heading = fragments.render("section-heading.html", title=title)
-            self.fills[src_uri] = lambda page: heading + "".join(part(page) for part in parts)
+        src_uri = src_uri_of(spec.stem)
+        if src_uri in files.src_uris:  # the address is already in MkDocs' form
+            self.fills[src_uri] = lambda page: spec.under_writer_page(page.url)
             return None
-        url, dest = page_url(stem, self.config.use_directory_urls)
+        url, dest = page_url(spec.stem, self.config.use_directory_urls)
         file = File.generated(self.config, src_uri, content="")
         place(file, url, dest)
-        file.inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        file.inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(file)
-        page = GeneratedPage(title, file, self.config, key_of=self.renderer.key_of, state=self.states.at(file.src_uri), **kwargs)
+        content, fill = spec.content, spec.fill
+        page = GeneratedPage(
+            spec.title, file, self.config, search=spec.search, description=spec.description, feed=spec.feed,
+            content=(lambda page: content(page.url)) if content is not None else "",
+            fill=(lambda page: fill(page.url)) if fill is not None else None,
+            key_of=self.renderer.key_of, state=self.states.at(file.src_uri),
+        )
         self.pages.append(page)
         return page
-
-    def _add_home_pages(self, files: Files) -> None:
-        home_title = self.options.home_title
-        for page in self.blog.home_pages(self.config.use_directory_urls):
-            title = home_title if page.number == 1 else f"{home_title}, page {page.number}"
-            self._generated(files, page.stem, title, search=False, fill=self._listing_filler(page))
-            self.listings.append((page, src_uri_of(page.stem)))
-
-    def _add_topic_pages(self, files: Files) -> None:
-        blog, config = self.blog, self.config
-        topics = blog.topics.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, blog.options.topics_dir, "Topics", in_nav=True,
-            content=lambda page: renderer.topics_index(topics, page.url),
-        )
-        for topic in topics:
-            for listing in blog.topic_pages(topic, config.use_directory_urls):
-                title = topic.name if listing.number == 1 else f"{topic.name}, page {listing.number}"
-                self._generated(
-                    files, listing.stem, title, search=listing.number == 1,
-                    content=lambda page, topic=topic: fragments.render("topic-intro.html", topic=topic),
-                    fill=self._topic_filler(topic, listing),
-                    feed=(f"{config.site_name}: {topic.name}", blog.topic_folder(topic)),
-                )
-                self.listings.append((listing, src_uri_of(listing.stem)))
-
-    def _add_paper_pages(self, files: Files) -> None:
-        papers = self.papers.sorted()
-        renderer = self.renderer
-        self._generated(
-            files, self.blog.options.papers_dir, "Papers", in_nav=True, search=False,
-            content=lambda page: renderer.papers_index(papers, self.blog.topics.sorted(), page.url),
-        )
-        for paper in papers:
-            stem = paper.url.removesuffix("/").removesuffix(".html")
-            self._generated(
-                files, stem, paper.record.label,
-                description=f"Notes on {paper.record.label}",
-                content=lambda page, paper=paper: renderer.paper_page(paper, page.url),
-                fill=lambda page, paper=paper: renderer.paper_posts(paper, page.url),
-            )
-
-    def _listing_filler(self, listing: ListingPage) -> Callable[[Any], str]:
-        return lambda page: self.renderer.listing(listing, page.url)
-
-    def _topic_filler(self, topic: Topic, listing: ListingPage) -> Callable[[Any], str]:
-        """A topic's posts, and on its first page its papers."""
-        def fill(page: Any) -> str:
-            posts = self.renderer.listing(listing, page.url)
-            return posts + (self.renderer.topic_papers(topic, page.url) if listing.number == 1 else "")
-        return fill
 
     def _add_error_page(self, files: Files, file: File, shown: str, last_url: dict[str, str]) -> None:
         """Under serve, a broken post shows its errors at its address instead of vanishing."""
         stem = last_url.get(file.src_uri, "").strip("/") or f"{self.options.posts_dir.strip('/')}/{file.name}"
-        problems = [d for d in self.diagnostics if d.file == shown]
-        self._generated(
-            files, stem.removesuffix("/index.html").removesuffix(".html"), f"Error in {shown}",
-            search=False, content=fragments.render("error-page.html", file=shown, problems=problems),
-        )
+        html = fragments.render("error-page.html", file=shown, problems=[d for d in self.diagnostics if d.file == shown])
+        stem = stem.removesuffix("/index.html").removesuffix(".html")
+        self._generated(files, GeneratedPageSpec(stem, f"Error in {shown}", content=lambda url: html, search=False))

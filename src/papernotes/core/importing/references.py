@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from ..records import normalize_arxiv, normalize_doi
+from ..model.records import normalize_arxiv, normalize_doi
 from .lines import Lines
 
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:bibliography|references|works cited|sources|citations)\s*:?\s*$", re.IGNORECASE)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .diagnostics import Diagnostics
+from ..diagnostics import Diagnostics
 from .records import check_link, record_problems
-from .yamlsource import YamlSyntaxError, load_yaml
+from ..sources.yamlsource import YamlSyntaxError, load_yaml
 
 
 class Author(BaseModel):

@@ -13,15 +13,15 @@ from typing import Any, Callable, Sequence
 
 from . import fragments
 from .article import excerpt_html, intro_end, split_html, unwrap_paragraph
-from .blog import Blog, ListingPage, PostEntry
-from .citations import CitationExtension, CitationSession
-from .diagnostics import Diagnostics
-from .digest import Digests, digest
+from ..blog import Blog, ListingPage, PostEntry
+from ..citations import CitationExtension, CitationSession
+from ..diagnostics import Diagnostics
+from ..digest import Digests, digest
 from .newsletter import newsletter_parts
-from .papers import Paper, PaperIndex, bibtex_entry
+from ..papers import Paper, PaperIndex, bibtex_entry
 from .sanitize import sanitize_html
 from .text import first_paragraph, reading_time, strip_anchors
-from .topics import Topic
+from ..model.topics import Topic
 from .urls import rebase_links, relative_url
 
 
@@ -48,7 +48,7 @@ class RenderedPost:
     content_html: str  # body, takeaways and references: what feeds carry
     summary_html: str  # for listings, with links relative to the post's own URL
     readtime: int
-    # The parts the e-mail edition and link previews show on their own (see core/newsletter.py):
+    # The parts the e-mail edition and link previews show on their own (see core/views/newsletter.py):
     # where the body ends in `content_html`, the takeaways' items, each card's note, the references.
     parts: dict[str, Any] = field(default_factory=dict)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .records import display_name, first_authors
+from ..model.records import display_name, first_authors
 
 
 def longdate(value: dt.datetime) -> str:
@@ -29,7 +29,7 @@ def authors_short(names: list[str]) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The fragments' environment, with every filter and function their templates use."""
-    from .papers import paper_links  # here: papers.py renders fragments (citations.py) itself
+    from ..papers import paper_links  # here: papers.py renders fragments (citations.py) itself
 
     env = Environment(
         loader=PackageLoader("papernotes", "templates/papernotes/fragments"),

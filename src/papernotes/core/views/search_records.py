@@ -14,8 +14,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from .blog import page_url
-from .records import Record, display_name
+from ..blog import page_url
+from ..model.records import Record, display_name
 from .text import plain_text
 
 POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"

@@ -276,7 +276,7 @@ def template_stamp() -> str:
     """A digest of the e-mail templates and stylesheet, for caches of editions (code stamps see only .py and .html)."""
     from importlib import resources
 
-    from .digest import hash_bytes
+    from ..digest import hash_bytes
 
     folder = resources.files("papernotes").joinpath("templates", "papernotes", "email")
     return hash_bytes(b"".join(name.encode() + b"\0" + folder.joinpath(name).read_bytes() for name in sorted(e.name for e in folder.iterdir())))

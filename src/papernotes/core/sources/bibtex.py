@@ -26,8 +26,8 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import get_default_latex_context_db
 
-from .diagnostics import Diagnostics
-from .records import Origin, Record, parse_record
+from ..diagnostics import Diagnostics
+from ..model.records import Origin, Record, parse_record
 
 
 class _QuietSplitter(logging.Filter):

@@ -13,8 +13,8 @@ import json
 import re
 from typing import Any
 
-from .diagnostics import Diagnostics, did_you_mean
-from .records import RECORD_FIELDS, FieldProblem, Origin, Record, parse_record
+from ..diagnostics import Diagnostics, did_you_mean
+from ..model.records import RECORD_FIELDS, FieldProblem, Origin, Record, parse_record
 from .jsonlimits import JsonLimit, decode_json
 from .yamlsource import SourceFloat, YamlSyntaxError, load_yaml
 

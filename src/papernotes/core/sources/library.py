@@ -22,10 +22,10 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .bibtex import parse_bibtex
 from .tables import parse_csv_table, parse_json_table, parse_jsonl_table, parse_yaml_library
-from .cache import read_sealed, write_sealed
-from .digest import code_stamp, hash_bytes
-from .diagnostics import Diagnostic, Diagnostics
-from .records import RECORD_FIELDS, Origin, Record, normalize_arxiv
+from ..cache import read_sealed, write_sealed
+from ..digest import code_stamp, hash_bytes
+from ..diagnostics import Diagnostic, Diagnostics
+from ..model.records import RECORD_FIELDS, Origin, Record, normalize_arxiv
 
 Parser = Callable[[str, str, Diagnostics], list[Record]]
 

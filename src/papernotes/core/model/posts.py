@@ -20,14 +20,14 @@ from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from slugify import slugify
 
-from .diagnostics import Diagnostics, did_you_mean
-from .digest import hash_bytes
+from ..diagnostics import Diagnostics, did_you_mean
+from ..digest import hash_bytes
 from .fieldproblems import field_hint, meta_problems
 from .postrecords import frontmatter_records
 from .headings import title_from_heading
 from .records import Record
-from .yamlerrors import folded_items, tex_in_double_quotes
-from .yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
+from ..sources.yamlerrors import folded_items, tex_in_double_quotes
+from ..sources.yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
 EXCERPT_SEPARATOR = "<!-- more -->"
 # Only blanks may follow '---' on its line: python-frontmatter's `\s*` also eats
@@ -216,7 +216,7 @@ class Post:
     def cited_keys(self) -> list[str]:
         """Every key its body and takeaways cite (a scan of the source; see `citations.cited_keys`)."""
         if self._cited is None:
-            from .citations import cited_keys
+            from ..citations import cited_keys
 
             self._cited = cited_keys(citation_source(self))
         return self._cited
@@ -247,14 +247,14 @@ class ParsedPosts:
     """
 
     def __init__(self, folder: str | os.PathLike[str] | None) -> None:
-        from .cache import code_stamp
+        from ..cache import code_stamp
 
         self.path = Path(folder, f"posts-py{sys.version_info[0]}{sys.version_info[1]}.pickle") if folder else None
         self._stamp = repr(code_stamp()).encode()
         self._old: dict[str, bytes] = {}
         self._new: dict[str, bytes] = {}
         if self.path is not None:
-            from .cache import read_sealed
+            from ..cache import read_sealed
 
             data = read_sealed(self.path)  # checked: a damaged file is never unpickled
             try:
@@ -291,7 +291,7 @@ class ParsedPosts:
     def save(self) -> None:
         """Keep the posts read this time (only them) for the next build; a failure costs only that."""
         if self.path is not None and self._new.keys() != self._old.keys():
-            from .cache import write_sealed
+            from ..cache import write_sealed
 
             write_sealed(self.path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -14,8 +14,8 @@ from typing import Any, Iterable, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from .sanitize import xml_text
-from .yamlsource import source_text
+from ..views.sanitize import xml_text
+from ..sources.yamlsource import source_text
 
 # Letters and digits at both ends, `_-:.+/` allowed inside (SPEC section 1).
 KEY_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9_\-:.+/]*[A-Za-z0-9])?"

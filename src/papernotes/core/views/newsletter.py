@@ -18,10 +18,10 @@ from markupsafe import Markup
 
 from . import fragments
 from .article import unwrap_paragraph
-from .citations import Reference
+from ..citations import Reference
 from .references import reference_links, reference_parts
-from .papers import _latex, paper_links
-from .records import Record, first_authors
+from ..papers import _latex, paper_links
+from ..model.records import Record, first_authors
 
 
 def newsletter_parts(body_html: str, sections: dict[str, str], paper_count: int, references: Sequence[Reference]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from feedgen.feed import FeedGenerator
 
-from .blog import Blog, PostEntry
+from ..blog import Blog, PostEntry
 from .sanitize import xml_text
 from .text import plain_text
 from .urls import absolute_links

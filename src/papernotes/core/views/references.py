@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .records import Record, first_authors
-from .venues import names_year
+from ..model.records import Record, first_authors
+from ..model.venues import names_year
 
 
 _TERMINAL = ("?", "!", ".")

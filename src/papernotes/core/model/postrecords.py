@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .diagnostics import Diagnostics
+from ..diagnostics import Diagnostics
 from .fieldproblems import field_hint
 from .records import normalize_arxiv, parse_record
-from .yamlsource import LoadedYaml, source_text
+from ..sources.yamlsource import LoadedYaml, source_text
 
 
 def frontmatter_records(

@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .sanitize import xml_text
+from ..views.sanitize import xml_text
 from .yamlerrors import explain
 
 Path = tuple[Any, ...]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Callable
 
-from .posts import EXCERPT_SEPARATOR, Post
+from ..model.posts import EXCERPT_SEPARATOR, Post
 
 _MARKER = "<!-- papernotes:{} -->"
 _MARKER_RE = re.compile(r"<!-- papernotes:([a-z0-9-]+) -->\n?")

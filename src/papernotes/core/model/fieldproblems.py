@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from .diagnostics import did_you_mean
+from ..diagnostics import did_you_mean
 from .records import FieldProblem
 
 
