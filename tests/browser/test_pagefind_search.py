@@ -110,6 +110,47 @@ def test_keyboard_opens_a_result_and_the_page_marks_the_words(page, search_url: 
     assert page.locator("mark.pn-highlight").first.inner_text().lower() == "marmoset"
 
 
+@pytest.mark.parametrize("reach", ["pointer over the box", "the / key"])
+def test_pagefind_loads_when_the_reader_reaches_for_the_box_not_with_the_page(page, search_url: str, reach: str) -> None:
+    """A reader who never searches fetches nothing of Pagefind; one about to search has it coming before the first key."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(search_url)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "/pagefind/" in url]
+    # Pagefind's script, then (from its worker) the WebAssembly and the index metadata; nothing typed yet.
+    with page.expect_request("**/pagefind/pagefind.js"), page.expect_request("**/pagefind/*.pf_meta"):
+        if reach == "the / key":
+            page.keyboard.press("/")
+        else:
+            page.locator(".md-search__input").hover()
+    assert page.locator(".md-search__input").input_value() == ""
+    assert not [url for url in fetched if "/pagefind/index/" in url]  # no query's chunks: none was typed
+
+
+def test_a_query_typed_past_never_overwrites_the_newer_one(page, search_url: str) -> None:
+    """The results of a query the reader has already changed are dropped, however late their excerpts arrive."""
+    held = []
+    # Pagefind then runs in the page, not in its worker, whose requests Playwright cannot hold back.
+    page.route("**/pagefind/pagefind-worker.js", lambda route: route.abort())
+    page.goto(search_url)
+    page.route("**/pagefind/fragment/*", lambda route: held.append(route))  # the first query's excerpts wait
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("capybara")
+    for _ in range(1000):  # until Playwright has handed the held request over (it does so while a call waits)
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held
+    page.unroute("**/pagefind/fragment/*")
+    assert [r["title"] for r in search(page, "marmoset")] == ["Attention sinks, explained"]
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state("networkidle")  # the stale excerpts are in
+    titles = page.eval_on_selector_all(".md-search-result__item h1", "items => items.map(item => item.textContent)")
+    assert titles == ["Attention sinks, explained"]
+
+
 def test_filters_narrow_by_page_type(page, search_url: str) -> None:
     page.goto(search_url)
     both = search(page, "2309.17453")
@@ -213,3 +254,43 @@ def test_with_materials_instant_navigation(page, tmp_path, serve_folder) -> None
         assert page.locator("mark.pn-highlight").count() >= 1
         assert page.locator(".pn-search").count() == 1
         assert [r["title"] for r in search(page, "capybara")] == ["About this site"]
+
+
+QUERIES = [("2309.17453", {}), ("attention", {}), ("attention", {"type": "paper"}), ("gnomonic", {"type": "post"}),
+           ("", {"topic": "Long Context"}), ("", {"year": "2024"}), ("capybara", {"type": "page"})]
+
+_FIND = """async ([root, queries]) => {
+  const pagefind = await import(root + "pagefind/pagefind.js");
+  await pagefind.options({ baseUrl: "/" });
+  const found = { filters: await pagefind.filters() };
+  for (const [query, filters] of queries) {
+    const search = await pagefind.search(query || null, { filters });
+    found[query + " " + JSON.stringify(filters)] = await Promise.all(search.results.map(async (result) => {
+      const data = await result.data();
+      return [data.url, result.score, data.meta.title, data.excerpt, data.filters];
+    }));
+  }
+  return found;
+}"""
+
+
+def test_a_build_without_the_cache_finds_the_same(page, tmp_path, serve_folder) -> None:
+    """Pagefind writes its filter index in another order on each run (a hash map's, seeded at random), so
+    `pagefind/` is not the same bytes from two builds (tests/site/test_pagefind.py checks all else is);
+    what a reader finds, filters included, is the same from a cached build and one without the cache."""
+    from conftest import NO_CACHE
+
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    assert maker.build().returncode == 0
+    cached = maker.build()  # from the cache
+    fresh = maker.build(site=tmp_path / "fresh", env=NO_CACHE)
+    assert cached.returncode == 0 and fresh.returncode == 0, cached.output + fresh.output
+    found = []
+    for build in (cached, fresh):
+        with serve_folder(build.site) as url:
+            page.goto(url)
+            found.append(page.evaluate(_FIND, [url, QUERIES]))
+    assert found[0] == found[1]
+    assert set(found[0]["filters"]["type"]) == {"post", "paper", "topic", "page"}
+    assert [r[2] for r in found[0]['attention {"type":"paper"}']] == ["Efficient Streaming Language Models with Attention Sinks"]
+    assert all(result for key, result in found[0].items() if key != "filters"), found[0]  # every query finds something

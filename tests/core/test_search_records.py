@@ -6,7 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from papernotes.core.model.records import Record
-from papernotes.core.views.search_records import PAPER, POST, TOPIC, site_records
+from papernotes.core.views.search_records import PAPER, POST, TOPIC, blog_records, site_records
 from papernotes.mkdocs_plugin.pagefind import record_html
 
 H = '<script>alert(1)</script><img src=x onerror=alert(1)> "dq" & &amp;'
@@ -47,3 +47,11 @@ def test_a_record_reaches_pagefind_as_escaped_text() -> None:
     assert "<script>" not in html and "<img" not in html
     assert 'data-pagefind-meta="title[content]" content="Paper &lt;script&gt;' in html
     assert 'data-pagefind-filter="type[content]" content="paper"' in html
+
+
+def test_a_topic_record_points_at_the_topic_page_as_the_site_addresses_it() -> None:
+    shown = entry("Shown")
+    topic = SimpleNamespace(name="Long Context", slug="long-context", posts=[shown], papers=[])
+    blog = SimpleNamespace(entries=[shown], options=SimpleNamespace(topics_dir="topics"), topics=SimpleNamespace(sorted=lambda: [topic]))
+    urls = {directory_urls: [r.url for r in blog_records(blog, [], [], directory_urls=directory_urls) if r.kind == TOPIC] for directory_urls in (True, False)}
+    assert urls == {True: ["topics/long-context/"], False: ["topics/long-context.html"]}

@@ -79,7 +79,10 @@ def stable(files: dict[str, bytes]) -> dict[str, bytes]:
 
     Pagefind writes its filter index (and so the metadata file naming it, and
     the entry file naming that) in an arbitrary order each run (Pagefind issue
-    #638); pages, fragments and word index chunks are the same bytes.
+    #638): it iterates a hash map seeded at random per process, whatever the
+    order of its input or RAYON_NUM_THREADS=1. Pages, fragments and word index
+    chunks are the same bytes; tests/browser/test_pagefind_search.py checks that
+    both builds find the same, filters included.
     """
     varying = ("pagefind/filter/", "pagefind/pagefind-entry.json")
     kept = {path: data for path, data in files.items() if not path.startswith(varying) and not path.endswith(".pf_meta")}

@@ -4,8 +4,11 @@
    script makes the same markup (Material's classes, so Material's CSS places
    and styles it, light and dark, phone and desktop) without Material's
    data-md-component attributes, which would make Material's own search code
-   take it over. Pagefind's pagefind.js is loaded when the reader first opens
-   the search, and fetches only the index chunks each query needs.
+   take it over. Pagefind (its scripts, WebAssembly and index metadata: 146 KB
+   gzipped at 2,000 posts) is loaded when the reader reaches for the search: the
+   pointer over the box or its button, a tap, focus, or the `/` key; never at
+   page load or idle, which would charge it to every reader who never searches.
+   Each query then fetches only the index chunks it needs.
    Everything a record holds is put in as text; an excerpt keeps only <mark>. */
 (function () {
   "use strict";
@@ -15,6 +18,7 @@
   var texts = config.translations || {};
   var root = new URL((config.base || ".") + "/", location.href);
   var PAGE = 10; // results shown at once; more as the list scrolls
+  var DEBOUNCE = 50; // ms without a key before searching: keys typed in a burst make one search
   var TYPES = { post: "Post", paper: "Paper", topic: "Topic", page: "Page" };
   var ICONS = {
     magnify: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
@@ -98,7 +102,7 @@
           pagefind = module;
           return pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
         }).then(function () {
-          pagefind.init();
+          pagefind.init(); // starts fetching the WebAssembly and the index metadata, not awaited
           return pagefind;
         });
         loading.catch(function () { meta.textContent = "Search is not available on this copy of the site"; });
@@ -140,8 +144,10 @@
         meta.textContent = texts["search.result.placeholder"] || "Type to start searching";
         return;
       }
+      // Pagefind starts fetching the query's index chunks at once and searches once
+      // typing pauses; a search overtaken by a newer one resolves to null.
       load().then(function () {
-        return pagefind.debouncedSearch(query, { filters: filters() }, 80);
+        return pagefind.debouncedSearch(query, { filters: filters() }, DEBOUNCE);
       }).then(function (found) {
         if (!found || run !== runs) return; // a newer query is on its way
         results = found.results;
@@ -200,6 +206,10 @@
     }
 
     input.addEventListener("focus", open);
+    // The reader is about to search: load Pagefind while the pointer travels, the finger lifts or the box opens.
+    [header.querySelector('label.md-header__button[for="__search"]'), box.querySelector(".md-search__inner")].forEach(function (target) {
+      ["pointerenter", "pointerdown"].forEach(function (type) { target.addEventListener(type, load, { once: true }); });
+    });
     list.addEventListener("click", function (event) { if (event.target.closest("a")) toggle.checked = false; });
     input.addEventListener("input", search);
     selects.forEach(function (select) { select.addEventListener("change", search); });

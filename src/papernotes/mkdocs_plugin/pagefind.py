@@ -36,17 +36,19 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, InclusionLevel
 
-from papernotes.core.blog import page_url
 from papernotes.core.cache import code_stamp, fingerprint, write_atomically
-from papernotes.core.views.search_records import SearchRecord, records_key_data, site_records
+from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
 
+from . import assets
 from .cache import installed_version
 from .pages import GeneratedPage, PostPage
+from .state import PageStates
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
@@ -86,27 +88,17 @@ class PagefindSearch:
         self._thread: threading.Thread | None = None  # under serve, waiting for that process
         self._error: str | None = None  # what went wrong
 
-    def records(self, plugin: Any, config: "MkDocsConfig", files: Any) -> list[SearchRecord]:
-        """The records of the site `plugin` just built (see core/views/search_records.py)."""
-        blog = plugin.blog
-        directory_urls = config.use_directory_urls
-        topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]
-        inclusion = InclusionLevel.is_in_serve if plugin.is_serve else InclusionLevel.is_included
-        pages = []
-        for file in files.documentation_pages(inclusion=inclusion):
-            page = file.page
-            if page is None or isinstance(page, (PostPage, GeneratedPage)):
-                continue  # papernotes' own pages have their records from its data
-            if (page.meta.get("search") or {}).get("exclude") or page.content is None:
-                continue
-            # A writer's page at a listing's address: its own content, not the posts appended to it.
-            state = plugin.states.get(page.file.src_uri)
-            html = (state.own_content if state is not None else None) or page.content
-            pages.append((page.url, str(page.title or ""), html))
-        return site_records(blog.entries, plugin.papers.sorted(), topics, pages)
+    def add_files(self, files: "Files", config: "MkDocsConfig") -> None:
+        """The search box's script and styles, into the site."""
+        files.append(File.generated(config, JS_URI, content=assets.asset("search.js")))
+        files.append(File.generated(config, CSS_URI, content=assets.asset("search.css")))
 
-    def start(self, records: list[SearchRecord], config: "MkDocsConfig", *, background: bool = False) -> None:
-        """Start indexing `records` into the site's `pagefind/` folder; `wait()` puts the new index in place.
+    def start(
+        self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], *, background: bool = False,
+    ) -> None:
+        """Start indexing the records of `blog`, its `papers` and the writer's `pages` into the site's `pagefind/` folder.
+
+        `wait()` puts the new index in place. `pages` are (url, title, HTML), from `writer_pages()`.
 
         A build starts it once every page's content is known, before the theme
         renders them: Pagefind's program indexes in its own process while the
@@ -116,6 +108,7 @@ class PagefindSearch:
         of the same records, it is kept.
         """
         self.wait()
+        records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         language = config.theme.get("language") or "en"
         folder = os.path.join(config.site_dir, FOLDER)
         key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
@@ -204,14 +197,33 @@ class PagefindSearch:
         return True
 
 
+def writer_pages(files: "Files", states: PageStates, *, serve: bool) -> list[tuple[str, str, str]]:
+    """The writer's own pages as (url, title, HTML) for search records: not posts or papernotes' pages, which have theirs from its data."""
+    inclusion = InclusionLevel.is_in_serve if serve else InclusionLevel.is_included
+    pages = []
+    for file in files.documentation_pages(inclusion=inclusion):
+        page = file.page
+        if page is None or isinstance(page, (PostPage, GeneratedPage)):
+            continue
+        if (page.meta.get("search") or {}).get("exclude") or page.content is None:
+            continue
+        # A writer's page at a listing's address: its own content, not the posts appended to it.
+        state = states.get(page.file.src_uri)
+        html = (state.own_content if state is not None else None) or page.content
+        pages.append((page.url, str(page.title or ""), html))
+    return pages
+
+
 def write_documents(records: list[SearchRecord], source: str, language: str) -> None:
     """Each record as a small HTML document at its page's path under `source`, for Pagefind's program to index.
 
-    Pagefind gives a result the URL of its document. Its Python API would take
-    the records one request at a time, answered at most ten a second, and it
-    needs an event loop in a thread, which keeps papernotes' render helper from
-    forking (helper.py): the bundled program run on a folder is both faster and
-    leaves the build alone.
+    Pagefind gives a result the URL of its document. Its Python API
+    (`PagefindIndex.add_custom_record`) reads one answer from Pagefind's service
+    per tenth of a second, however the calls are awaited: 2,000 records took
+    205 s gathered concurrently in a process of their own, 9.7 a second, as
+    sequentially (docs/benchmarks.md). It also needs an event loop, which in a
+    thread keeps papernotes' render helper from forking (helper.py). The bundled
+    program run on a folder indexes the same records in seconds, in its own process.
     """
     for record in records:
         path = os.path.join(source, *record.url.split("/"))

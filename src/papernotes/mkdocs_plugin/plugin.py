@@ -166,8 +166,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.newsletter.add_files(files, config, list(site.entries.values()))
         assets.add(files, config)
         if self.pagefind is not None:
-            files.append(File.generated(config, pagefind.JS_URI, content=assets.asset("search.js")))
-            files.append(File.generated(config, pagefind.CSS_URI, content=assets.asset("search.css")))
+            self.pagefind.add_files(files, config)
         self._report(abort=not self.is_serve)
         return files
 
@@ -298,7 +297,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
 
     def index_search(self, config: Any, *, background: bool = False) -> None:
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
-        self.pagefind.start(self.pagefind.records(self, config, self._files), config, background=background)
+        pages = pagefind.writer_pages(self._files, self.states, serve=self.is_serve)
+        self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background)
     # -- helpers ---------------------------------------------------------------
 
     def site_options(self, config: Any) -> SiteOptions:

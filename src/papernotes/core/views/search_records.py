@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
+from ..blog import page_url
 from ..model.records import Record, display_name
 from .text import plain_text
 
@@ -95,6 +96,12 @@ def site_records(
     records += [topic_record(topic, url) for topic, url in topics if any(not e.post.draft for e in topic.posts) or topic.papers]
     records += [page_record(*page) for page in pages]
     return records
+
+
+def blog_records(blog: Any, papers: Iterable[Any], pages: Iterable[tuple[str, str, str]], *, directory_urls: bool) -> list[SearchRecord]:
+    """The records of a built blog: its posts, `papers`, its topics at their pages' addresses, and the writer's `pages` (url, title, HTML)."""
+    topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]
+    return site_records(blog.entries, papers, topics, pages)
 
 
 def records_key_data(records: list[SearchRecord]) -> str:
