@@ -27,32 +27,27 @@ Path = tuple[Any, ...]
 _NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class SourceFloat(float):
-    """A float that remembers how it was written."""
+class _Sourced:
+    """A number that remembers how it was written (``007`` stays ``007``, ``1e3`` stays ``1e3``)."""
 
     source: str
 
-    def __new__(cls, value: float, source: str) -> "SourceFloat":
-        obj = super().__new__(cls, value)
+    def __new__(cls, value: Any, source: str) -> Any:
+        obj = super().__new__(cls, value)  # type: ignore[call-arg]
         obj.source = source
         return obj
 
     def __reduce__(self) -> tuple:  # posts are kept between builds with pickle
-        return (SourceFloat, (float(self), self.source))
+        number = type(self).__bases__[-1]  # int or float
+        return (type(self), (number(self), self.source))
 
 
-class SourceInt(int):
-    """An int that remembers how it was written (``007`` stays ``007``)."""
+class SourceFloat(_Sourced, float):
+    pass
 
-    source: str
 
-    def __new__(cls, value: int, source: str) -> "SourceInt":
-        obj = super().__new__(cls, value)
-        obj.source = source
-        return obj
-
-    def __reduce__(self) -> tuple:  # posts are kept between builds with pickle
-        return (SourceInt, (int(self), self.source))
+class SourceInt(_Sourced, int):
+    pass
 
 
 def source_text(value: Any) -> str:
