@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from papernotes.core.blog import Blog
 from papernotes.core.model.records import Record
 from papernotes.core.views.search_records import PAPER, POST, TOPIC, blog_records, site_records
 from papernotes.mkdocs_plugin.pagefind import record_html
@@ -53,5 +54,6 @@ def test_a_topic_record_points_at_the_topic_page_as_the_site_addresses_it() -> N
     shown = entry("Shown")
     topic = SimpleNamespace(name="Long Context", slug="long-context", posts=[shown], papers=[])
     blog = SimpleNamespace(entries=[shown], options=SimpleNamespace(topics_dir="topics"), topics=SimpleNamespace(sorted=lambda: [topic]))
+    blog.topic_stem = lambda topic: Blog.topic_stem(blog, topic)  # the blog's own rule for a topic's address
     urls = {directory_urls: [r.url for r in blog_records(blog, [], [], directory_urls=directory_urls) if r.kind == TOPIC] for directory_urls in (True, False)}
     assert urls == {True: ["topics/long-context/"], False: ["topics/long-context.html"]}

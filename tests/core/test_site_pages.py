@@ -67,3 +67,13 @@ def test_under_a_writers_own_page_a_heading_then_what_the_page_would_show(pages:
     under = topic.under_writer_page("tags/agents/")
     assert under.startswith('<h2 class="pn-section-heading" id="agents">Agents</h2>')
     assert "Summary of Sinks" in under and "Summary of Second" in under
+
+
+def test_under_a_writers_own_page_at_a_papers_address_its_posts_come_where_the_paper_page_shows_them(
+    pages: dict[str, GeneratedPageSpec],
+) -> None:
+    paper = pages["papers/2309.17453"]
+    under = paper.under_writer_page("papers/2309.17453/")
+    assert under.startswith('<h2 class="pn-section-heading"')
+    assert under.endswith(paper.html("papers/2309.17453/"))  # the same order as on papernotes' own paper page
+    assert "papernotes:fill" not in under

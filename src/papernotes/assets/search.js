@@ -6,7 +6,7 @@
    data-md-component attributes, which would make Material's own search code
    take it over. Pagefind (its scripts, WebAssembly and index metadata: 146 KB
    gzipped at 2,000 posts) is loaded when the reader reaches for the search: the
-   pointer over the box or its button, a tap, focus, or the `/` key; never at
+   pointer over the box or its button, a tap, focus, or the `/`, `s`, `f` keys; never at
    page load or idle, which would charge it to every reader who never searches.
    Each query then fetches only the index chunks it needs.
    Everything a record holds is put in as text; an excerpt keeps only <mark>. */

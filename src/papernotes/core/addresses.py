@@ -103,10 +103,10 @@ def _generated(site: "Site", directory_urls: bool, feeds: Sequence[str]) -> Iter
         yield name, Claim(name, "the site's feed", *home_at)
     for topic in blog.topics.sorted():
         at = _topic_source(topic)
-        for page in paginate(topic.posts, f"{options.topics_dir}/{topic.slug}", options.per_page, directory_urls):
+        for page in paginate(topic.posts, blog.topic_stem(topic), options.per_page, directory_urls):
             yield page.stem, Claim(page.dest, f"the page of topic '{topic.name}'", *at)
         for name in feeds:
-            feed = f"{options.topics_dir}/{topic.slug}/{name}"
+            feed = blog.topic_folder(topic) + name
             yield feed, Claim(feed, f"the feed of topic '{topic.name}'", *at)
     for paper in site.papers.by_identity.values():
         stem = paper.url.removesuffix("/").removesuffix(".html")

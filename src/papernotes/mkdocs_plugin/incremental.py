@@ -4,7 +4,7 @@ Four parts, each in its own module, all keyed from `.cache/papernotes`:
 
 - the conversion cache (cache.py): a post's Markdown conversion and its page;
 - the page pack (page_cache.py): the theme's output and search entries of papernotes' pages,
-  and feeds (feeds.py asks `feed_store`);
+  feeds (feeds.py asks `feed_store`) and e-mail editions (newsletter.py);
 - the output folder (output.py): a page whose file already holds its output is not written again;
 - forked helpers (ahead.py, helper.py) doing the same work from the other end of the site.
 

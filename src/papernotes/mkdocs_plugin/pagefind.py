@@ -3,11 +3,11 @@
 Material's search has every reader download one JSON file holding the whole
 site's text before the first result (megabytes at a few thousand posts).
 Pagefind splits its index into chunks and a reader fetches only those the
-query needs. After the build papernotes hands Pagefind one record per post,
-paper, topic and writer's page (core/views/search_records.py), as small HTML
-documents, to the program that `pagefind[bin]` bundles (found through the
-`pagefind` package's API), which writes `pagefind/` into the site. No Node,
-no network.
+query needs. Once every page's content is known (`on_env`), papernotes hands
+Pagefind one record per post, paper, topic and writer's page
+(core/views/search_records.py), as small HTML documents, to the program that
+`pagefind[bin]` bundles (found through the `pagefind` package's API), which
+writes `pagefind/` into the site. No Node, no network.
 
 The header search box is Material's own markup and CSS, made by
 `assets/search.js` when the page loads: Material writes it only when its

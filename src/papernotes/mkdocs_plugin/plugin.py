@@ -1,14 +1,7 @@
-"""The papernotes MkDocs plugin: each event hands work to the core (docs/architecture.md follows one post).
+"""The papernotes MkDocs plugin: its events, in the order MkDocs calls them, each handing work to the core.
 
-- ``on_pre_build``: the last output folder is set aside (output.py); under serve, inputs are stamped (live.py).
-- ``on_files``: every post is read, validated and placed at its URL; the generated pages
-  (core/views/site_pages.py), feeds and e-mail files are added. Broken input is reported here.
-- page conversion: each post is converted once (`PostPage`), or reused from the cache (cache.py, render.py).
-- ``on_env``: a build with errors stops before anything is written; feeds and e-mail editions are filled.
-- ``on_page_context``: listings are filled in after the search plugin indexed the page's own content.
-- ``on_post_build``: caches are saved; files a clean build would not have written are removed.
-- ``on_serve``: saving a post's text rebuilds only the pages showing it (live.py).
-
+The comment above each event says what papernotes does there and why then;
+docs/architecture.md follows one post from file to page, feed and search entry.
 Everything that makes rebuilds fast (caches, the output folder, forked helpers) sits behind
 `self.incremental` (incremental.py), called at a handful of points; with caching off those calls do nothing.
 """
@@ -78,15 +71,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.is_serve = self.incremental.serve = command == "serve"
         self.incremental.dirty = dirty
 
-    # The last event of `mkdocs build` and `gh-deploy`: the process ends right after. Python
-    # would first run its cycle collector over every object the build made (about 1.5 s
-    # at 2,000 posts); frozen, they are left for the system to reclaim. Never under serve,
-    # which goes on building.
-    def on_shutdown(self) -> None:
-        self.incremental.shutdown()
-        if getattr(self, "command", None) in ("build", "gh-deploy"):
-            gc.freeze()
-
+    # Set up once per configuration: the citation extension, Pagefind, the caches.
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
@@ -97,20 +82,6 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self.pagefind = pagefind.configure(config, self.config.search, cache_dir(config, dict(self.config)))
         self.incremental.configure(self.config, self.site_options(config))
         return config
-
-    # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
-    # authors file moved out of docs/) are read too, so edits to them rebuild.
-    # An edit of a post's text rebuilds only the pages showing it (see live.py).
-    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        if self.blog is None:
-            return server
-        sources = [*self.library.files, os.path.join(config.docs_dir, self.config.authors_file)]
-        for path in sources:
-            if os.path.isfile(path):
-                server.watch(str(path))
-        server.builder = live.LiveUpdater(self, server.builder)
-        self.server = server
-        return server
 
     # Under serve, the inputs' stamps are taken before anything is read, so an
     # edit made during the build is seen by the next one.
@@ -170,10 +141,45 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         self._report(abort=not self.is_serve)
         return files
 
+    # The navigation is final here; the page cache's signature includes it. The
+    # files are final too: a helper starts converting posts from the last one.
+    @event_priority(-100)
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._nav = nav
+        self.incremental.convert_ahead(self.structure.posts if self.structure is not None else [], config, files)
+        return nav
+
+    # First of the page's Markdown events: tell the helper this post is taken.
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if isinstance(page, PostPage):
+            self.incremental.claim(page)
+        return markdown
+
     # Posts get MathML in their conversion (so feeds and the cache carry it);
     # the writer's other pages get it here.
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         return html if isinstance(page, PostPage) else render_math(html)
+
+    # Errors found while converting (citations, bibliography files) stop a build here,
+    # before any page is written. Last of the plugins' on_env, so that the
+    # template environment the page cache signs is the one pages render with.
+    @event_priority(-100)
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        self._files, self._env = files, env
+        self.incremental.converted(len(self.blog.entries) if self.blog is not None else 0)
+        self._report(abort=not self.is_serve)
+        if self.blog is not None:
+            self.incremental.ready(config, self._nav, env, self.structure.pages)
+        if self.feeds is not None:
+            self.feeds.fill(config, self.incremental.feed_store)
+        if self.newsletter is not None:
+            self.newsletter.fill(config, self.incremental.feed_store)
+        if self.pagefind is not None and self.blog is not None:
+            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
+        hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
+        self.incremental.render_ahead(config, files, self._nav, env, hooks)
+        return env
 
     # Before the search plugin (priority 0): a page whose search entries are
     # stored is added to the index directly, and the plugin skips it.
@@ -210,56 +216,16 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def _add_feed_links(self, output: str, *, page: Any, config: Any) -> str:
         return self.feeds.add_links(output, page, config) if self.feeds is not None else output
 
+    # Link previews, "Cite this post" and the subscribe form: after the page cache stored the output.
+    def _add_newsletter(self, output: str, *, page: Any, config: Any) -> str:
+        return self.newsletter.add_to_page(output, page, config) if self.newsletter is not None else output
+
     # Last of all: a page whose file already holds this output is not written again.
     @event_priority(-10000)
     def _keep_output(self, output: str, *, page: Any, config: Any) -> str:
         return self.incremental.keep_output(page, output)
 
-    # Link previews, "Cite this post" and the subscribe form: after the page cache stored the output.
-    def _add_newsletter(self, output: str, *, page: Any, config: Any) -> str:
-        return self.newsletter.add_to_page(output, page, config) if self.newsletter is not None else output
-
     on_post_page = CombinedEvent(_store_output, _add_feed_links, _add_newsletter, _keep_output)
-
-    # The navigation is final here; the page cache's signature includes it. The
-    # files are final too: a helper starts converting posts from the last one.
-    @event_priority(-100)
-    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
-        self._nav = nav
-        self.incremental.convert_ahead(self.structure.posts if self.structure is not None else [], config, files)
-        return nav
-
-    # First of the page's Markdown events: tell the helper this post is taken.
-    @event_priority(100)
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        if isinstance(page, PostPage):
-            self.incremental.claim(page)
-        return markdown
-
-    # Errors found while converting (citations, bibliography files) stop a build here,
-    # before any page is written. Last of the plugins' on_env, so that the
-    # template environment the page cache signs is the one pages render with.
-    @event_priority(-100)
-    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        self._files, self._env = files, env
-        self.incremental.converted(len(self.blog.entries) if self.blog is not None else 0)
-        self._report(abort=not self.is_serve)
-        if self.blog is not None:
-            self.incremental.ready(config, self._nav, env, self.structure.pages)
-        if self.feeds is not None:
-            self.feeds.fill(config, self.incremental.feed_store)
-        if self.newsletter is not None:
-            self.newsletter.fill(config, self.incremental.feed_store)
-        if self.pagefind is not None and self.blog is not None:
-            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
-        hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
-        self.incremental.render_ahead(config, files, self._nav, env, hooks)
-        return env
-
-    # A failed build leaves no helper behind, and no state for a quick rebuild.
-    def on_build_error(self, *, error: Exception) -> None:
-        self.incremental.failed()
-        self.live = None
 
     # Stored frames and search entries are written once, for the next build; after
     # the search index is written, files a clean build would not have are removed.
@@ -277,6 +243,34 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
                 search[0] if search else None,
             )
         self._inputs = None
+
+    # A failed build leaves no helper behind, and no state for a quick rebuild.
+    def on_build_error(self, *, error: Exception) -> None:
+        self.incremental.failed()
+        self.live = None
+
+    # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
+    # authors file moved out of docs/) are read too, so edits to them rebuild.
+    # An edit of a post's text rebuilds only the pages showing it (see live.py).
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if self.blog is None:
+            return server
+        sources = [*self.library.files, os.path.join(config.docs_dir, self.config.authors_file)]
+        for path in sources:
+            if os.path.isfile(path):
+                server.watch(str(path))
+        server.builder = live.LiveUpdater(self, server.builder)
+        self.server = server
+        return server
+
+    # The last event of `mkdocs build` and `gh-deploy`: the process ends right after. Python
+    # would first run its cycle collector over every object the build made (about 1.5 s
+    # at 2,000 posts); frozen, they are left for the system to reclaim. Never under serve,
+    # which goes on building.
+    def on_shutdown(self) -> None:
+        self.incremental.shutdown()
+        if getattr(self, "command", None) in ("build", "gh-deploy"):
+            gc.freeze()
 
     # -- for quick rebuilds under serve (live.py) -------------------------------
 
@@ -299,6 +293,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
         pages = pagefind.writer_pages(self._files, self.states, serve=self.is_serve)
         self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background)
+
     # -- helpers ---------------------------------------------------------------
 
     def site_options(self, config: Any) -> SiteOptions:

@@ -55,7 +55,6 @@ class SiteStructure:
         self, options: PapernotesConfig, config: Any, site: Site, renderer: Any, diagnostics: Diagnostics, states: PageStates,
     ) -> None:
         self.options, self.config, self.site = options, config, site
-        self.blog, self.papers = site.blog, site.papers
         self.renderer = renderer
         self.diagnostics = diagnostics
         self.states = states

@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from .fragments import longdate
 from .newsletter import Issue
 from .urls import absolute_links
 
@@ -41,7 +42,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters["longdate"] = lambda value: f"{value:%B} {value.day}, {value.year}"
+    env.filters["longdate"] = longdate
     env.filters["wrap"] = _wrap
     env.filters["reference_text"] = lambda parts: "".join(text + tail for _, text, tail in parts)
     return env

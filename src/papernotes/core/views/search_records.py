@@ -100,7 +100,7 @@ def site_records(
 
 def blog_records(blog: Any, papers: Iterable[Any], pages: Iterable[tuple[str, str, str]], *, directory_urls: bool) -> list[SearchRecord]:
     """The records of a built blog: its posts, `papers`, its topics at their pages' addresses, and the writer's `pages` (url, title, HTML)."""
-    topics = [(topic, page_url(f"{blog.options.topics_dir}/{topic.slug}", directory_urls)[0]) for topic in blog.topics.sorted()]
+    topics = [(topic, page_url(blog.topic_stem(topic), directory_urls)[0]) for topic in blog.topics.sorted()]
     return site_records(blog.entries, papers, topics, pages)
 
 

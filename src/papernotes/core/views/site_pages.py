@@ -6,6 +6,8 @@ title, place in the nav and in search, and the functions that render its HTML
 for the URL it ends up at. The MkDocs plugin makes MkDocs pages of them
 (mkdocs_plugin/structure.py), the Zensical staging Markdown files
 (engines/site_files.py); neither decides which pages exist or what they show.
+Zensical reads nav placement from its configuration, not from each page:
+engines/zensical.py keeps the same pages out of its navigation by path patterns.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class GeneratedPageSpec:
     def under_writer_page(self, url: str) -> str:
         """What goes under the writer's own page at this place: a heading, then what this page would show."""
         heading = fragments.render("section-heading.html", title=self.title)
-        return heading + "".join(part(url) for part in (self.content, self.fill) if part is not None)
+        return heading + self.html(url)
 
 
 def generated_pages(site: Site, renderer: PageRenderer, *, home_title: str, site_name: str, directory_urls: bool) -> list[GeneratedPageSpec]:
