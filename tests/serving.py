@@ -35,23 +35,28 @@ def _get(url: str) -> tuple[int, str]:
 
 
 class Server:
-    def __init__(self, root: Path, log: Path) -> None:
+    """`mkdocs serve`, or with `engine` `papernotes serve --engine ENGINE`, on a free port of 127.0.0.1."""
+
+    def __init__(self, root: Path, log: Path, *, engine: str | None = None, mount: str = "/notes/", wait: float = WAIT) -> None:
         self.port = _free_port()
         self.log = log
-        # The mount path comes from site_url (https://example.org/notes/).
-        self.base = f"http://127.0.0.1:{self.port}/notes/"
+        self.wait = wait
+        # The mount path comes from site_url (https://example.org/notes/); Zensical serves at the root.
+        self.base = f"http://127.0.0.1:{self.port}{mount}"
+        address = f"127.0.0.1:{self.port}"
+        serve = ["mkdocs", "serve", "--dev-addr", address] if engine is None else ["papernotes.cli", "serve", "--engine", engine, "-a", address]
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{self.port}"],
-                cwd=root, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", *serve, "-f", str(root / "mkdocs.yml")],
+                cwd=root, env=ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
 
     def wait_for(self, path: str, shows: Callable[[str], bool], what: str) -> str:
-        """Poll `path` until its page `shows` what is expected; fail after WAIT seconds."""
-        deadline = time.monotonic() + WAIT
+        """Poll `path` until its page `shows` what is expected; fail after `wait` seconds."""
+        deadline = time.monotonic() + self.wait
         status, body = 0, ""
         while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"mkdocs serve exited:\n{self.log.read_text()}"
+            assert self.proc.poll() is None, f"the server exited:\n{self.log.read_text()}"
             status, body = _get(self.base + path)
             if status == 200 and shows(body):
                 return body

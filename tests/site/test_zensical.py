@@ -12,15 +12,15 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.request
+from pathlib import Path
 
 import feedparser
 import pytest
 
-from conftest import ENV, SiteMaker
+from conftest import SiteMaker
 from engine_builds import papernotes
+from serving import Server
 
 pytestmark = pytest.mark.slow
 
@@ -162,52 +162,24 @@ def test_check_warns_when_zensical_would_skip_the_plugin(site_maker: SiteMaker, 
 # -- serve ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, wanted: str, proc: subprocess.Popen, timeout: float = 90) -> str:
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "serve stopped"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                last = response.read().decode("utf-8")
-            if wanted in last:
-                return last
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{wanted!r} never appeared at {url}")
-
-
-def test_serve_makes_the_pages_again_when_a_post_or_the_library_changes(site_maker: SiteMaker) -> None:
+def test_serve_makes_the_pages_again_when_a_post_or_the_library_changes(site_maker: SiteMaker, tmp_path: Path) -> None:
     site = _site(site_maker)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "papernotes.cli", "serve", "--engine", "zensical", "-a", f"127.0.0.1:{port}",
-         "-f", str(site.root / "mkdocs.yml")],
-        cwd=site.root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
+    server = Server(site.root, tmp_path / "serve.log", engine="zensical", mount="/", wait=90)
     try:
-        _wait_for(base + "posts/attention-sinks/", "keeps sink tokens", proc)
+        server.wait_for("posts/attention-sinks/", lambda page: "keeps sink tokens" in page, "the post")
         site.post("streaming", "Attention sinks", body=POST_BODY + "\n\nAn edit while serving.",
                   tags="[LLM]", papers="[xiao2023streaming]")
-        _wait_for(base + "posts/attention-sinks/", "An edit while serving.", proc)
+        server.wait_for("posts/attention-sinks/", lambda page: "An edit while serving." in page, "the edit")
         site.write("library.yaml", LIBRARY.format(title="Renamed While Serving"))
-        _wait_for(base + "posts/attention-sinks/", "Renamed While Serving", proc)
-        _wait_for(base + "papers/2309.17453/", "Renamed While Serving", proc)
+        server.wait_for("posts/attention-sinks/", lambda page: "Renamed While Serving" in page, "the renamed paper on the post")
+        server.wait_for("papers/2309.17453/", lambda page: "Renamed While Serving" in page, "the renamed paper on its page")
         site.post("draft", "A draft shown by serve", draft="true")
-        _wait_for(base, "A draft shown by serve", proc)
+        server.wait_for("", lambda page: "A draft shown by serve" in page, "the draft on the home page")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(30)
     assert not (site.root / ".papernotes-zensical.yml").exists()
-    _port_is_free(port)
+    _port_is_free(server.port)
 
 
 def _port_is_free(port: int) -> None:
@@ -221,26 +193,20 @@ def _port_is_free(port: int) -> None:
         time.sleep(0.2)
 
 
-def test_properdocs_serve_runs_the_plugin_and_shows_an_edit(site_maker: SiteMaker) -> None:
+def test_properdocs_serve_runs_the_plugin_and_shows_an_edit(site_maker: SiteMaker, tmp_path: Path) -> None:
     """ProperDocs serves with the plugin's own quick rebuilds (its `mkdocs` modules are ProperDocs')."""
     site = _site(site_maker)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "papernotes.cli", "serve", "--engine", "properdocs", "-a", f"127.0.0.1:{port}",
-         "-f", str(site.root / "mkdocs.yml")],
-        cwd=site.root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/notes/"
+    server = Server(site.root, tmp_path / "serve.log", engine="properdocs", wait=90)
     try:
-        page = _wait_for(base + "posts/attention-sinks/", "keeps sink tokens", proc)
+        page = server.wait_for("posts/attention-sinks/", lambda page: "keeps sink tokens" in page, "the post")
         assert 'class="citation"' in page and 'class="paper-card' in page
         site.post("streaming", "Attention sinks", body=POST_BODY + "\n\nAn edit under ProperDocs.",
                   tags="[LLM]", papers="[xiao2023streaming]")
-        _wait_for(base + "posts/attention-sinks/", "An edit under ProperDocs.", proc)
+        server.wait_for("posts/attention-sinks/", lambda page: "An edit under ProperDocs." in page, "the edit")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
-    _port_is_free(port)
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(30)
+    _port_is_free(server.port)
 
 
 def test_check_finds_the_workflow_at_the_root_of_the_repository(tmp_path) -> None:
