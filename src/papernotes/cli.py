@@ -13,7 +13,7 @@ import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from markdown import Markdown
 from mkdocs.structure.files import get_files
@@ -306,15 +306,22 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _command(commands: Any, name: str, run: Callable[[argparse.Namespace], int], **texts: str) -> argparse.ArgumentParser:
+    """A subcommand that runs `run`, its description and examples laid out as written."""
+    command = commands.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **texts)
+    command.set_defaults(run=run)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(prog="papernotes", description=DESCRIPTION, epilog=EPILOG, formatter_class=formatter)
+    parser = argparse.ArgumentParser(
+        prog="papernotes", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"papernotes {version('papernotes')}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    new = commands.add_parser(
-        "new", help="start a post: frontmatter filled from the library, a section per paper",
-        formatter_class=formatter,
+    new = _command(
+        commands, "new", run_new, help="start a post: frontmatter filled from the library, a section per paper",
         description="Write docs/posts/DATE-SLUG.md with frontmatter and an outline, and print its path.\n"
         "Papers the library knows are written as their keys; other arXiv ids as 'arxiv:' entries.\n"
         "An existing file is never overwritten.",
@@ -330,24 +337,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--date", type=_date, default=dt.date.today(), help="YYYY-MM-DD (default: today)")
     new.add_argument("--slug", help="the end of the post's URL (default: from the title)")
     new.add_argument("--draft", action="store_true", help="mark it a draft: shown by mkdocs serve, left out of builds")
-    _config_option(new)
-    new.set_defaults(run=run_new)
 
-    check = commands.add_parser(
-        "check", help="validate every post and library file, without building",
-        formatter_class=formatter,
+    check = _command(
+        commands, "check", run_check, help="validate every post and library file, without building",
         description="Report what `mkdocs build` would report about posts, authors and library files,\n"
         "with the same messages, one per line as FILE:LINE: LEVEL: MESSAGE (HINT).\n"
         "Drafts are checked too. Errors exit 1; warnings only with --strict.",
         epilog="examples:\n  papernotes check\n  papernotes check --strict -f site/mkdocs.yml\n",
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, like mkdocs build --strict")
-    _config_option(check)
-    check.set_defaults(run=run_check)
 
-    notes = commands.add_parser(
-        "import", help="turn plain notes with arXiv links into draft posts",
-        formatter_class=formatter,
+    notes = _command(
+        commands, "import", run_import, help="turn plain notes with arXiv links into draft posts",
         description="Each top-level '# heading' of a note starts a draft post titled by it (text before\n"
         "the first heading joins it). Without headings, a running log's entries are found by their\n"
         "title lines (a table of contents at the top, or short lines over notes with links; never\n"
@@ -365,12 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", type=_date, default=None,
         help="the drafts' date, YYYY-MM-DD (default: the date the text gives, else today)",
     )
-    _config_option(notes)
-    notes.set_defaults(run=run_import)
 
-    email = commands.add_parser(
-        "email", help="write a post's e-mail edition (HTML, plain text, or a .eml message)",
-        formatter_class=formatter,
+    email = _command(
+        commands, "email", run_email, help="write a post's e-mail edition (HTML, plain text, or a .eml message)",
         description="Write the e-mail edition of a post: one HTML file with every style inline, a 600-px\n"
         "column, absolute links to your site_url. --text writes the plain-text edition, --eml a\n"
         "multipart message with both and the post's title as subject, to import into a mail tool.",
@@ -383,12 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--eml", action="store_true", help="a multipart/alternative message (text and HTML)")
     email.add_argument("-o", "--output", metavar="FILE", help="where to write ('-' for standard output; default: POST.email.html, .txt or .eml here)")
     email.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From: of the .eml message")
-    _config_option(email)
-    email.set_defaults(run=run_email)
 
-    build = commands.add_parser(
-        "build", help="build the site with MkDocs, ProperDocs or Zensical",
-        formatter_class=formatter,
+    build = _command(
+        commands, "build", run_build, help="build the site with MkDocs, ProperDocs or Zensical",
         description="Build the site from mkdocs.yml with the engine chosen. MkDocs and ProperDocs run the\n"
         "papernotes plugin; for Zensical, papernotes makes its pages first and prints what Zensical\n"
         "cannot do. Drafts are left out.",
@@ -397,20 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_option(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-d", "--site-dir", metavar="DIR", help="where the site is written (default: site_dir of mkdocs.yml)")
-    _config_option(build)
-    build.set_defaults(run=run_build)
 
-    serve = commands.add_parser(
-        "serve", help="preview the site, drafts included, rebuilt as you save",
-        formatter_class=formatter,
+    serve = _command(
+        commands, "serve", run_serve, help="preview the site, drafts included, rebuilt as you save",
         description="Serve the site with the engine chosen, drafts shown. Under Zensical, papernotes\n"
         "makes its pages again whenever a post, a library file or mkdocs.yml changes.",
         epilog="examples:\n  papernotes serve\n  papernotes serve --engine zensical -a 127.0.0.1:8001\n",
     )
     _engine_option(serve)
     serve.add_argument("-a", "--dev-addr", metavar="IP:PORT", help="where to serve (default: 127.0.0.1:8000)")
-    _config_option(serve)
-    serve.set_defaults(run=run_serve)
+
+    for command in (new, check, notes, email, build, serve):
+        _config_option(command)  # last, so that help lists it after each command's own options
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of post frontmatter, for editors",
