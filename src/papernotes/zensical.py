@@ -31,7 +31,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from papernotes.core.views.article import compose_source
+from papernotes.core.views.article import compose_source, finish_conversion
 from papernotes.core.blog import BlogOptions, PostEntry
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostics
@@ -174,10 +174,10 @@ class _FinishPage(Postprocessor):
             return text  # a heading's text, for the table of contents
         session, entry = ext.citations.session, ext.entry
         ext.reset()
-        html = render_math(text)
         loaded = ext.loaded
         if session is None or entry is None or loaded is None:
-            return html
+            return render_math(text)  # the writer's other pages: MathML, as under MkDocs
+        html = finish_conversion(text)
         # A post is read away from its file: its relative links are resolved from the file, as MkDocs does.
         html = file_links(html, ext.written_at, ext.read_at, loaded.post_urls, loaded.directory_urls)
         made = ext.loaded.renderer.assemble(entry, html, session)

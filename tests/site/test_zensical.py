@@ -67,6 +67,18 @@ def test_a_fresh_site_gets_every_papernotes_page(site_maker: SiteMaker) -> None:
     assert sorted(p.name for p in (site.root / "docs").rglob("*")) == ["posts", "streaming.md"]
 
 
+def test_pasted_terminal_colours_and_form_feeds_leave_a_post_as_under_mkdocs(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    site.post("pasted", "Pasted output", body="The run printed \x1b[31mFAILED\x1b[0m twice.\x0c\n\nA second page.\n")
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = site.root / "site"
+    post = (out / "posts/pasted-output/index.html").read_text(encoding="utf-8")
+    assert "The run printed FAILED twice." in post
+    for page in (post, (out / "feed.xml").read_text(encoding="utf-8"), (out / "index.html").read_text(encoding="utf-8")):
+        assert "\x1b" not in page and "\x0c" not in page
+
+
 def test_a_library_edit_reaches_the_post_through_zensicals_cache(site_maker: SiteMaker) -> None:
     site = _site(site_maker)
     assert _build(site).returncode == 0

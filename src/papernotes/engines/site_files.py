@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 import yaml
 from markdown import Markdown
 
-from papernotes.core.views.article import compose_source
+from papernotes.core.views.article import compose_source, finish_conversion
 from papernotes.core.addresses import generated_stem_source
 from papernotes.core.blog import PostEntry, page_url
 from papernotes.core.cache import Pack, code_stamp
@@ -34,7 +34,6 @@ from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
 from papernotes.core.digest import digest, hash_bytes
 from papernotes.core.views.feeds import FEED_FORMATS, feed_items, feed_links, feed_specs
-from papernotes.core.views.mathml import render_math
 from papernotes.core.views.render import PageRenderer, RenderedPost
 from papernotes.core.views.site_pages import generated_pages
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
@@ -130,10 +129,10 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
 def convert_post(
     md: Markdown, citations: CitationExtension, entry: PostEntry, site: Site, diagnostics: Diagnostics,
 ) -> tuple[str, CitationSession]:
-    """A post's one conversion, with its citation session; MathML made as under MkDocs."""
+    """A post's one conversion, with its citation session; finished as under MkDocs."""
     composed = compose_source(entry.post)
     session = CitationSession.for_post(entry.post, composed, site.library, diagnostics)
-    return render_math(citations.convert(md, session, composed.markdown)), session
+    return finish_conversion(citations.convert(md, session, composed.markdown)), session
 
 
 def _theme_keys(entry: PostEntry) -> dict[str, Any]:

@@ -14,10 +14,8 @@ from markupsafe import Markup
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from papernotes.core.views.article import compose_source
+from papernotes.core.views.article import compose_source, finish_conversion
 from papernotes.core.blog import PostEntry
-from papernotes.core.views.mathml import render_math
-from papernotes.core.views.sanitize import xml_text
 
 from .cache import convert
 from .state import PageState
@@ -85,10 +83,9 @@ class PostPage(Page):
 
     def _convert(self, config: "MkDocsConfig", files: Any) -> None:
         super().render(config, files)
-        # MathML is made here, inside the conversion, so that the cache keeps it.
+        # Finished here, inside the conversion, so that the cache keeps it.
         if self.content:
-            # Pasted terminal output keeps its text; its colour codes and control characters go, as in feeds.
-            self.content = xml_text(render_math(self.content))
+            self.content = finish_conversion(self.content)
 
 
 class GeneratedPage(Page):

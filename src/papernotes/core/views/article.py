@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from typing import Callable
 
 from ..model.posts import EXCERPT_SEPARATOR, Post
+from .mathml import render_math
+from .sanitize import xml_text
 
 _MARKER = "<!-- papernotes:{} -->"
 _MARKER_RE = re.compile(r"<!-- papernotes:([a-z0-9-]+) -->\n?")
@@ -151,3 +153,10 @@ def intro_end(body_html: str) -> int:
     line, column = place
     # HTMLParser counts lines by "\n" alone (str.splitlines would also split at form feeds, U+2028...).
     return sum(len(text) + 1 for text in body_html.split("\n")[: line - 1]) + column
+
+
+def finish_conversion(html: str) -> str:
+    """A post's HTML as Markdown made it, finished the same way under every engine: TeX becomes
+    MathML, and pasted terminal output keeps its text while its colour codes and control
+    characters go, as in feeds."""
+    return xml_text(render_math(html))
