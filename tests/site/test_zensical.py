@@ -79,6 +79,20 @@ def test_pasted_terminal_colours_and_form_feeds_leave_a_post_as_under_mkdocs(sit
         assert "\x1b" not in page and "\x0c" not in page
 
 
+def test_the_sources_papernotes_reads_are_not_published_as_under_mkdocs(site_maker: SiteMaker) -> None:
+    site = _site(site_maker)
+    text = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (site.root / "mkdocs.yml").write_text(text.replace("library: [library.yaml]", "library: [library.yaml, docs/lib/papers.json]"), encoding="utf-8")
+    site.write("docs/lib/papers.json", '[{"id": "lib2024", "title": "From the library"}]')
+    site.write("docs/.authors.yml", "authors:\n  eve: {name: Eve}\n")
+    site.post("cites", "Cites the library", body="See [@lib2024].")
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "From the library" in (site.root / "site/posts/cites-the-library/index.html").read_text(encoding="utf-8")
+    published = {p.name for p in (site.root / "site").rglob("*")}
+    assert not {"papers.json", ".authors.yml"} & published
+
+
 def test_a_library_edit_reaches_the_post_through_zensicals_cache(site_maker: SiteMaker) -> None:
     site = _site(site_maker)
     assert _build(site).returncode == 0

@@ -42,6 +42,13 @@ class SiteOptions:
     bib_outside_site: bool = False  # may a post's bibliography name .bib files outside project_dir
     feed_files: tuple[str, ...] = ("feed.xml",)  # the feeds written in the root and in each topic's folder
 
+    def is_source(self, src_uri: str, path: str | None) -> bool:
+        """Is this file of docs/ one papernotes reads (authors, .bib, library files), so never published?"""
+        if src_uri in (self.authors_file, ".authors.yml") or src_uri.endswith(".bib"):
+            return True
+        library = {os.path.abspath(os.path.join(self.project_dir, name.removesuffix("?"))) for name in self.library}
+        return path is not None and os.path.abspath(path) in library
+
 
 @dataclass(frozen=True)
 class PostSource:

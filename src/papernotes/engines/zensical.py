@@ -164,14 +164,14 @@ def _post_links(text: bytes, uri: str, moved: dict[str, str]) -> bytes:
 
 
 def _writer_files(mkdocs_config: Any, options: Any) -> dict[str, str]:
-    """The writer's docs Zensical should see, by src_uri: all but posts, the authors file and .bib files."""
+    """The writer's docs Zensical should see, by src_uri: all but posts and the sources papernotes reads."""
     from mkdocs.structure.files import get_files
 
     posts = options.blog.posts_dir + "/"
     kept = {}
     for file in get_files(mkdocs_config):
         uri = file.src_uri
-        if file.inclusion.is_excluded() or uri == options.authors_file or uri.endswith(".bib"):
+        if file.inclusion.is_excluded() or (not file.is_documentation_page() and options.is_source(uri, file.abs_src_path)):
             continue
         if uri.startswith(posts) and file.is_documentation_page():
             continue

@@ -33,11 +33,8 @@ def remove_sources(files: Files, options: SiteOptions) -> None:
 
     Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
     """
-    library = {os.path.abspath(os.path.join(options.project_dir, name.removesuffix("?"))) for name in options.library}
     for file in [f for f in files if not f.is_documentation_page()]:
-        if file.src_uri in (options.authors_file, ".authors.yml") or file.src_uri.endswith(".bib") or (
-            file.abs_src_path and os.path.abspath(file.abs_src_path) in library
-        ):
+        if options.is_source(file.src_uri, file.abs_src_path):
             files.remove(file)
 
 
