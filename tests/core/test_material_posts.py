@@ -71,6 +71,11 @@ def test_a_title_repeated_as_the_opening_heading_shows_once():
     assert "# Something else" in other.body
 
 
+def test_a_title_from_a_pasted_heading_loses_its_terminal_colour_codes():
+    post, _ = read("---\ndate: 2024-01-31\n---\n\n# \x1b[1;31mStreaming\x1b[0m attention\x0c\n\nText.\n")
+    assert post.title == "Streaming attention"
+
+
 def test_materials_date_forms_and_custom_dates():
     post, diagnostics = read(
         """

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..views.sanitize import xml_text
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
@@ -57,8 +59,9 @@ def first_heading(body: str) -> Heading | None:
 
 
 def plain_heading(text: str) -> str:
-    """Heading Markdown as plain text: no attribute list, links as their text, no emphasis marks."""
-    text = _ATTR_LIST.sub("", text)
+    """Heading Markdown as plain text: no attribute list, links as their text, no emphasis marks,
+    and, like every text read from a file, no terminal colour codes or control characters."""
+    text = _ATTR_LIST.sub("", xml_text(text))
     text = _LINK.sub(r"\1", text)
     return " ".join(_MARKS.sub("", text).split())
 
