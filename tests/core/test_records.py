@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from papernotes.core.model.records import Record, normalize_arxiv, normalize_doi, parse_record
@@ -140,3 +142,16 @@ def test_a_merge_is_what_validating_the_merged_fields_gives(base: int, override:
     assert merged.model_dump() == validated.model_dump()
     assert merged.model_fields_set == validated.model_fields_set
     assert merged == validated
+
+
+@pytest.mark.parametrize(
+    ("venue", "shown"),
+    [("ICLR 2024", "ICLR 2024"), ("arXiv preprint arXiv:2402.02024", "2024 arXiv preprint arXiv:2402.02024")],
+)
+def test_a_paper_card_says_the_year_once_and_only_a_whole_year_counts(venue: str, shown: str) -> None:
+    from papernotes.core.views import fragments
+
+    record = Record(title="T", year=2024, venue=venue)
+    html = fragments.render("paper-cards.html", cards=[{"record": record, "url": "", "note_html": ""}], url=lambda u: u, topic_url=str)
+    meta = re.search(r'<p class="paper-card__meta">(.*?)</p>', html, re.DOTALL).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", meta).split()).startswith(shown)

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..model.records import display_name, first_authors
+from ..model.venues import names_year
 
 
 def longdate(value: dt.datetime) -> str:
@@ -39,7 +40,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(longdate=longdate, display_name=display_name)
-    env.globals.update(authors_short=authors_short, paper_links=paper_links)
+    env.globals.update(authors_short=authors_short, names_year=names_year, paper_links=paper_links)
     return env
 
 
