@@ -19,9 +19,9 @@ from markupsafe import Markup
 from . import fragments
 from .article import unwrap_paragraph
 from ..citations import Reference
-from .references import reference_links, reference_parts
+from .references import joined_names, reference_links, reference_parts
 from ..papers import _latex, paper_links
-from ..model.records import Record, first_authors
+from ..model.records import Record
 
 
 def newsletter_parts(body_html: str, sections: dict[str, str], paper_count: int, references: Sequence[Reference]) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def issue_of(
         takeaways_html=parts.get("takeaways", ""),
         cards=[
             Card(
-                title=record.label, url=absolute(site_url, url) if url else "", authors=_short(record.authors),
+                title=record.label, url=absolute(site_url, url) if url else "", authors=fragments.authors_short(list(record.authors)),
                 year=record.year, venue=record.venue, links=paper_links(record),
                 note_html=unwrap_paragraph(notes[index]) if index < len(notes) else "", same_as=_same_as(record),
             )
@@ -126,11 +126,6 @@ def issue_of(
         page_url=entry.url,
         subscribe_url=subscribe_url,
     )
-
-
-def _short(names: Sequence[str]) -> str:
-    shown, more = first_authors(list(names))
-    return ", ".join(shown) + (" et al." if more else "")
 
 
 def _same_as(record: Record) -> str | None:
@@ -159,16 +154,10 @@ def post_bibtex(issue: Issue) -> str:
 
 def citation_line(issue: Issue) -> str:
     """The post as one reference: Authors. "Title." Site, Month D, YYYY. URL"""
-    authors = _joined(issue.authors) or issue.site_name
-    date = f"{issue.created:%B} {issue.created.day}, {issue.created.year}"
+    authors = joined_names(list(issue.authors)) or issue.site_name
+    date = fragments.longdate(issue.created)
     title = issue.title if issue.title.endswith(("?", "!", ".")) else issue.title + "."
     return f"{authors}. “{title}” {issue.site_name}, {date}. {issue.url}"
-
-
-def _joined(names: Sequence[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 # -- link previews and reference managers ------------------------------------------------

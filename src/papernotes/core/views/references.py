@@ -17,8 +17,11 @@ _TERMINAL = ("?", "!", ".")
 
 def _names(record: Record) -> str:
     names, more = first_authors(record.authors)
-    if more:
-        return ", ".join(names) + ", et al."
+    return ", ".join(names) + ", et al." if more else joined_names(names)
+
+
+def joined_names(names: list[str]) -> str:
+    """Names as a sentence says them: "A", "A and B", "A, B, and C"."""
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + ", and " + names[-1]
