@@ -97,11 +97,13 @@ def fingerprint(*parts: Any) -> str:
 
 @lru_cache(maxsize=1)
 def code_stamp() -> list[Any]:
-    """papernotes' version and a digest of its code and templates (a development checkout changes without a new version)."""
+    """papernotes' version and a digest of its code and templates, e-mail text and styles included
+    (a development checkout changes without a new version)."""
     import papernotes
 
     root = Path(papernotes.__file__).parent
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".md") and p.is_file())
+    templates = root / "templates"
+    files = sorted(p for p in root.rglob("*") if p.is_file() and (p.suffix == ".py" or templates in p.parents))
     return [papernotes.__version__, hash_bytes(b"".join(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0" for p in files))]
 
 

@@ -26,7 +26,7 @@ from papernotes.core.blog import Blog, PostEntry
 from papernotes.core.cache import Pack
 from papernotes.core.digest import code_stamp, fingerprint, hash_text
 from papernotes.core.papers import PaperIndex
-from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_body, email_html, template_stamp
+from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_body, email_html
 from papernotes.core.views.feeds import FeedItem, newest, rss_feed
 from papernotes.core.views.newsletter import Issue, absolute, cite_block, issue_of, page_head, post_head, subscribe_form
 from papernotes.core.views.text import plain_text
@@ -172,7 +172,7 @@ class Newsletter:
 
 @lru_cache(maxsize=1)
 def _stamp() -> str:
-    return fingerprint("email", code_stamp(), template_stamp(), installed_version("css_inline"), installed_version("lxml"))
+    return fingerprint("email", code_stamp(), installed_version("css_inline"), installed_version("lxml"))
 
 
 def _key(issue: Issue) -> str:

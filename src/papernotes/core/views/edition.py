@@ -271,13 +271,3 @@ def email_body(html: str) -> str:
     """An edition (`email_html`) without <html> and <head>: what an RSS-to-e-mail service puts into its own template."""
     body = lxml_html.document_fromstring(html).body
     return (body.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in body)
-
-
-def template_stamp() -> str:
-    """A digest of the e-mail templates and stylesheet, for caches of editions (code stamps see only .py and .html)."""
-    from importlib import resources
-
-    from ..digest import hash_bytes
-
-    folder = resources.files("papernotes").joinpath("templates", "papernotes", "email")
-    return hash_bytes(b"".join(name.encode() + b"\0" + folder.joinpath(name).read_bytes() for name in sorted(e.name for e in folder.iterdir())))
