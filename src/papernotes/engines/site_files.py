@@ -26,9 +26,10 @@ from typing import Any, Iterable, Sequence
 import yaml
 from markdown import Markdown
 
-from papernotes.core.views.article import compose_source, finish_conversion
+from papernotes.core.views.article import ComposedSource, compose_source, finish_conversion
 from papernotes.core.addresses import generated_stem_source
 from papernotes.core.blog import PostEntry, page_url
+from papernotes.core.model.posts import Post
 from papernotes.core.cache import Pack, code_stamp
 from papernotes.core.citations import CitationExtension, CitationSession
 from papernotes.core.diagnostics import Diagnostic, Diagnostics
@@ -101,14 +102,15 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
     stamp = digest(library_stamp(site), code_stamp_text(), settings.cache_context)
     post_urls = {src_uri: entry.url for src_uri, entry in site.entries.items()}
     for entry in site.blog.entries:
-        key = digest(stamp, compose_source(entry.post).markdown, renderer.assembly_key(entry))
+        composed = compose_source(entry.post)
+        key = digest(stamp, composed.markdown, renderer.assembly_key(entry))
         stored = pack.get(key) if pack is not None else None
         if stored is not None:
             entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
             diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
         else:
             before = len(diagnostics)
-            html, session = convert_post(md, citations, entry, site, diagnostics)
+            html, session = convert_post(md, citations, entry.post, composed, site, diagnostics)
             html = file_links(html, entry.post.src_uri, entry.url, post_urls, options.blog.directory_urls)
             made = renderer.assemble(entry, html, session)
             if pack is not None:
@@ -127,11 +129,11 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
 
 
 def convert_post(
-    md: Markdown, citations: CitationExtension, entry: PostEntry, site: Site, diagnostics: Diagnostics,
+    md: Markdown, citations: CitationExtension, post: Post, composed: ComposedSource, site: Site, diagnostics: Diagnostics,
 ) -> tuple[str, CitationSession]:
-    """A post's one conversion, with its citation session; finished as under MkDocs."""
-    composed = compose_source(entry.post)
-    session = CitationSession.for_post(entry.post, composed, site.library, diagnostics)
+    """A post's one conversion (of `composed`, its source as compose_source made it), with its citation session;
+    finished as under MkDocs."""
+    session = CitationSession.for_post(post, composed, site.library, diagnostics)
     return finish_conversion(citations.convert(md, session, composed.markdown)), session
 
 
