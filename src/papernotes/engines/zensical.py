@@ -38,6 +38,7 @@ from papernotes.core.views import fragments
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
+from papernotes.core.sources.stamps import snapshot
 from papernotes.core.views.urls import relative_url
 from papernotes.zensical import HTML_MARKER
 
@@ -269,27 +270,6 @@ def _remove(path: str) -> None:
         os.remove(path)
     except FileNotFoundError:
         pass
-
-
-def snapshot(paths: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under `paths`: what serve compares to see an edit."""
-    seen: dict[str, tuple[int, int]] = {}
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, _, files in os.walk(path):
-                for name in files:
-                    _stat_into(seen, os.path.join(folder, name))
-        else:
-            _stat_into(seen, path)
-    return seen
-
-
-def _stat_into(seen: dict[str, tuple[int, int]], path: str) -> None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return
-    seen[path] = (stat.st_mtime_ns, stat.st_size)
 
 
 def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval: float = 0.5) -> int:

@@ -32,6 +32,7 @@ from mkdocs.utils import write_file
 
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.model.posts import read_post
+from papernotes.core.sources.stamps import Stamp, snapshot
 
 from .cache import project_dir
 from .mkdocs_private import build_page, populate_page, served_paths
@@ -69,40 +70,6 @@ class LiveHost(Protocol):
     def refill_feeds(self, config: "MkDocsConfig", entries: list["PostEntry"]) -> list[tuple["File", bytes]]: ...
 
     def report(self) -> None: ...
-
-
-Stamp = tuple[int, int]  # (mtime in ns, size) of a file
-
-
-def snapshot(roots: list[str]) -> dict[str, Stamp | None]:
-    """Every file under `roots` (files or folders) with its stamp; a missing root maps to None."""
-    stamps: dict[str, Stamp | None] = {}
-
-    def walk(folder: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in entries:
-            try:
-                if entry.is_dir():
-                    walk(entry.path)
-                else:
-                    stat = entry.stat()
-                    stamps[entry.path] = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                stamps[entry.path] = None
-
-    for root in roots:
-        if os.path.isdir(root):
-            walk(root)
-        else:
-            try:
-                stat = os.stat(root)
-                stamps[root] = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                stamps[root] = None
-    return stamps
 
 
 @dataclass
