@@ -34,12 +34,11 @@ from typing import Any, Sequence
 
 import yaml
 
-from papernotes.core.views import fragments
 from papernotes.core.diagnostics import Diagnostics
 from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
 from papernotes.core.sources.stamps import snapshot
-from papernotes.core.views.urls import relative_url
+from papernotes.core.views.feeds import feed_link_tags
 from papernotes.zensical import HTML_MARKER
 
 from . import run_engine, stop
@@ -253,10 +252,7 @@ def link_feeds(site: str, feeds: dict[str | None, list[tuple[str, str, str]]]) -
             url = os.path.relpath(path, site).replace(os.sep, "/")
             url = url.removesuffix("index.html")
             found = [link for key in (None, url) for link in feeds.get(key, [])]
-            links = "".join(
-                fragments.render("feed-link.html", title=title, href=relative_url(href, url), media_type=media_type)
-                for title, href, media_type in found
-            )
+            links = feed_link_tags(found, url)
             with open(path, encoding="utf-8") as handle:
                 html = handle.read()
             if links in html or "</head>" not in html:

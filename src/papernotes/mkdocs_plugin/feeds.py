@@ -6,18 +6,15 @@ this module only makes the files and the `<link>` tags in each page's head.
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from papernotes.core.views import fragments
 from papernotes.core.blog import Blog, PostEntry
 from papernotes.core.cache import Pack
 from papernotes.core.digest import code_stamp, fingerprint, hash_text
-from papernotes.core.views.feeds import FEED_FORMATS, FeedFormat, FeedSpec, feed_items, feed_links, feed_specs
-from papernotes.core.views.urls import relative_url
+from papernotes.core.views.feeds import FEED_FORMATS, FeedFormat, FeedSpec, feed_items, feed_link_tags, feed_links, feed_specs
 
 from .cache import installed_version
 
@@ -84,11 +81,4 @@ class SiteFeeds:
         feeds = self.links(page, config)
         if not feeds:
             return output
-        links = "".join(_feed_link(title, relative_url(url, page.url), media_type) for title, url, media_type in feeds)
-        return output.replace("</head>", links + "</head>", 1)
-
-
-@functools.lru_cache(maxsize=4096)
-def _feed_link(title: str, href: str, media_type: str) -> str:
-    """A feed's <link> tag; pages at the same depth share theirs."""
-    return fragments.render("feed-link.html", title=title, href=href, media_type=media_type)
+        return output.replace("</head>", feed_link_tags(feeds, page.url) + "</head>", 1)

@@ -13,6 +13,7 @@ only what its format needs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
@@ -20,9 +21,10 @@ from typing import Any, Callable, Sequence, TypeVar
 from feedgen.feed import FeedGenerator
 
 from ..blog import Blog, PostEntry
+from . import fragments
 from .sanitize import xml_text
 from .text import plain_text
-from .urls import absolute_links
+from .urls import absolute_links, relative_url
 
 
 @dataclass(frozen=True)
@@ -183,3 +185,14 @@ def feed_items(entries: Sequence[PostEntry], limit: int) -> list[FeedItem]:
         )
         for e in shown
     ]
+
+
+def feed_link_tags(feeds: Sequence[tuple[str, str, str]], page_url: str) -> str:
+    """The <link> tags announcing `feeds` ((title, site-relative URL, media type)) in the <head> of the page at `page_url`."""
+    return "".join(_feed_link(title, relative_url(url, page_url), media_type) for title, url, media_type in feeds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_link(title: str, href: str, media_type: str) -> str:
+    """One feed's <link> tag; pages at the same depth share theirs."""
+    return fragments.render("feed-link.html", title=title, href=href, media_type=media_type)
