@@ -215,6 +215,5 @@ def add_feeds(settings: SiteSettings, out: SiteFiles) -> None:
         items = feed_items(spec.entries, settings.feed_length)
         for fmt in FEED_FORMATS[settings.feed_format]:
             out.files[spec.folder + fmt.file] = fmt.write(
-                items, title=spec.title, description=spec.description, site_url=settings.site_url,
-                feed_url=spec.folder + fmt.file, page_url=spec.page_url, language=settings.language, limit=settings.feed_length,
+                items, **spec.options(fmt, site_url=settings.site_url, language=settings.language, limit=settings.feed_length),
             )

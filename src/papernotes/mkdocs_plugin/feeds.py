@@ -47,8 +47,7 @@ class SiteFeeds:
         language = config.theme.get("language") or "en"
         for file, spec, fmt in self.files if feeds is None else feeds:
             items = feed_items(spec.entries, self.feed_length)
-            options = dict(title=spec.title, description=spec.description, site_url=config.site_url, feed_url=file.src_uri,
-                           page_url=spec.page_url, language=language, limit=self.feed_length)
+            options = spec.options(fmt, site_url=config.site_url, language=language, limit=self.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
             key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, [
                 [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,

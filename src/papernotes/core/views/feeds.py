@@ -164,6 +164,11 @@ class FeedSpec:
     description: str
     page_url: str  # the page the feed stands for
 
+    def options(self, fmt: "FeedFormat", *, site_url: str, language: str, limit: int) -> dict[str, Any]:
+        """What `fmt.write` needs besides the items, for this feed's file in that format."""
+        return dict(title=self.title, description=self.description, site_url=site_url, feed_url=self.folder + fmt.file,
+                    page_url=self.page_url, language=language, limit=limit)
+
 
 def feed_specs(blog: Blog, site_name: str, site_description: str | None) -> list[FeedSpec]:
     """The site's feed, then one per topic."""
