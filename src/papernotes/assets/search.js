@@ -100,7 +100,7 @@
       if (!loading) {
         loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
           pagefind = module;
-          return pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+          return pagefind.options({ excerptLength: 24 });
         }).then(function () {
           pagefind.init(); // starts fetching the WebAssembly and the index metadata, not awaited
           return pagefind;
@@ -174,14 +174,15 @@
     }
 
     function render(item) {
-      var url = new URL(item.url, location.href);
+      // The record's own address (site-relative), not the path of the document Pagefind indexed.
+      var url = new URL(item.meta.href || "", root);
       url.searchParams.set("h", query);
       var li = el("li", "md-search-result__item");
       var link = el("a", "md-search-result__link");
       link.href = url.href;
       link.tabIndex = -1;
       var article = el("article", "md-search-result__article md-typeset");
-      article.appendChild(el("h1", null, item.meta.title || item.url));
+      article.appendChild(el("h1", null, item.meta.title || url.pathname));
       article.appendChild(excerpt(item.excerpt || ""));
       var tags = el("nav", "md-tags");
       tags.appendChild(el("span", "md-tag pn-search__type", TYPES[item.meta.type] || "Page"));
