@@ -30,7 +30,8 @@ def pagefind_site(maker: SiteMaker) -> SiteMaker:
     """Three posts (one reviewing a paper, one draft, one hostile) and a page of the writer's."""
     maker.config(text=PAGEFIND_CONFIG.format(per_page=10))
     maker.write("docs/posts/sinks.md", f"---\ntitle: Attention sinks, explained\ndate: 2024-06-12\n{SINKS}\n---\n"
-                "Why the first tokens soak up attention: a marmoset of a mechanism.\n")
+                "Why the first tokens soak up attention: a marmoset of a mechanism.\n\n"
+                "## How the sink forms\n\nThe first token is *over*loaded[^1] in every layer.\n\n[^1]: Measured over four models.\n")
     maker.post("draft", "Unfinished thoughts", body="A xylophonist draft word.", draft="true",
                papers='[{arxiv: "2401.99999", title: Only In A Draft, abstract: "A zeppelinic abstract."}]')
     maker.write("docs/posts/hostile.md", "---\n"

@@ -68,6 +68,16 @@ def test_a_post_is_found_by_its_text_topics_and_the_papers_it_reviews(page, sear
     assert any(r["href"].split("?")[0].endswith(POST) and r["type"] == "Post" for r in results), results
 
 
+def test_an_excerpt_holds_the_writers_words_not_permalinks_or_back_references(page, search_url: str) -> None:
+    """Headings' ¶ and footnotes' ↩ are marks to click, not words: never in an excerpt; a word split by emphasis is one word."""
+    page.goto(search_url)
+    assert any(r["href"].split("?")[0].endswith(POST) for r in search(page, "overloaded")), "written *over*loaded"
+    for query in ("sink forms", "Measured"):  # next to a heading's permalink; in a footnote, before its back-reference
+        results = [r for r in search(page, query) if r["href"].split("?")[0].endswith(POST)]
+        assert results, query
+        assert "¶" not in results[0]["text"] and "↩" not in results[0]["text"], results[0]["text"]
+
+
 def test_topics_and_the_writers_pages_are_found(page, search_url: str) -> None:
     page.goto(search_url)
     assert any(r["type"] == "Topic" and r["title"] == "Long Context" for r in search(page, "Long Context"))
@@ -267,7 +277,7 @@ _FIND = """async ([root, queries]) => {
     const search = await pagefind.search(query || null, { filters });
     found[query + " " + JSON.stringify(filters)] = await Promise.all(search.results.map(async (result) => {
       const data = await result.data();
-      return [data.url, result.score, data.meta.title, data.excerpt, data.filters];
+      return [data.meta.href, result.score, data.meta.title, data.excerpt, data.filters];
     }));
   }
   return found;

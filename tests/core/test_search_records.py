@@ -36,6 +36,7 @@ def test_drafts_posts_left_out_of_search_and_their_only_papers_get_no_record() -
     for words in ("Text of Shown & more", "Efficient Streaming", "Guangxuan Xiao", "2309.17453 arXiv:2309.17453", "Long Context"):
         assert words in post.content
     assert post.year == "2024" and post.topics == ("Long Context",)
+    assert "Attention sinks" not in post.content  # the abstract: found on the paper's record, not again on each post
     for words in ("Guangxuan Xiao, Mike Lewis", "2309.17453 arXiv:2309.17453", "ICLR 2024", "2023", "Attention sinks " + H, "Shown"):
         assert words in paper_record.content
     assert topic_record.content == "1 post, 1 paper"  # the draft is not counted
@@ -57,3 +58,17 @@ def test_a_topic_record_points_at_the_topic_page_as_the_site_addresses_it() -> N
     blog.topic_stem = lambda topic: Blog.topic_stem(blog, topic)  # the blog's own rule for a topic's address
     urls = {directory_urls: [r.url for r in blog_records(blog, [], [], directory_urls=directory_urls) if r.kind == TOPIC] for directory_urls in (True, False)}
     assert urls == {True: ["topics/long-context/"], False: ["topics/long-context.html"]}
+
+
+def test_a_posts_text_for_search_leaves_out_marks_a_reader_never_types() -> None:
+    """As Python-Markdown and papernotes render them: a heading's permalink, footnote and reference back-links."""
+    html = (
+        '<h2 id="how">How it works<a class="headerlink" href="#how" title="Permanent link">&para;</a></h2>'
+        '<p>The <em>un</em>fair sink<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> grows'
+        ' <span class="citation-group">[<a class="citation" href="#ref-x" title="X">1</a>]</span>.</p>'
+        '<ol class="references"><li>Xiao, “Sinks.” <span class="citation-backrefs">↩ <a class="citation-backref" href="#c1">a</a>'
+        ' <a class="citation-backref" href="#c2">b</a></span></li></ol>'
+        '<div class="footnote"><ol><li id="fn:1"><p>Four models.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li></ol></div>'
+    )
+    (record,) = site_records([], [], [], [("how/", "How", html)])
+    assert record.content == "How it works The unfair sink 1 grows [1]. Xiao, “Sinks.” Four models."

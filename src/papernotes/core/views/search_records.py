@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..blog import page_url
 from ..model.records import Record, display_name
-from .text import plain_text
+from .text import searchable_text
 
 POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"
 
@@ -38,20 +38,24 @@ def arxiv_words(arxiv: str | None) -> str:
     return f"{arxiv} arXiv:{arxiv}" if arxiv else ""
 
 
-def paper_text(record: Record, *, title: bool = True) -> str:
+def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> str:
     """A paper's searchable words: title, authors, id, venue, year, abstract."""
     parts = [
         record.label if title else "", ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
-        f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), record.abstract or "",
+        f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), (record.abstract or "") if abstract else "",
     ]
     return " ".join(part for part in parts if part)
 
 
 def post_record(entry: Any) -> SearchRecord:
-    """A post: its title, description, topics, the papers it reviews and its text."""
+    """A post: its title, description, topics, the papers it reviews and its text.
+
+    A reviewed paper by what names it, not its abstract: the paper's own record
+    has that, and each copy would add to every search for its words.
+    """
     post = entry.post
-    papers = " ".join(paper_text(record) for record in post.papers if isinstance(record, Record))
-    body = plain_text(entry.rendered.content_html) if entry.rendered is not None else ""
+    papers = " ".join(paper_text(record, abstract=False) for record in post.papers if isinstance(record, Record))
+    body = searchable_text(entry.rendered.content_html) if entry.rendered is not None else ""
     topics = tuple(topic.name for topic in entry.topics)
     # The text first: a result's excerpt shows the post's own words unless the match is further on.
     content = " ".join(part for part in (post.meta.description or "", body, " ".join(topics), papers) if part)
@@ -80,7 +84,7 @@ def topic_record(topic: Any, url: str) -> SearchRecord:
 
 def page_record(url: str, title: str, html: str) -> SearchRecord:
     """A page the writer wrote (not a post): its own content, without what papernotes appended."""
-    return SearchRecord(url=url, kind=PAGE, title=title, content=plain_text(html))
+    return SearchRecord(url=url, kind=PAGE, title=title, content=searchable_text(html))
 
 
 def site_records(

@@ -9,11 +9,24 @@ import re
 _TAG = re.compile(r"<[^>]+>")
 _SCRIPT_OR_CODE = re.compile(r"<(script|style|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL)
+# Marks a reader never types: a heading's permalink (¶), the back-references of
+# footnotes and of the reference list (↩ a b).
+_NOT_WORDS = re.compile(
+    r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>|<span class="citation-backrefs">.*?</span>', re.DOTALL,
+)
+# Markup inside a line of text: a word split by it (<em>un</em>fair) is one word.
+# Not sup and sub, whose footnote numbers would join the word before them.
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|time|u|var)\b[^>]*>", re.IGNORECASE)
 WORDS_PER_MINUTE = 265  # the figure Material's blog plugin uses, so times agree
 
 
 def plain_text(html: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+
+
+def searchable_text(html: str) -> str:
+    """The words of rendered HTML as a search indexes and excerpts them: no ¶ or ↩, no word split by inline markup."""
+    return plain_text(_INLINE_TAG.sub("", _NOT_WORDS.sub("", html)))
 
 
 def reading_time(html: str) -> int:
