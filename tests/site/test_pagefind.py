@@ -74,6 +74,35 @@ def test_a_rebuild_keeps_the_index_and_matches_a_build_without_cache(site_maker:
     assert stable(tree(edited.site)) == stable(tree(fresh.site))
 
 
+def test_indexing_in_a_forked_helper_or_in_the_build_writes_the_same(site_maker: SiteMaker, tmp_path: Path) -> None:
+    """A build that may fork hands the records and Pagefind to a helper; with `parallel: false` the build does it all."""
+    pagefind_site(site_maker)
+    forked = site_maker.build("-v", site=tmp_path / "forked", env=NO_CACHE)
+    assert forked.returncode == 0, forked.output
+    assert "Pagefind indexed 6 records" in forked.output  # the helper's outcome, logged by the build
+    config = site_maker.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      search: pagefind\n", "      search: pagefind\n      parallel: false\n"))
+    alone = site_maker.build("-v", site=tmp_path / "alone", env=NO_CACHE)
+    assert alone.returncode == 0, alone.output
+    assert "Pagefind indexed 6 records" in alone.output
+    assert stable(tree(forked.site)) == stable(tree(alone.site))
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_pagefind_failing_stops_the_build_with_what_it_said(site_maker: SiteMaker, tmp_path: Path, parallel: bool) -> None:
+    pagefind_site(site_maker)
+    if not parallel:
+        config = site_maker.root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("      search: pagefind\n", "      search: pagefind\n      parallel: false\n"))
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: the disk is full' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    build = site_maker.build(env={**NO_CACHE, "PAGEFIND_BINARY_PATH": str(broken)})
+    assert build.returncode != 0
+    assert "Pagefind could not index the site (exit status 3): Error: the disk is full" in build.output
+    assert "Traceback" not in build.output
+
+
 def stable(files: dict[str, bytes]) -> dict[str, bytes]:
     """A site's files, less what differs between any two Pagefind runs on the same records.
 

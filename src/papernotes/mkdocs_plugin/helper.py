@@ -130,12 +130,14 @@ class Helper:
         self._buffer = self._buffer[start:]
         return messages
 
-    def wait(self) -> None:
-        """Let the helper finish its tasks, then clean up."""
+    def wait(self) -> list[Any]:
+        """Let the helper finish its tasks, then clean up; the messages not received yet."""
         if self.pid is not None:
             _reap(self.pid)
             self.pid = None
+        messages = self.receive()
         self.stop()
+        return messages
 
     def stop(self) -> None:
         """End the helper, whatever it is doing."""

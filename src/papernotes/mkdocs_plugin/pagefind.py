@@ -24,6 +24,7 @@ how long that takes).
 
 from __future__ import annotations
 
+import functools
 import logging
 import marshal
 import os
@@ -33,7 +34,7 @@ import tempfile
 import threading
 import time
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
@@ -42,6 +43,7 @@ from papernotes.core.cache import code_stamp, fingerprint, write_atomically
 from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
 
 from . import assets
+from . import helper as helpers
 from .cache import installed_version
 from .pages import GeneratedPage, PostPage
 from .state import PageStates
@@ -80,13 +82,14 @@ def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "P
     return PagefindSearch(cache_root)
 
 
+Outcome = tuple[str | None, float, int]  # what went wrong, Pagefind's CPU seconds, records indexed (0: the index was kept)
+
+
 class PagefindSearch:
     def __init__(self, cache_root: str | None) -> None:
         self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
         self.cpu_seconds = 0.0  # what the last indexing cost
-        self._job: tuple[Any, ...] | None = None  # Pagefind's process under way, and what to do when it ends
-        self._thread: threading.Thread | None = None  # under serve, waiting for that process
-        self._error: str | None = None  # what went wrong
+        self._outcome: Callable[[], Outcome | None] | None = None  # waits for the indexing under way
 
     def add_files(self, files: "Files", config: "MkDocsConfig") -> None:
         """The search box's script and styles, into the site."""
@@ -94,26 +97,76 @@ class PagefindSearch:
         files.append(File.generated(config, CSS_URI, content=assets.asset("search.css")))
 
     def start(
-        self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], *, background: bool = False,
+        self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], *,
+        background: bool = False, fork: bool = False,
     ) -> None:
         """Start indexing the records of `blog`, its `papers` and the writer's `pages` into the site's `pagefind/` folder.
 
         `wait()` puts the new index in place. `pages` are (url, title, HTML), from `writer_pages()`.
 
         A build starts it once every page's content is known, before the theme
-        renders them: Pagefind's program indexes in its own process while the
-        build goes on. Under `mkdocs serve` a quick rebuild starts it in the
-        `background`: the edited page shows at once, and a thread puts the new
-        index in place when it is done. When the folder already holds the index
-        of the same records, it is kept.
+        renders them, and goes on rendering while Pagefind's program indexes in
+        its own process. Where the build may `fork` (helper.py), a forked helper
+        also makes the records and writes them out, which at 2,000 posts takes
+        the build's process 3 s. Under `mkdocs serve` a quick rebuild starts it
+        in the `background`: the edited page shows at once, and a thread puts
+        the new index in place when it is done. When the folder already holds
+        the index of the same records, it is kept.
         """
         self.wait()
+        prepare = functools.partial(self._prepare, config, blog, papers, pages)
+        if fork:
+            helper = helpers.Helper(1, lambda _: [self._finish(prepare())])
+            if helper.pid is not None:
+
+                def received() -> Outcome | None:
+                    messages = helper.wait()
+                    # A helper that failed sent nothing: the build indexes the site itself.
+                    return messages[0][0] if messages else self._finish(prepare())
+
+                self._outcome = received
+                return
+        job = prepare()
+        if not background:
+            self._outcome = lambda: self._finish(job)
+            return
+        finished: list[Outcome] = []
+        thread = threading.Thread(target=lambda: finished.append(self._finish(job)), daemon=True)
+        thread.start()
+
+        def joined() -> Outcome | None:
+            thread.join()
+            return finished[0] if finished else None
+
+        self._outcome = joined
+
+    def wait(self) -> str | None:
+        """Let the indexing under way finish and put its index in place; what went wrong, if anything."""
+        outcome, self._outcome = self._outcome, None
+        if outcome is None:
+            return None
+        error, cpu_seconds, count = outcome() or ("papernotes: Pagefind's indexing stopped unexpectedly", 0.0, 0)
+        if count:
+            self.cpu_seconds = cpu_seconds
+            log.debug(f"papernotes: Pagefind indexed {count} records in {cpu_seconds:.2f} s of CPU time")
+        return error
+
+    def indexed(self, *, serve: bool) -> None:
+        """Wait for the index: a failure stops a build, and is logged under serve."""
+        error = self.wait()
+        if error and not serve:
+            raise PluginError(error)
+        if error:
+            log.error(error)
+
+    def _prepare(self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]]) -> tuple[Any, ...] | None:
+        """Write the records out and start Pagefind's program on them; None when the index in the folder is theirs already."""
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         language = config.theme.get("language") or "en"
         folder = os.path.join(config.site_dir, FOLDER)
         key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
         if self._keep(key, folder):
-            return
+            return None
         from pagefind.service import get_executable
 
         source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
@@ -128,44 +181,23 @@ class PagefindSearch:
             command = [nice, "-n", "10", *command]
         with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
-        self._job = (process, source, folder, key, len(records), time.perf_counter())
-        if background:
-            self._thread = threading.Thread(target=self._finish, daemon=True)
-            self._thread.start()
+        return process, source, folder, key, len(records)
 
-    def wait(self) -> str | None:
-        """Let the indexing under way finish and put its index in place; what went wrong, if anything."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        else:
-            self._finish()
-        error, self._error = self._error, None
-        return error
-
-    def indexed(self, *, serve: bool) -> None:
-        """Wait for the index: a failure stops a build, and is logged under serve."""
-        error = self.wait()
-        if error and not serve:
-            raise PluginError(error)
-        if error:
-            log.error(error)
-
-    def _finish(self) -> None:
-        if self._job is None:
-            return
-        (process, source, folder, key, count, started), self._job = self._job, None
+    def _finish(self, job: tuple[Any, ...] | None) -> Outcome:
+        """Wait for Pagefind's program and put its index in place of the old one."""
+        if job is None:
+            return None, 0.0, 0
+        process, source, folder, key, count = job
         fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
         try:
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
-            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+            cpu_seconds = usage.ru_utime + usage.ru_stime
             if process.returncode != 0 or not os.path.isfile(os.path.join(fresh, "pagefind.js")):
                 with open(os.path.join(source, "pagefind.log"), encoding="utf-8", errors="replace") as handle:
                     said = " ".join(handle.read().split()[-60:])
-                self._error = f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}"
                 shutil.rmtree(fresh, ignore_errors=True)
-                return
+                return f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}", cpu_seconds, 0
         finally:
             shutil.rmtree(source, ignore_errors=True)
         # The new index takes the old one's place at once; no chunk of the old one stays behind.
@@ -174,10 +206,9 @@ class PagefindSearch:
             os.rename(folder, old)
         os.rename(fresh, folder)
         shutil.rmtree(old, ignore_errors=True)
-        log.debug(f"papernotes: Pagefind indexed {count} records in {self.cpu_seconds:.2f} s of CPU time"
-                  f" ({time.perf_counter() - started:.2f} s from its start to the end of the build)")
         if self.stamp:
             write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
+        return None, cpu_seconds, count
 
     def _keep(self, key: str, folder: str) -> bool:
         """Whether `folder` holds, untouched, the index the last build made from `key`; its files are then dated now.

@@ -292,7 +292,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def index_search(self, config: Any, *, background: bool = False) -> None:
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
         pages = pagefind.writer_pages(self._files, self.states, serve=self.is_serve)
-        self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background)
+        self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background, fork=self.incremental.may_fork())
 
     # -- helpers ---------------------------------------------------------------
 
