@@ -22,6 +22,12 @@ baseline both costs are taken from). Then, for each search, reported:
   one 0.4 s after it, the time a person takes to move a hand from the mouse to
   the keys (the keystroke-level model's homing time); Pagefind loads in that gap.
   Also reported: the time from the click (the box taking the focus) to the first result;
+- the wait a person feels: a third reader types 0.4 s after the click at 0.2 s
+  a key (the same model's figure for an average skilled typist), so results for
+  the first letters come while typing; reported is the time from the last key
+  to the first result of the whole word, and the search data that reader
+  fetched (more than the others: each query answered while typing fetches its
+  first excerpts);
 - build cost: each search's cold build minus the build without search, and the
   CPU time of Pagefind's program (logged by papernotes; it runs alongside the
   build's rendering, and a re-index under `mkdocs serve` costs the same).
@@ -53,6 +59,7 @@ VARIANTS = ("material", "pagefind", "none")
 READERS = 5  # readers per search and size, at least: cheap next to a build
 QUERY = "attention"  # a word of many posts and papers: a query with many results, for both searches
 HOMING_MS = 400  # from the mouse to the keys: the keystroke-level model's H (Card, Moran and Newell)
+KEY_MS = 200  # between keys, an average skilled typist: the same model's K
 SEARCH_FILE = re.compile(r"/search/search_index\.json|/workers/search\.|/pagefind/|/papernotes/search\.")
 _INDEXED = re.compile(r"Pagefind indexed \d+ records in ([\d.]+) s of CPU time")
 
@@ -116,19 +123,21 @@ class _Counting(SimpleHTTPRequestHandler):
 
 _WATCH = """
 () => {
-  window.pnBench = {};
+  window.pnBench = {keys: [], shown: []};
   const input = document.querySelector(".md-search__input");
   input.addEventListener("focus", () => { window.pnBench.focused = performance.now(); }, {once: true});
-  input.addEventListener("keydown", () => { window.pnBench.typed = performance.now(); }, {once: true});
-  new MutationObserver(() => {
-    if (!window.pnBench.shown && document.querySelector(".md-search-result__item")) window.pnBench.shown = performance.now();
+  input.addEventListener("keydown", () => { window.pnBench.keys.push(performance.now()); });
+  // Every time results are put in: the list is filled again for each query answered.
+  new MutationObserver((changes) => {
+    if (changes.some((c) => [...c.addedNodes].some((n) => n.nodeType === 1 && n.matches(".md-search-result__item"))))
+      window.pnBench.shown.push(performance.now());
   }).observe(document.body, {childList: true, subtree: true});
 }
 """
 
 
-def reader_run(browser: Any, site: Path, pause_ms: int = 0) -> dict[str, float]:
-    """One reader: open the home page, search once, typing `pause_ms` after the click; the bytes sent and the times."""
+def reader_run(browser: Any, site: Path, pause_ms: int = 0, key_ms: int = 0) -> dict[str, float]:
+    """One reader: open the home page, search once, typing `pause_ms` after the click and `key_ms` between keys; the bytes sent and the times."""
     sent: list[tuple[str, int, int]] = []
     handler = functools.partial(type("Handler", (_Counting,), {"sent": sent}), directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -143,8 +152,8 @@ def reader_run(browser: Any, site: Path, pause_ms: int = 0) -> dict[str, float]:
         box.click()
         if pause_ms:
             page.wait_for_timeout(pause_ms)
-        box.press_sequentially(QUERY)
-        page.wait_for_selector(".md-search-result__item", timeout=120_000)
+        box.press_sequentially(QUERY, delay=key_ms)
+        page.wait_for_function("window.pnBench.shown.some((t) => t > window.pnBench.keys.at(-1))", timeout=120_000)
         times = page.evaluate("window.pnBench")
         page.wait_for_timeout(500)  # the rest of the first screen of results
     finally:
@@ -152,9 +161,12 @@ def reader_run(browser: Any, site: Path, pause_ms: int = 0) -> dict[str, float]:
         server.shutdown()
         server.server_close()
     search = [s for s in sent if SEARCH_FILE.search(s[0])]
+    typed, last = times["keys"][0], times["keys"][-1]
     return {
-        "first_result_ms": times["shown"] - times["typed"],
-        "from_click_ms": times["shown"] - times["focused"], "click_to_key_ms": times["typed"] - times["focused"],
+        "first_result_ms": times["shown"][0] - typed,
+        "from_click_ms": times["shown"][0] - times["focused"], "click_to_key_ms": typed - times["focused"],
+        # The whole query's results, as a reader who types at a person's pace waits for them.
+        "after_last_key_ms": next(t for t in times["shown"] if t > last) - last,
         "search_kb": sum(s[1] for s in search) / 1e3, "search_gz_kb": sum(s[2] for s in search) / 1e3,
         "total_kb": sum(s[1] for s in sent) / 1e3, "total_gz_kb": sum(s[2] for s in sent) / 1e3,
         "search_requests": len(search),
@@ -183,7 +195,11 @@ def bench_search(sizes: list[int], runs: int, workdir: Path, python: str, env: d
                 for variant in readers:
                     readers[variant].append(reader_run(browser, roots[variant] / "site"))
                     paused = reader_run(browser, roots[variant] / "site", HOMING_MS)
-                    readers[variant][-1].update(homed_first_result_ms=paused["first_result_ms"], homed_from_click_ms=paused["from_click_ms"])
+                    person = reader_run(browser, roots[variant] / "site", HOMING_MS, KEY_MS)
+                    readers[variant][-1].update(
+                        homed_first_result_ms=paused["first_result_ms"], homed_from_click_ms=paused["from_click_ms"],
+                        paced_after_last_key_ms=person["after_last_key_ms"], paced_search_gz_kb=person["search_gz_kb"],
+                    )
                     print(f"  n={n} reader {run + 1}/{max(runs, READERS)} ({variant}) {readers[variant][-1]}", flush=True)
             browser.close()
         none = statistics.median(builds["none"])
@@ -203,8 +219,9 @@ def bench_search(sizes: list[int], runs: int, workdir: Path, python: str, env: d
 def report(rows: list[dict[str, Any]]) -> dict:
     lines = [
         "| posts | search | index on disk (KB) | search data for load + one query (KB sent / gzipped) | requests | first result from the first key, typed at once (ms; from the click; click to key) "
-        f"| first result from the first key, typed {HOMING_MS} ms after the click (ms; from the click) | cold build (s) | cost vs no search (s, share) | Pagefind's CPU time (s, share of the build's wall time) |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| first result from the first key, typed {HOMING_MS} ms after the click (ms; from the click) "
+        f"| typed at {KEY_MS} ms a key after {HOMING_MS} ms: the whole word's results after its last key (ms; search data gzipped, KB) | cold build (s) | cost vs no search (s, share) | Pagefind's CPU time (s, share of the build's wall time) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios: dict[str, float] = {}
     by = {(r["n"], r["search"]): r for r in rows}
@@ -213,13 +230,14 @@ def report(rows: list[dict[str, Any]]) -> dict:
         indexing = f"{r['indexing_s']:.2f} ({r['indexing_share']:.1%})" if "indexing_s" in r else "–"
         lines.append(
             f"| {r['n']:,} | {r['search']} | {disk} | {r['search_kb']:,.0f} / {r['search_gz_kb']:,.0f} | {r['search_requests']:.0f} | "
-            f"{r['first_result_ms']:,.0f} ({r['from_click_ms']:,.0f}; {r['click_to_key_ms']:,.0f}) | {r['homed_first_result_ms']:,.0f} ({r['homed_from_click_ms']:,.0f}) | {r['cold_s']:.1f} | {r['cost_s']:+.1f} ({r['cost_share']:.1%}) | {indexing} |"
+            f"{r['first_result_ms']:,.0f} ({r['from_click_ms']:,.0f}; {r['click_to_key_ms']:,.0f}) | {r['homed_first_result_ms']:,.0f} ({r['homed_from_click_ms']:,.0f}) | {r['paced_after_last_key_ms']:,.0f} ({r['paced_search_gz_kb']:,.0f}) | {r['cold_s']:.1f} | {r['cost_s']:+.1f} ({r['cost_share']:.1%}) | {indexing} |"
         )
         material = by.get((r["n"], "material"))
         if r["search"] == "pagefind" and material:
             ratios[f"pagefind / material search bytes gzipped @ {r['n']}"] = r["search_gz_kb"] / material["search_gz_kb"]
             ratios[f"pagefind / material first result @ {r['n']}"] = r["first_result_ms"] / material["first_result_ms"]
             ratios[f"pagefind / material first result, typed {HOMING_MS} ms after the click @ {r['n']}"] = r["homed_first_result_ms"] / material["homed_first_result_ms"]
+            ratios[f"pagefind / material results after the last key, typed at {KEY_MS} ms a key @ {r['n']}"] = r["paced_after_last_key_ms"] / material["paced_after_last_key_ms"]
     table = "\n".join(lines)
     print("\n" + table + "\n")
     for name, value in ratios.items():
