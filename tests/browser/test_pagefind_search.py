@@ -271,7 +271,6 @@ QUERIES = [("2309.17453", {}), ("attention", {}), ("attention", {"type": "paper"
 
 _FIND = """async ([root, queries]) => {
   const pagefind = await import(root + "pagefind/pagefind.js");
-  await pagefind.options({ baseUrl: "/" });
   const found = { filters: await pagefind.filters() };
   for (const [query, filters] of queries) {
     const search = await pagefind.search(query || null, { filters });

@@ -11,7 +11,8 @@ Its results reach the build only through the caches, under the same keys a
 rebuild checks: a page the helper finished is a cache hit, anything else is
 built as usual. So the output is what a build without the helper makes,
 whatever the helper did or did not get to, and a helper that fails costs
-nothing but its time.
+nothing but its time. (The search index's helper, pagefind.py, sends back
+what Pagefind said instead; the build indexes the site itself if it sent nothing.)
 
 The helper runs only where fork is safe: a POSIX system other than macOS, more
 than one core, and a single thread (never under `mkdocs serve`, whose server

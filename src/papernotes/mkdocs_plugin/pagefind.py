@@ -40,6 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from papernotes.core.cache import code_stamp, fingerprint, write_atomically
+from papernotes.core.digest import hash_text
 from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
 
 from . import assets
@@ -88,7 +89,6 @@ Outcome = tuple[str | None, float, int]  # what went wrong, Pagefind's CPU secon
 class PagefindSearch:
     def __init__(self, cache_root: str | None) -> None:
         self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
-        self.cpu_seconds = 0.0  # what the last indexing cost
         self._outcome: Callable[[], Outcome | None] | None = None  # waits for the indexing under way
 
     def add_files(self, files: "Files", config: "MkDocsConfig") -> None:
@@ -121,8 +121,13 @@ class PagefindSearch:
 
                 def received() -> Outcome | None:
                     messages = helper.wait()
-                    # A helper that failed sent nothing: the build indexes the site itself.
-                    return messages[0][0] if messages else self._finish(prepare())
+                    if messages:
+                        log.debug("papernotes: Pagefind ran from a forked helper")
+                        return messages[0][0]
+                    # A helper that failed sent nothing: the build indexes the site itself, into
+                    # another folder than the one a Pagefind the helper left running may still write.
+                    log.debug("papernotes: the helper indexing for search stopped; the build indexes the site itself")
+                    return self._finish(prepare(".papernotes-again"))
 
                 self._outcome = received
                 return
@@ -147,7 +152,6 @@ class PagefindSearch:
             return None
         error, cpu_seconds, count = outcome() or ("papernotes: Pagefind's indexing stopped unexpectedly", 0.0, 0)
         if count:
-            self.cpu_seconds = cpu_seconds
             log.debug(f"papernotes: Pagefind indexed {count} records in {cpu_seconds:.2f} s of CPU time")
         return error
 
@@ -159,8 +163,13 @@ class PagefindSearch:
         if error:
             log.error(error)
 
-    def _prepare(self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]]) -> tuple[Any, ...] | None:
-        """Write the records out and start Pagefind's program on them; None when the index in the folder is theirs already."""
+    def _prepare(
+        self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], new: str = ".papernotes-new",
+    ) -> tuple[Any, ...] | None:
+        """Write the records out and start Pagefind's program on them, writing beside the index at `folder + new`.
+
+        None when the index in the folder is theirs already.
+        """
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         language = config.theme.get("language") or "en"
         folder = os.path.join(config.site_dir, FOLDER)
@@ -170,8 +179,12 @@ class PagefindSearch:
         from pagefind.service import get_executable
 
         source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
-        write_documents(records, source, language)
-        fresh = folder + ".papernotes-new"
+        try:
+            write_documents(records, source, language)
+        except BaseException:
+            shutil.rmtree(source, ignore_errors=True)
+            raise
+        fresh = folder + new
         shutil.rmtree(fresh, ignore_errors=True)
         command = [str(get_executable()), "--site", source, "--output-path", fresh, "--silent"]
         # Pagefind works beside the build's rendering: at a lower priority it takes
@@ -181,18 +194,22 @@ class PagefindSearch:
             command = [nice, "-n", "10", *command]
         with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
-        return process, source, folder, key, len(records)
+        return process, source, folder, fresh, key, len(records)
 
     def _finish(self, job: tuple[Any, ...] | None) -> Outcome:
         """Wait for Pagefind's program and put its index in place of the old one."""
         if job is None:
             return None, 0.0, 0
-        process, source, folder, key, count = job
-        fresh, old = folder + ".papernotes-new", folder + ".papernotes-old"
+        process, source, folder, fresh, key, count = job
+        old = folder + ".papernotes-old"
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            cpu_seconds = usage.ru_utime + usage.ru_stime
+            if hasattr(os, "wait4"):  # with what Pagefind's run cost, for the build's log
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                cpu_seconds = usage.ru_utime + usage.ru_stime
+            else:
+                process.wait()
+                cpu_seconds = 0.0
             if process.returncode != 0 or not os.path.isfile(os.path.join(fresh, "pagefind.js")):
                 with open(os.path.join(source, "pagefind.log"), encoding="utf-8", errors="replace") as handle:
                     said = " ".join(handle.read().split()[-60:])
@@ -263,9 +280,10 @@ def write_documents(records: list[SearchRecord], source: str, language: str) -> 
     (docs/benchmarks.md). It also needs an event loop, which in a thread keeps
     papernotes' render helper from forking (helper.py).
     """
-    width = len(str(len(records)))
-    for number, record in enumerate(records):
-        with open(os.path.join(source, f"{number:0{width}d}.html"), "w", encoding="utf-8") as handle:
+    for record in records:
+        # Named by its address, not its place in the list: a new post leaves the other documents, and so
+        # the excerpt files Pagefind writes (which name them), as they were.
+        with open(os.path.join(source, f"{hash_text(record.url)[:20]}.html"), "w", encoding="utf-8") as handle:
             handle.write(record_html(record, language))
 
 

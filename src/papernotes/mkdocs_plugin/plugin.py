@@ -244,9 +244,12 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             )
         self._inputs = None
 
-    # A failed build leaves no helper behind, and no state for a quick rebuild.
+    # A failed build leaves no helper behind, and no state for a quick rebuild. Its
+    # search index is let finish: the next build writes where it writes.
     def on_build_error(self, *, error: Exception) -> None:
         self.incremental.failed()
+        if self.pagefind is not None:
+            self.pagefind.wait()
         self.live = None
 
     # `mkdocs serve` watches only docs/ and mkdocs.yml; library files (and an
