@@ -66,9 +66,11 @@ def test_a_posts_text_for_search_leaves_out_marks_a_reader_never_types() -> None
         '<h2 id="how">How it works<a class="headerlink" href="#how" title="Permanent link">&para;</a></h2>'
         '<p>The <em>un</em>fair sink<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> grows'
         ' <span class="citation-group">[<a class="citation" href="#ref-x" title="X">1</a>]</span>.</p>'
-        '<ol class="references"><li>Xiao, “Sinks.” <span class="citation-backrefs">↩ <a class="citation-backref" href="#c1">a</a>'
-        ' <a class="citation-backref" href="#c2">b</a></span></li></ol>'
+        '<h2 id="notes">Notes</h2><p>Kept <span class="citation-backrefs">↩ <a class="citation-backref" href="#c1">a</a>'
+        ' <a class="citation-backref" href="#c2">b</a></span></p>'
+        # Out of search, as under Material's search: a reference list is not a snippet to land on.
+        '<h2 id="references" data-search-exclude>References</h2><ol class="references"><li>Xiao, “Sinks.”</li></ol>'
         '<div class="footnote"><ol><li id="fn:1"><p>Four models.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li></ol></div>'
     )
     (record,) = site_records([], [], [], [("how/", "How", html)])
-    assert record.content == "How it works The unfair sink 1 grows [1]. Xiao, “Sinks.” Four models."
+    assert record.content == "How it works The unfair sink 1 grows [1]. Notes Kept Four models."

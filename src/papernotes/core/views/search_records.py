@@ -39,7 +39,7 @@ def arxiv_words(arxiv: str | None) -> str:
 
 
 def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> str:
-    """A paper's searchable words: title, authors, id, venue, year, abstract."""
+    """A paper's searchable words: title, authors, id, venue, year, and its abstract unless not `abstract`."""
     parts = [
         record.label if title else "", ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
         f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), (record.abstract or "") if abstract else "",

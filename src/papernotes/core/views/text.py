@@ -14,6 +14,9 @@ _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL)
 _NOT_WORDS = re.compile(
     r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>|<span class="citation-backrefs">.*?</span>', re.DOTALL,
 )
+# A section whose heading is marked out of search, as Material's search leaves it out (a
+# post's reference list): up to the next heading or the footnotes Python-Markdown puts last.
+_EXCLUDED_SECTION = re.compile(r"<h[1-6]\b[^>]*\sdata-search-exclude\b.*?(?=<h[1-6]\b|<div class=\"footnote\"|\Z)", re.DOTALL)
 # Markup inside a line of text: a word split by it (<em>un</em>fair) is one word.
 # Not sup and sub, whose footnote numbers would join the word before them.
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|time|u|var)\b[^>]*>", re.IGNORECASE)
@@ -25,8 +28,11 @@ def plain_text(html: str) -> str:
 
 
 def searchable_text(html: str) -> str:
-    """The words of rendered HTML as a search indexes and excerpts them: no ¶ or ↩, no word split by inline markup."""
-    return plain_text(_INLINE_TAG.sub("", _NOT_WORDS.sub("", html)))
+    """The words of rendered HTML as a search indexes and excerpts them.
+
+    No section marked out of search, no ¶ or ↩, no word split by inline markup.
+    """
+    return plain_text(_INLINE_TAG.sub("", _NOT_WORDS.sub("", _EXCLUDED_SECTION.sub("", html))))
 
 
 def reading_time(html: str) -> int:
