@@ -69,7 +69,7 @@
     return box;
   }
 
-  function excerpt(html) {
+  function excerpt(html, title) {
     // Pagefind marks the query's words with <mark>; nothing else of it becomes markup.
     var template = document.createElement("template");
     template.innerHTML = html;
@@ -77,6 +77,18 @@
     template.content.childNodes.forEach(function (node) {
       p.appendChild(node.nodeName === "MARK" ? el("mark", null, node.textContent) : document.createTextNode(node.textContent));
     });
+    // A record's text starts with its title (its <h1>, for ranking): an excerpt from the top
+    // would repeat, whole or from a word on, the title shown just above it.
+    var text = p.textContent, end = text.indexOf(". ");
+    if (end > 0 && title.slice(-end) === text.slice(0, end)) {
+      var cut = end + 2;
+      while (cut > 0 && p.firstChild) {
+        var first = p.firstChild, length = first.textContent.length;
+        if (length <= cut) { p.removeChild(first); cut -= length; continue; }
+        p.replaceChild(first.nodeName === "MARK" ? el("mark", null, first.textContent.slice(cut)) : document.createTextNode(first.textContent.slice(cut)), first);
+        cut = 0;
+      }
+    }
     return p;
   }
 
@@ -100,8 +112,7 @@
       if (!loading) {
         loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
           pagefind = module;
-          // A title weighs twice Pagefind's default, about what it weighed as the text's <h1> too (pagefind.py).
-          return pagefind.options({ excerptLength: 24, ranking: { metaWeights: { title: 10 } } });
+          return pagefind.options({ excerptLength: 24 });
         }).then(function () {
           pagefind.init(); // starts fetching the WebAssembly and the index metadata, not awaited
           return pagefind;
@@ -184,7 +195,7 @@
       link.tabIndex = -1;
       var article = el("article", "md-search-result__article md-typeset");
       article.appendChild(el("h1", null, item.meta.title || url.pathname));
-      article.appendChild(excerpt(item.excerpt || ""));
+      article.appendChild(excerpt(item.excerpt || "", item.meta.title || ""));
       var tags = el("nav", "md-tags");
       tags.appendChild(el("span", "md-tag pn-search__type", TYPES[item.meta.type] || "Page"));
       var details = [item.meta.authors, (item.meta.date || "").slice(0, 10)].filter(Boolean).join(" · ");

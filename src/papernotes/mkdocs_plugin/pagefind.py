@@ -298,12 +298,11 @@ def record_html(record: SearchRecord, language: str) -> str:
     if record.year:
         tags.append(("filter", "year", record.year))
     head = "".join(f'<meta data-pagefind-{kind}="{name}[content]" content="{escape(value)}">' for kind, name, value in tags)
-    # The title is found through its meta tag (search.js weighs it as a heading would):
-    # in the text too, every excerpt that starts at the top would repeat it under the title.
-    # Pagefind leaves out a document without text, so one with nothing but a title keeps it as text.
+    # The title is the text's <h1> too: Pagefind ranks a short record whose heading matches first
+    # (a paper, a topic), and a document without text would be left out. search.js keeps it out of excerpts.
     return (
         f'<!DOCTYPE html><html lang="{escape(language)}"><head>{head}</head>'
-        f"<body data-pagefind-body><p>{escape(record.content or record.title)}</p></body></html>"
+        f"<body data-pagefind-body><h1>{escape(record.title)}</h1><p>{escape(record.content)}</p></body></html>"
     )
 
 
