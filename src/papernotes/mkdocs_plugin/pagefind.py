@@ -34,13 +34,13 @@ import tempfile
 import threading
 import time
 from html import escape
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from papernotes.core.cache import code_stamp, fingerprint, write_atomically
-from papernotes.core.digest import hash_text
+from papernotes.core.cache import code_stamp, write_atomically
+from papernotes.core.digest import digest, hash_text
 from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
 
 from . import assets
@@ -84,6 +84,17 @@ def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "P
 
 
 Outcome = tuple[str | None, float, int]  # what went wrong, Pagefind's CPU seconds, records indexed (0: the index was kept)
+
+
+class _Run(NamedTuple):
+    """Pagefind's program at work, and what to do with its output."""
+
+    process: subprocess.Popen
+    source: str  # the records' documents, removed once it ends
+    folder: str  # where the index goes
+    fresh: str  # where Pagefind writes it
+    key: str  # of the records, kept with the index
+    count: int  # records
 
 
 class PagefindSearch:
@@ -165,7 +176,7 @@ class PagefindSearch:
 
     def _prepare(
         self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], new: str = ".papernotes-new",
-    ) -> tuple[Any, ...] | None:
+    ) -> _Run | None:
         """Write the records out and start Pagefind's program on them, writing beside the index at `folder + new`.
 
         None when the index in the folder is theirs already.
@@ -173,7 +184,8 @@ class PagefindSearch:
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         language = config.theme.get("language") or "en"
         folder = os.path.join(config.site_dir, FOLDER)
-        key = fingerprint("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
+        # digest, not fingerprint: the records' text (tens of megabytes) is hashed as it is, not escaped into JSON again.
+        key = digest("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
         if self._keep(key, folder):
             return None
         from pagefind.service import get_executable
@@ -194,9 +206,9 @@ class PagefindSearch:
             command = [nice, "-n", "10", *command]
         with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
-        return process, source, folder, fresh, key, len(records)
+        return _Run(process, source, folder, fresh, key, len(records))
 
-    def _finish(self, job: tuple[Any, ...] | None) -> Outcome:
+    def _finish(self, job: _Run | None) -> Outcome:
         """Wait for Pagefind's program and put its index in place of the old one."""
         if job is None:
             return None, 0.0, 0
