@@ -9,10 +9,11 @@ import re
 _TAG = re.compile(r"<[^>]+>")
 _SCRIPT_OR_CODE = re.compile(r"<(script|style|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL)
-# Marks a reader never types: a heading's permalink (¶), the back-references of
+_PERMALINK = r'<a class="headerlink"[^>]*>.*?</a>'  # a heading's ¶, as Python-Markdown's toc writes it
+# Marks a reader never types: a heading's permalink, the back-references of
 # footnotes and of the reference list (↩ a b).
 _NOT_WORDS = re.compile(
-    r'<a class="(?:headerlink|footnote-backref)"[^>]*>.*?</a>|<span class="citation-backrefs">.*?</span>', re.DOTALL,
+    _PERMALINK + r'|<a class="footnote-backref"[^>]*>.*?</a>|<span class="citation-backrefs">.*?</span>', re.DOTALL,
 )
 # A section whose heading is marked out of search, as Material's search leaves it out (a
 # post's reference list): up to the next heading or the footnotes Python-Markdown puts last.
@@ -48,5 +49,5 @@ def first_paragraph(html: str) -> str:
 
 def strip_anchors(html: str) -> str:
     """Excerpts are shown on listing pages, several to a page: their permalinks and ids would clash."""
-    html = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", html)
+    html = re.sub(_PERMALINK, "", html)
     return re.sub(r'(<[a-z][a-z0-9]*\b[^>]*?)\s+id="[^"]*"', r"\1", html)
