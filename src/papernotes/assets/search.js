@@ -70,25 +70,19 @@
   }
 
   function excerpt(html, title) {
-    // Pagefind marks the query's words with <mark>; nothing else of it becomes markup.
     var template = document.createElement("template");
     template.innerHTML = html;
-    var p = el("p");
-    template.content.childNodes.forEach(function (node) {
-      p.appendChild(node.nodeName === "MARK" ? el("mark", null, node.textContent) : document.createTextNode(node.textContent));
-    });
     // A record's text starts with its title (its <h1>, for ranking): an excerpt from the top
     // would repeat, whole or from a word on, the title shown just above it.
-    var text = p.textContent, end = text.indexOf(". ");
-    if (end > 0 && title.slice(-end) === text.slice(0, end)) {
-      var cut = end + 2;
-      while (cut > 0 && p.firstChild) {
-        var first = p.firstChild, length = first.textContent.length;
-        if (length <= cut) { p.removeChild(first); cut -= length; continue; }
-        p.replaceChild(first.nodeName === "MARK" ? el("mark", null, first.textContent.slice(cut)) : document.createTextNode(first.textContent.slice(cut)), first);
-        cut = 0;
-      }
-    }
+    var whole = template.content.textContent, end = whole.indexOf(". ");
+    var skip = end > 0 && title.slice(-end) === whole.slice(0, end) ? end + 2 : 0;
+    var p = el("p");
+    // Pagefind marks the query's words with <mark>; nothing else of it becomes markup.
+    template.content.childNodes.forEach(function (node) {
+      var text = node.textContent.slice(skip);
+      skip = Math.max(0, skip - node.textContent.length);
+      if (text) p.appendChild(node.nodeName === "MARK" ? el("mark", null, text) : document.createTextNode(text));
+    });
     return p;
   }
 
