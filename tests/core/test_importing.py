@@ -219,6 +219,15 @@ def test_copied_text_is_shown_as_written() -> None:
     assert "[@doe2020paper]" in post.body
 
 
+def test_text_copied_from_a_pdf_or_a_terminal_keeps_its_words_apart() -> None:
+    """A form feed between pages is a space to the reader; colour codes and a bell are nothing."""
+    filler = "This sentence pads the paragraph so that it reads like prose copied from a long post page. " * 2
+    text = f"Copied notes\nThe end of one page\fand the start of the next. {filler}\n\x1b[1mBold\x1b[0m\x07 run. {filler}\n"
+    [post] = import_notes(text, "Notes")
+    assert "page and the start" in post.body and "Bold run." in post.body
+    assert not any(c in post.body for c in "\f\x07\x1b")
+
+
 _LINE = st.sampled_from([
     "", "Title line", "# Heading", "# comment", "x = 1", "def f(x):", "    return x", "```", "References",
     "[1] Doe, J. \"A Title.\" arXiv:2309.17453 (2023).", "[2] Roe, R. 2021. https://e.org/a_b", "see [1] and [2, 1]",

@@ -133,6 +133,24 @@ def test_pasted_terminal_output_builds_and_every_feed_stays_valid_xml(site: Site
     assert "PASSED" in item.findtext(CONTENT) and "Form feed" in item.findtext("description")
 
 
+def test_a_pdf_page_break_between_words_reads_as_a_space_everywhere(site: SiteMaker) -> None:
+    # Text copied across a PDF's page break carries a form feed where the reader saw a space.
+    title, description, paper, abstract = q("Scaling\fLaws"), q("Across the\fpage"), q("Vertical\vtab"), q("Page\fbreak")
+    site.write("docs/posts/pdf.md", post(
+        f"title: {title}", "date: 2024-06-01", f"description: {description}",
+        "papers:", f"  - {{id: pdf2024, title: {paper}, abstract: {abstract}}}",
+        body="Last line of one page\fFirst of the next.\n",
+    ))
+    build = built(site)
+    assert build.returncode == 0, build.output
+    page = scan((build.site / "posts" / "scaling-laws" / "index.html").read_text(encoding="utf-8")).text
+    paper_page = scan((build.site / "papers" / "pdf2024" / "index.html").read_text(encoding="utf-8")).text
+    assert "Scaling Laws" in page and "Last line of one page First of the next." in page and "Vertical tab" in page
+    assert "Vertical tab" in paper_page and "Page break" in paper_page
+    items = {i.findtext("title"): i for i in ET.parse(build.site / "feed.xml").getroot().iter("item")}
+    assert items["Scaling Laws"].findtext("description") == "Across the page"
+
+
 def test_feed_descriptions_and_summaries_show_markup_as_text(site: SiteMaker) -> None:
     tag = "<img src=x onerror=alert(1)>"
     site.write("docs/posts/markup.md", post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # terminal colours, stray controls
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]")  # terminal colours, stray controls
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"^#+(?:\s|$)|^//")  # a `# comment` (or a Markdown heading: context decides)
 # Lines only code starts with: keywords, assignments, calls, decorators, braces. Prose ends with a period.
@@ -24,8 +24,12 @@ _URL = re.compile(r"https?://\S+|\barxiv\.org/\S+|\barxiv:\s?\d{4}\.\d{4,5}|\bdo
 
 
 def clean(text: str) -> str:
-    """The text without a byte-order mark, terminal colours or control characters, with \\n line ends."""
-    return _CONTROL.sub("", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    """The text without a byte-order mark, terminal colours or control characters, with \\n line ends.
+
+    A PDF's form feed (and a vertical tab) stands between words: it becomes a space.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", " ").replace("\x0b", " ")
+    return _CONTROL.sub("", text)
 
 
 def has_link(text: str) -> bool:

@@ -9,8 +9,8 @@ text, `on*` attributes are dropped and links keep only http(s), mailto or
 relative targets.
 
 `xml_text` is the one place text is made fit for XML 1.0 (feeds, sitemaps):
-what XML cannot carry (terminal colour codes, form feeds, NUL, U+FFFE) is
-dropped rather than failing the build.
+what XML cannot carry (terminal colour codes, NUL, U+FFFE) is dropped rather
+than failing the build, and a form feed or vertical tab becomes a space.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACING = re.compile("[\x0b\x0c]")  # a PDF's page break, a vertical tab: spaces between words, not nothing
 
 
 def xml_text(text: str) -> str:
@@ -113,4 +114,4 @@ def xml_text(text: str) -> str:
         text = _ANSI.sub("", text)
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", _SPACING.sub(" ", text))
