@@ -39,10 +39,14 @@ def arxiv_words(arxiv: str | None) -> str:
 
 
 def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> str:
-    """A paper's searchable words: title, authors, id, venue, year, and its abstract unless not `abstract`."""
+    """A paper's searchable words: its abstract unless not `abstract`, title, authors, id, venue, year.
+
+    The abstract first: an excerpt from the top of a paper's record reads as
+    prose, not as the author list a result already shows under it.
+    """
     parts = [
-        record.label if title else "", ", ".join(display_name(a) for a in record.authors), arxiv_words(record.arxiv),
-        f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""), (record.abstract or "") if abstract else "",
+        (record.abstract or "") if abstract else "", record.label if title else "", ", ".join(display_name(a) for a in record.authors),
+        arxiv_words(record.arxiv), f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""),
     ]
     return " ".join(part for part in parts if part)
 
