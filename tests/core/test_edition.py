@@ -11,6 +11,7 @@ import markdown
 
 from papernotes.core.views.edition import email_html, email_message, email_text, html_text, mail_html
 from papernotes.core.views.mathml import render_math
+from papernotes.core.papers import _format_by_bibtexparser
 from papernotes.core.views.newsletter import Card, Issue, citation_line, json_ld, post_bibtex
 
 
@@ -92,6 +93,12 @@ def test_bibtex_and_citation_line() -> None:
     assert "title = {Attention \\& sinks: 100\\% of the " in entry  # LaTeX-encoded, as paper pages' entries
     assert "author = {Ada Lovelace and Alan Turing and Grace Hopper}" in entry
     assert "url = {https://ex.org/n/posts/sinks/}" in entry and "date = {2024-06-21}" in entry
+    hostile = issue(title="Über {braces} & $x_1$ \\end", authors=["Jörg Müller"], url="https://ex.org/n/{a}\\b_c/")
+    entry = post_bibtex(hostile)
+    assert entry == _format_by_bibtexparser("online", "muller2024sinks", [
+        ("author", "Jörg Müller"), ("title", hostile.title), ("date", "2024-06-21"),
+        ("url", "https://ex.org/n/%7Ba%7D%5Cb_c/"), ("organization", "Paper Trail"),
+    ]), entry  # as bibtexparser writes it, the address as written but for what would end the braces
     assert citation_line(issue()) == ("Ada Lovelace, Alan Turing, and Grace Hopper. “Attention & sinks: 100% of the <cache>.” "
                                       "Paper Trail, June 21, 2024. https://ex.org/n/posts/sinks/")
 

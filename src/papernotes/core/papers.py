@@ -205,33 +205,37 @@ def _latex(value: str) -> str:
 
 
 def bibtex_entry(record: Record) -> str:
-    """A BibTeX entry to copy, LaTeX-encoded as bibtexparser's own writer does.
+    """A paper's BibTeX entry to copy."""
+    return format_bibtex(*_bibtex_fields(record))
+
+
+def format_bibtex(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
+    """An entry of (name, value) `fields`, LaTeX-encoded as bibtexparser's own writer does, but for verbatim fields.
 
     Written here field by field (a paper page each, thousands per build);
-    `_bibtex_entry_by_bibtexparser` is the reference it must equal.
+    `_format_by_bibtexparser` is the reference it must equal.
     """
-    fields, kind, key = _bibtex_fields(record)
     try:
         lines = [f"  {name} = {{{value if name in _VERBATIM else _latex(value)}}}" for name, value in fields]
     except Exception:  # noqa: BLE001 - the encoder failed: let bibtexparser handle it its own way
-        return _bibtex_entry_by_bibtexparser(record)
+        return _format_by_bibtexparser(kind, key, fields)
     text = f"@{kind}{{{key},\n" + "".join(line + ",\n" for line in lines[:-1]) + (lines[-1] + "\n" if lines else "") + "}"
     return text.replace("\t", "  ").strip()
 
 
 # Fields BibTeX tools read as written (biblatex's verbatim fields): never LaTeX-encoded,
 # so a URL stays a URL, not `\url{...}` and `\_`.
-_VERBATIM = frozenset({"url", "doi", "eprint"})
+_VERBATIM = frozenset({"url", "doi", "eprint"})  # values given through `verbatim`
 # Where a venue goes, by its kind: BibTeX's entry type and field.
 _VENUE_FIELD = {"conference": ("inproceedings", "booktitle"), "journal": ("article", "journal")}
 
 
-def _verbatim(value: str) -> str:
+def verbatim(value: str) -> str:
     """A link as a braced BibTeX value: braces and backslashes percent-encoded (they would end or escape it)."""
     return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
-def _bibtex_fields(record: Record) -> tuple[list[tuple[str, str]], str, str]:
+def _bibtex_fields(record: Record) -> tuple[str, str, list[tuple[str, str]]]:
     venue_kind_ = venue_kind(record.venue)
     kind, venue_field = _VENUE_FIELD.get(venue_kind_, ("misc", "howpublished"))
     # A preprint's server is said by eprint and archivePrefix.
@@ -244,21 +248,20 @@ def _bibtex_fields(record: Record) -> tuple[list[tuple[str, str]], str, str]:
         (venue_field, venue),
         ("eprint", record.arxiv),
         ("archivePrefix", "arXiv" if record.arxiv else None),
-        ("doi", _verbatim(record.doi) if record.doi else None),
-        ("url", _verbatim(url) if url else None),
+        ("doi", verbatim(record.doi) if record.doi else None),
+        ("url", verbatim(url) if url else None),
     ]
     key = record.id or (f"arxiv{record.arxiv}".replace("/", "").replace(".", "_") if record.arxiv else "paper")
-    return [(name, value) for name, value in fields if value], kind, key
+    return kind, key, [(name, value) for name, value in fields if value]
 
 
-def _bibtex_entry_by_bibtexparser(record: Record) -> str:
+def _format_by_bibtexparser(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
     """The entry as bibtexparser writes it (slow: it copies and re-encodes a whole library)."""
     import bibtexparser
     from bibtexparser.library import Library as BibLibrary
     from bibtexparser.middlewares import LatexEncodingMiddleware
     from bibtexparser.model import Entry, Field
 
-    fields, kind, key = _bibtex_fields(record)
     encoded = LatexEncodingMiddleware().transform(BibLibrary([Entry(kind, key, [Field(n, v) for n, v in fields])]))
     for field, (name, value) in zip(encoded.entries[0].fields, fields):
         if name in _VERBATIM:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -20,7 +21,7 @@ from . import fragments
 from .article import unwrap_paragraph
 from ..citations import Reference
 from .references import joined_names, reference_links, reference_parts
-from ..papers import _latex, paper_links
+from ..papers import format_bibtex, paper_links, verbatim
 from ..model.records import Record
 
 
@@ -138,18 +139,21 @@ def _same_as(record: Record) -> str | None:
 
 def post_bibtex(issue: Issue) -> str:
     """An ``@online`` entry (biblatex; BibTeX styles read it as ``@misc``), LaTeX-encoded."""
-    key = (issue.authors[0].split()[-1].lower() if issue.authors else "post") + str(issue.created.year)
-    key += "".join(ch for ch in issue.page_url.rstrip("/").rsplit("/", 1)[-1].lower() if ch.isalnum())[:24]
+    surname = issue.authors[0].split()[-1] if issue.authors and issue.authors[0].split() else "post"
+    key = _key_part(surname) + str(issue.created.year) + _key_part(issue.page_url.rstrip("/").rsplit("/", 1)[-1])[:24]
     fields = [
         ("author", " and ".join(issue.authors) or issue.site_name),
         ("title", issue.title),
         ("date", issue.created.date().isoformat()),
+        ("url", verbatim(issue.url)),  # biblatex reads it as written: LaTeX-encoding it would break the link
         ("organization", issue.site_name),
     ]
-    lines = [f"  {name} = {{{_latex(value)}}}" for name, value in fields if value]
-    # biblatex reads `url` verbatim: LaTeX-encoding it would break the link.
-    lines.insert(3, "  url = {" + issue.url.replace("{", "%7B").replace("}", "%7D") + "}")
-    return "@online{" + key + ",\n" + ",\n".join(lines) + "\n}"
+    return format_bibtex("online", key, [(name, value) for name, value in fields if value])
+
+
+def _key_part(text: str) -> str:
+    """Letters and digits in ASCII, lower case: classic BibTeX takes no other key (Müller: muller)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text).lower() if ch.isascii() and ch.isalnum())
 
 
 def citation_line(issue: Issue) -> str:
