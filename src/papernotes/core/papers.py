@@ -263,8 +263,8 @@ def _format_by_bibtexparser(kind: str, key: str, fields: list[tuple[str, str]]) 
     from bibtexparser.model import Entry, Field
 
     encoded = LatexEncodingMiddleware().transform(BibLibrary([Entry(kind, key, [Field(n, v) for n, v in fields])]))
-    for field, (name, value) in zip(encoded.entries[0].fields, fields):
+    for written, (name, value) in zip(encoded.entries[0].fields, fields):
         if name in _VERBATIM:
-            field.value = value
+            written.value = value
     text = bibtexparser.write_string(encoded)
     return text.replace("\t", "  ").strip()
