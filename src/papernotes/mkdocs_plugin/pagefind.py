@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from papernotes.core.cache import code_stamp, write_atomically
 from papernotes.core.digest import digest, hash_text
-from papernotes.core.views.search_records import SearchRecord, blog_records, records_key_data
+from papernotes.core.views.search_records import SearchRecord, blog_records
 
 from . import assets
 from . import helper as helpers
@@ -182,17 +182,19 @@ class PagefindSearch:
         None when the index in the folder is theirs already.
         """
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
-        language = config.theme.get("language") or "en"
+        documents = record_documents(records, config.theme.get("language") or "en")
         folder = os.path.join(config.site_dir, FOLDER)
-        # digest, not fingerprint: the records' text (tens of megabytes) is hashed as it is, not escaped into JSON again.
-        key = digest("pagefind", code_stamp(), installed_version("pagefind_bin"), language, records_key_data(records))
+        # The documents are all Pagefind reads: the same documents and the same Pagefind, the same index.
+        key = digest("pagefind", code_stamp(), installed_version("pagefind_bin"), documents)
         if self._keep(key, folder):
             return None
         from pagefind.service import get_executable
 
         source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
         try:
-            write_documents(records, source, language)
+            for name, html in documents:
+                with open(os.path.join(source, name), "w", encoding="utf-8") as handle:
+                    handle.write(html)
         except BaseException:
             shutil.rmtree(source, ignore_errors=True)
             raise
@@ -277,8 +279,8 @@ def writer_pages(files: "Files", states: PageStates, *, serve: bool) -> list[tup
     return pages
 
 
-def write_documents(records: list[SearchRecord], source: str, language: str) -> None:
-    """Each record as a small HTML document in `source`, one folder for all, for Pagefind's program to index.
+def record_documents(records: list[SearchRecord], language: str) -> list[tuple[str, str]]:
+    """Each record as (file name, HTML): the small documents Pagefind's program indexes, from one folder.
 
     A result's address is the record's own, carried in the document's `href`
     meta for search.js: Pagefind would give the document's path, and laying
@@ -292,11 +294,9 @@ def write_documents(records: list[SearchRecord], source: str, language: str) -> 
     (docs/benchmarks.md). It also needs an event loop, which in a thread keeps
     papernotes' render helper from forking (helper.py).
     """
-    for record in records:
-        # Named by its address, not its place in the list: a new post leaves the other documents, and so
-        # the excerpt files Pagefind writes (which name them), as they were.
-        with open(os.path.join(source, f"{hash_text(record.url)[:20]}.html"), "w", encoding="utf-8") as handle:
-            handle.write(record_html(record, language))
+    # Named by address, not place in the list: a new post leaves the other documents, and so
+    # the excerpt files Pagefind writes (which name them), as they were.
+    return [(f"{hash_text(record.url)[:20]}.html", record_html(record, language)) for record in records]
 
 
 def record_html(record: SearchRecord, language: str) -> str:

@@ -10,8 +10,7 @@ they repeat the excerpts of posts that have their own.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..blog import page_url
@@ -110,8 +109,3 @@ def blog_records(blog: Any, papers: Iterable[Any], pages: Iterable[tuple[str, st
     """The records of a built blog: its posts, `papers`, its topics at their pages' addresses, and the writer's `pages` (url, title, HTML)."""
     topics = [(topic, page_url(blog.topic_stem(topic), directory_urls)[0]) for topic in blog.topics.sorted()]
     return site_records(blog.entries, papers, topics, pages)
-
-
-def records_key_data(records: list[SearchRecord]) -> str:
-    """The records as one text, for a key that changes whenever any of them does."""
-    return json.dumps([asdict(record) for record in records], sort_keys=True, ensure_ascii=False)
