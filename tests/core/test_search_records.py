@@ -74,3 +74,28 @@ def test_a_posts_text_for_search_leaves_out_marks_a_reader_never_types() -> None
     )
     (record,) = site_records([], [], [], [("how/", "How", html)])
     assert record.content == "How it works The unfair sink 1 grows [1]. Notes Kept Four models."
+
+
+def test_a_post_left_out_of_search_is_not_found_by_its_title_on_the_papers_it_reviews() -> None:
+    shown, hidden = entry("Shown", papers=[SINKS]), entry("Zzhidden", exclude=True, papers=[SINKS])
+    paper = SimpleNamespace(record=SINKS, url="papers/2309.17453/", posts=[shown, hidden], topics=[])
+    (_, paper_record) = site_records([shown, hidden], [paper], [], [])
+    assert "Shown" in paper_record.content and "Zzhidden" not in paper_record.content
+
+
+def test_under_serve_a_topic_only_drafts_make_is_not_found() -> None:
+    """`mkdocs serve` shows drafts, their papers and their topics' pages; search finds none of them."""
+    draft = entry("Draft", draft=True)
+    draft_paper = SimpleNamespace(record=Record(id="only", title="Only in a draft"), url="papers/only/", posts=[draft], topics=[])
+    secret = SimpleNamespace(name="Secret", posts=[draft], papers=[draft_paper])
+    shown = entry("Shown", papers=[SINKS])
+    paper = SimpleNamespace(record=SINKS, url="papers/2309.17453/", posts=[shown], topics=[])
+    mixed = SimpleNamespace(name="Mixed", posts=[shown, draft], papers=[paper, draft_paper])
+    records = site_records([draft, shown], [draft_paper, paper], [(secret, "tags/secret/"), (mixed, "tags/mixed/")], [])
+    assert [r.title for r in records if r.kind == TOPIC] == ["Mixed"]
+    assert [r.content for r in records if r.kind == TOPIC] == ["1 post, 1 paper"]
+
+
+def test_a_writers_page_title_pasted_from_a_terminal_is_clean_text() -> None:
+    (record,) = site_records([], [], [], [("about/", "About \x1b[31mred\x1b[0m\x0cpage\x07", "<p>Colour \x1b[1mbold\x1b[0m\x00</p>")])
+    assert record.title == "About red page" and record.content == "Colour bold"

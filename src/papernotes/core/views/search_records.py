@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from ..blog import page_url
 from ..model.records import Record, display_name
+from .sanitize import xml_text
 from .text import searchable_text
 
 POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"
@@ -69,9 +70,19 @@ def post_record(entry: Any) -> SearchRecord:
     )
 
 
+def found(entry: Any) -> bool:
+    """Whether search finds a post, and its title on the papers it reviews: not a draft, not opted out."""
+    return not entry.post.draft and not (entry.post.meta.search or {}).get("exclude")
+
+
+def published(paper: Any) -> bool:
+    """Whether a paper's page is one a build publishes: not one shown only because drafts review it (under serve)."""
+    return not paper.posts or not all(entry.post.draft for entry in paper.posts)
+
+
 def paper_record(paper: Any) -> SearchRecord:
     record = paper.record
-    reviews = " ".join(entry.post.title for entry in paper.posts if not entry.post.draft)
+    reviews = " ".join(entry.post.title for entry in paper.posts if found(entry))
     return SearchRecord(
         url=paper.url, kind=PAPER, title=record.label, content=f"{paper_text(record, title=False)} {reviews}".strip(),
         topics=tuple(topic.name for topic in paper.topics), year=str(record.year or ""),
@@ -81,26 +92,31 @@ def paper_record(paper: Any) -> SearchRecord:
 
 def topic_record(topic: Any, url: str) -> SearchRecord:
     posts = [entry for entry in topic.posts if not entry.post.draft]
-    counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(topic.papers)} paper{'s' if len(topic.papers) != 1 else ''}"
+    papers = [paper for paper in topic.papers if published(paper)]
+    counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(papers)} paper{'s' if len(papers) != 1 else ''}"
     return SearchRecord(url=url, kind=TOPIC, title=topic.name, content=counts, topics=(topic.name,))
 
 
 def page_record(url: str, title: str, html: str) -> SearchRecord:
-    """A page the writer wrote (not a post): its own content, without what papernotes appended."""
-    return SearchRecord(url=url, kind=PAGE, title=title, content=searchable_text(html))
+    """A page the writer wrote (not a post): its own content, without what papernotes appended.
+
+    Its title as MkDocs read it: without the terminal colours and control characters
+    papernotes takes out of posts' titles.
+    """
+    return SearchRecord(url=url, kind=PAGE, title=xml_text(title), content=xml_text(searchable_text(html)))
 
 
 def site_records(
     entries: Iterable[Any], papers: Iterable[Any], topics: Iterable[tuple[Any, str]], pages: Iterable[tuple[str, str, str]],
 ) -> list[SearchRecord]:
     """Every record of a site, drafts and posts that opt out of search left out, in a stable order."""
-    records = [
-        post_record(entry) for entry in entries
-        if not entry.post.draft and not (entry.post.meta.search or {}).get("exclude")
+    records = [post_record(entry) for entry in entries if found(entry)]
+    records += [paper_record(paper) for paper in papers if published(paper)]
+    # A topic's page is published with a post or a paper of its own; under serve, drafts make pages that are not.
+    records += [
+        topic_record(topic, url) for topic, url in topics
+        if any(not entry.post.draft for entry in topic.posts) or any(published(paper) for paper in topic.papers)
     ]
-    # A paper shown only because a draft reviews it (under serve) is not found either.
-    records += [paper_record(paper) for paper in papers if not paper.posts or not all(e.post.draft for e in paper.posts)]
-    records += [topic_record(topic, url) for topic, url in topics if any(not e.post.draft for e in topic.posts) or topic.papers]
     records += [page_record(*page) for page in pages]
     return records
 
