@@ -51,6 +51,34 @@ def test_a_new_post_leaves_the_other_records_excerpt_files_as_they_were(site_mak
     assert len(after - before) == 1 and before <= after, (sorted(before), sorted(after))
 
 
+@pytest.mark.parametrize("posts", ["none", "a draft only"])
+def test_a_site_with_nothing_to_find_yet_builds(site_maker: SiteMaker, posts: str) -> None:
+    """A writer's first build, before any post is published: no index of nothing, and no error."""
+    from pagefind_site import PAGEFIND_CONFIG
+
+    site_maker.config(text=PAGEFIND_CONFIG.format(per_page=10))
+    if posts == "a draft only":
+        site_maker.post("first", "First thoughts", draft="true")
+    build = site_maker.build("--strict")
+    assert build.returncode == 0, build.output
+    assert "nothing to index for search yet" in build.output and "Pagefind could not" not in build.output
+    assert not (build.site / "pagefind").exists()
+    assert (build.site / "assets" / "papernotes" / "search.js").is_file()  # the box says search is not available
+
+
+def test_what_a_killed_build_left_for_pagefind_is_not_indexed_and_goes(site_maker: SiteMaker) -> None:
+    """Pagefind reads its documents from beside the index: a build killed meanwhile leaves them in the
+    site, never in the system's temporary folder, and the next build neither indexes nor keeps them."""
+    pagefind_site(site_maker)
+    left = site_maker.root / "site" / "pagefind.papernotes-new-source"
+    left.mkdir(parents=True)
+    (left / "stale.html").write_text("<html><body data-pagefind-body><h1>Stale</h1><p>wombatlike</p></body></html>")
+    build = site_maker.build("-v", site=site_maker.root / "site")
+    assert build.returncode == 0, build.output
+    assert "Pagefind indexed 6 records" in build.output
+    assert [path for path in tree(build.site) if "papernotes-" in path] == []
+
+
 def test_material_search_and_pagefind_together_is_an_error(site_maker: SiteMaker) -> None:
     site_maker.config(text=BASE_CONFIG.format(per_page=10).replace("  - papernotes:\n", "  - papernotes:\n      search: pagefind\n"))
     site_maker.post("one", "One")

@@ -30,7 +30,6 @@ import marshal
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from html import escape
@@ -83,7 +82,13 @@ def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "P
     return PagefindSearch(cache_root)
 
 
-Outcome = tuple[str | None, float, int]  # what went wrong, Pagefind's CPU seconds, records indexed (0: the index was kept)
+class Outcome(NamedTuple):
+    """How an indexing ended; a forked helper sends it as a plain tuple."""
+
+    error: str | None = None  # what went wrong
+    cpu_seconds: float = 0.0  # Pagefind's
+    count: int = 0  # records indexed; 0: none, or the index was kept
+    note: str | None = None  # for the build's log
 
 
 class _Run(NamedTuple):
@@ -127,14 +132,14 @@ class PagefindSearch:
         self.wait()
         prepare = functools.partial(self._prepare, config, blog, papers, pages)
         if fork:
-            helper = helpers.Helper(1, lambda _: [self._finish(prepare())])
+            helper = helpers.Helper(1, lambda _: [tuple(self._finish(prepare()))])
             if helper.pid is not None:
 
                 def received() -> Outcome | None:
                     messages = helper.wait()
                     if messages:
                         log.debug("papernotes: Pagefind ran from a forked helper")
-                        return messages[0][0]
+                        return Outcome(*messages[0][0])
                     # A helper that failed sent nothing: the build indexes the site itself, into
                     # another folder than the one a Pagefind the helper left running may still write.
                     log.debug("papernotes: the helper indexing for search stopped; the build indexes the site itself")
@@ -161,10 +166,12 @@ class PagefindSearch:
         outcome, self._outcome = self._outcome, None
         if outcome is None:
             return None
-        error, cpu_seconds, count = outcome() or ("papernotes: Pagefind's indexing stopped unexpectedly", 0.0, 0)
-        if count:
-            log.debug(f"papernotes: Pagefind indexed {count} records in {cpu_seconds:.2f} s of CPU time")
-        return error
+        ended = outcome() or Outcome("papernotes: Pagefind's indexing stopped unexpectedly")
+        if ended.note:
+            log.info(ended.note)
+        if ended.count:
+            log.debug(f"papernotes: Pagefind indexed {ended.count} records in {ended.cpu_seconds:.2f} s of CPU time")
+        return ended.error
 
     def indexed(self, *, serve: bool) -> None:
         """Wait for the index: a failure stops a build, and is logged under serve."""
@@ -176,21 +183,28 @@ class PagefindSearch:
 
     def _prepare(
         self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], new: str = ".papernotes-new",
-    ) -> _Run | None:
+    ) -> _Run | Outcome:
         """Write the records out and start Pagefind's program on them, writing beside the index at `folder + new`.
 
-        None when the index in the folder is theirs already.
+        Nothing to run when the index in the folder is theirs already, or there are none.
         """
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         documents = record_documents(records, config.theme.get("language") or "en")
         folder = os.path.join(config.site_dir, FOLDER)
+        if not documents:
+            # Pagefind makes no index of nothing (a new site, or drafts only): none is left to find old pages by.
+            shutil.rmtree(folder, ignore_errors=True)
+            return Outcome(note="papernotes: nothing to index for search yet: no published post, paper or page")
         # The documents are all Pagefind reads: the same documents and the same Pagefind, the same index.
         key = digest("pagefind", code_stamp(), installed_version("pagefind_bin"), documents)
         if self._keep(key, folder):
-            return None
+            return Outcome()
         from pagefind.service import get_executable
 
-        source = tempfile.mkdtemp(prefix="papernotes-pagefind-")
+        # Beside the index, not in the system's temporary folder: the next build removes what a killed one left.
+        source = folder + new + "-source"
+        shutil.rmtree(source, ignore_errors=True)
+        os.makedirs(source)
         try:
             for name, html in documents:
                 with open(os.path.join(source, name), "w", encoding="utf-8") as handle:
@@ -210,10 +224,10 @@ class PagefindSearch:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
         return _Run(process, source, folder, fresh, key, len(records))
 
-    def _finish(self, job: _Run | None) -> Outcome:
+    def _finish(self, job: _Run | Outcome) -> Outcome:
         """Wait for Pagefind's program and put its index in place of the old one."""
-        if job is None:
-            return None, 0.0, 0
+        if isinstance(job, Outcome):
+            return job
         process, source, folder, fresh, key, count = job
         old = folder + ".papernotes-old"
         try:
@@ -228,7 +242,7 @@ class PagefindSearch:
                 with open(os.path.join(source, "pagefind.log"), encoding="utf-8", errors="replace") as handle:
                     said = " ".join(handle.read().split()[-60:])
                 shutil.rmtree(fresh, ignore_errors=True)
-                return f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}", cpu_seconds, 0
+                return Outcome(f"papernotes: Pagefind could not index the site (exit status {process.returncode}): {said}", cpu_seconds)
         finally:
             shutil.rmtree(source, ignore_errors=True)
         # The new index takes the old one's place at once; no chunk of the old one stays behind.
@@ -239,7 +253,7 @@ class PagefindSearch:
         shutil.rmtree(old, ignore_errors=True)
         if self.stamp:
             write_atomically(self.stamp, marshal.dumps([key, _listing(folder)]))
-        return None, cpu_seconds, count
+        return Outcome(cpu_seconds=cpu_seconds, count=count)
 
     def _keep(self, key: str, folder: str) -> bool:
         """Whether `folder` holds, untouched, the index the last build made from `key`; its files are then dated now.
