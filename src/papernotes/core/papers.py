@@ -8,6 +8,7 @@ one `Paper`, found by identity, with the posts that mention it and its topics
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -195,6 +196,9 @@ _PLAIN_BIBTEX = re.compile(r"[A-Za-z0-9 ,.:;'()!?*@=+/|`\[\]-]*")
 def _latex_encoder() -> Callable[[str], str]:
     from bibtexparser.middlewares import LatexEncodingMiddleware
 
+    # A character LaTeX has no name for (U+202E...) stays as it is; pylatexenc's warning for
+    # each, printed outside MkDocs' log, tells the writer nothing they can act on.
+    logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)
     return LatexEncodingMiddleware()._encoder.unicode_to_latex
 
 
