@@ -14,6 +14,7 @@ PAGEFIND_CONFIG = (
              "    - media: '(prefers-color-scheme: dark)'\n      scheme: slate\n")
 )
 H = """<script>alert(1)</script><img src=x onerror=alert(1)> "dq" & &amp;"""
+LONG_WORD = "f00d" * 500  # one word of 2,000 letters
 
 SINKS = """\
 papers:
@@ -37,7 +38,7 @@ def pagefind_site(maker: SiteMaker) -> SiteMaker:
     maker.write("docs/posts/hostile.md", "---\n"
                 f"title: {_q('Hostile ' + H)}\ndate: 2024-07-01\n"
                 f"papers:\n  - id: hostile2024\n    title: {_q('Paper ' + H)}\n    year: 2024\n    abstract: {_q('Abstract ' + H + ' gnomonic')}\n"
-                "---\nA hostile post, gnomonic too.\n")
+                f"---\nA hostile post, gnomonic too, with a pasted hash: {LONG_WORD}.\n")
     maker.write("docs/about.md", "# About this site\n\nWritten by a capybara fancier.\n")
     return maker
 

@@ -15,7 +15,7 @@ import pytest
 
 from browser.conftest import DESKTOP
 from conftest import SiteMaker
-from pagefind_site import H, pagefind_site
+from pagefind_site import H, LONG_WORD, pagefind_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,9 +113,44 @@ def test_hostile_titles_and_abstracts_stay_text(page, search_url: str) -> None:
     results = search(page, "gnomonic")
     titles = {r["title"] for r in results}
     assert "Hostile " + H in titles and "Paper " + H in titles, titles
-    assert any("Abstract <script>alert(1)</script>" in r["text"] for r in results), results
+    # As written, `&amp;` included: Pagefind escapes only < and > in its excerpts.
+    assert any(r["excerpt"].startswith("Abstract " + H + " gnomonic") for r in results), [r["excerpt"] for r in results]
     assert page.locator(".md-search-result script, .md-search-result img").count() == 0
     assert dialogs == []
+
+
+def test_a_pasted_hash_does_not_fill_the_results(page, search_url: str) -> None:
+    """A word of 2,000 letters in a post shows cut short, and its result stays the height of the others."""
+    page.goto(search_url)
+    (post,) = [r for r in search(page, "pasted") if r["title"].startswith("Hostile")]
+    assert LONG_WORD[:40] + "…" in post["excerpt"] and LONG_WORD[:41] not in post["excerpt"], post["excerpt"]
+    heights = page.eval_on_selector_all(".md-search-result__item", "items => items.map(item => item.getBoundingClientRect().height)")
+    assert max(heights) < 200, heights
+
+
+@pytest.mark.parametrize("query", ["2309.11111", "arXiv:2309.11111", "1706.03762"])
+def test_an_arxiv_id_the_site_does_not_have_finds_nothing(page, search_url: str, query: str) -> None:
+    """Not the papers of the same month (`2309`), nor a topic's "1 post" for the `1` of another id."""
+    page.goto(search_url)
+    assert search(page, query) == []
+
+
+def test_a_damaged_index_says_search_is_not_available(page, tmp_path, serve_folder) -> None:
+    import shutil
+
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    build = maker.build()
+    assert build.returncode == 0, build.output
+    shutil.rmtree(build.site / "pagefind" / "index")  # a deploy cut short: the word chunks never arrived
+    for meta in (build.site / "pagefind").glob("*.pf_meta"):
+        meta.write_bytes(b"\0" * meta.stat().st_size)
+    with serve_folder(build.site) as url:
+        page.goto(url)
+        box = page.locator(".md-search__input")
+        box.click()
+        box.fill("marmoset")
+        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('not available')")
+        assert page.locator(".md-search-result__item").count() == 0
 
 
 def test_keyboard_opens_a_result_and_the_page_marks_the_words(page, search_url: str) -> None:

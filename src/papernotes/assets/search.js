@@ -20,6 +20,7 @@
   var PAGE = 10; // results shown at once; more as the list scrolls
   var DEBOUNCE = 50; // ms without a key before searching: keys typed in a burst make one search
   var TYPES = { post: "Post", paper: "Paper", topic: "Topic", page: "Page" };
+  var UNAVAILABLE = "Search is not available on this copy of the site";
   var ICONS = {
     magnify: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
     back: "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z",
@@ -69,19 +70,27 @@
     return box;
   }
 
+  // Pagefind's excerpt is the record's text with `<` and `>` escaped, nothing else (a `&` is
+  // as written), and the query's words in <mark>: read back as that text, never parsed as HTML.
   function excerpt(html, title) {
-    var template = document.createElement("template");
-    template.innerHTML = html;
+    var marked = false, parts = [];
+    html.split(/(<\/?mark>)/).forEach(function (part) {
+      if (part === "<mark>" || part === "</mark>") marked = part === "<mark>";
+      else if (part) parts.push({ text: part.replace(/&lt;/g, "<").replace(/&gt;/g, ">"), marked: marked });
+    });
     // A record's text starts with its title (its <h1>, for ranking): an excerpt from the top
-    // would repeat, whole or from a word on, the title shown just above it.
-    var whole = template.content.textContent, end = whole.indexOf(". ");
-    var skip = end > 0 && title.slice(-end) === whole.slice(0, end) ? end + 2 : 0;
+    // would repeat, whole or from a word on, the title shown just above it. Pagefind ends a
+    // heading with ". ", or a space when it ends in punctuation already.
+    var whole = parts.map(function (part) { return part.text; }).join(""), end = whole.indexOf(". ");
+    var skip = title && whole.indexOf(title) === 0 ? title.length + /^\.? ?/.exec(whole.slice(title.length))[0].length
+      : end > 0 && title.slice(-end) === whole.slice(0, end) ? end + 2 : 0;
     var p = el("p");
-    // Pagefind marks the query's words with <mark>; nothing else of it becomes markup.
-    template.content.childNodes.forEach(function (node) {
-      var text = node.textContent.slice(skip);
-      skip = Math.max(0, skip - node.textContent.length);
-      if (text) p.appendChild(node.nodeName === "MARK" ? el("mark", null, text) : document.createTextNode(text));
+    parts.forEach(function (part) {
+      var text = part.text.slice(skip);
+      skip = Math.max(0, skip - part.text.length);
+      // A word of hundreds of letters (a pasted hash or URL) would fill the list on its own.
+      text = text.replace(/\S{60,}/g, function (word) { return word.slice(0, 40) + "…"; });
+      if (text) p.appendChild(part.marked ? el("mark", null, text) : document.createTextNode(text));
     });
     return p;
   }
@@ -108,10 +117,11 @@
           pagefind = module;
           return pagefind.options({ excerptLength: 24 });
         }).then(function () {
-          pagefind.init(); // starts fetching the WebAssembly and the index metadata, not awaited
+          // Starts fetching the WebAssembly and the index metadata; not awaited, but its failure is said.
+          pagefind.init().catch(function () { meta.textContent = UNAVAILABLE; });
           return pagefind;
         });
-        loading.catch(function () { meta.textContent = "Search is not available on this copy of the site"; });
+        loading.catch(function () { meta.textContent = UNAVAILABLE; });
       }
       return loading;
     }
@@ -150,10 +160,14 @@
         meta.textContent = texts["search.result.placeholder"] || "Type to start searching";
         return;
       }
-      // Pagefind starts fetching the query's index chunks at once and searches once
-      // typing pauses; a search overtaken by a newer one resolves to null.
+      var term = exact(query), options = { filters: filters() };
+      // Pagefind fetches the query's index chunks at once, and searches once typing pauses.
+      // Not its debouncedSearch, whose chunk fetching fails unheard when the index is damaged.
       load().then(function () {
-        return pagefind.debouncedSearch(query, { filters: filters() }, DEBOUNCE);
+        pagefind.preload(term, options).catch(function () { /* the search below fails and says so */ });
+        return new Promise(function (resolve) { setTimeout(resolve, DEBOUNCE); });
+      }).then(function () {
+        return run === runs ? pagefind.search(term, options) : null;
       }).then(function (found) {
         if (!found || run !== runs) return; // a newer query is on its way
         results = found.results;
@@ -165,7 +179,16 @@
           : (texts["search.result.other"] || "# matching documents").replace("#", count);
         filterBar.hidden = false;
         more(run);
+      }).catch(function () {
+        // A damaged index (a chunk missing or cut short): said, not left at "Type to start searching".
+        if (run === runs) meta.textContent = UNAVAILABLE;
       });
+    }
+
+    // Pagefind splits `2309.17453` at the dot and finds each part alone (any id of the same
+    // month, or a topic's "1 post"): a whole arXiv id is searched as the one word it is indexed as.
+    function exact(text) {
+      return /^(arxiv:)?\d{4}\.\d{4,5}(v\d+)?$/i.test(text) ? '"' + text + '"' : text;
     }
 
     function more(run) {
