@@ -38,17 +38,22 @@ def arxiv_words(arxiv: str | None) -> str:
     return f"{arxiv} arXiv:{arxiv}" if arxiv else ""
 
 
+def sentences(parts: Iterable[str]) -> str:
+    """Parts of a record's text, each ended as a sentence: an excerpt spanning two reads as two, not one run-on."""
+    return " ".join(part if part[-1] in ".!?" else part + "." for part in (part.strip() for part in parts) if part)
+
+
 def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> str:
-    """A paper's searchable words: its abstract unless not `abstract`, title, authors, id, venue, year.
+    """A paper's searchable words: its abstract unless not `abstract`, then title, authors, id, venue, year.
 
     The abstract first: an excerpt from the top of a paper's record reads as
     prose, not as the author list a result already shows under it.
     """
-    parts = [
-        (record.abstract or "") if abstract else "", record.label if title else "", ", ".join(display_name(a) for a in record.authors),
+    names = [
+        record.label if title else "", ", ".join(display_name(a) for a in record.authors),
         arxiv_words(record.arxiv), f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""),
     ]
-    return " ".join(part for part in parts if part)
+    return sentences([(record.abstract or "") if abstract else "", ", ".join(name for name in names if name)])
 
 
 def post_record(entry: Any) -> SearchRecord:
@@ -58,11 +63,11 @@ def post_record(entry: Any) -> SearchRecord:
     has that, and each copy would add to every search for its words.
     """
     post = entry.post
-    papers = " ".join(paper_text(record, abstract=False) for record in post.papers if isinstance(record, Record))
+    papers = [paper_text(record, abstract=False) for record in post.papers if isinstance(record, Record)]
     body = searchable_text(entry.rendered.content_html) if entry.rendered is not None else ""
     topics = tuple(topic.name for topic in entry.topics)
     # The text first: a result's excerpt shows the post's own words unless the match is further on.
-    content = " ".join(part for part in (post.meta.description or "", body, " ".join(topics), papers) if part)
+    content = sentences([post.meta.description or "", body, ", ".join(topics), *papers])
     created = post.created
     return SearchRecord(
         url=entry.url, kind=POST, title=post.title, content=content, topics=topics,
@@ -82,9 +87,9 @@ def published(paper: Any) -> bool:
 
 def paper_record(paper: Any) -> SearchRecord:
     record = paper.record
-    reviews = " ".join(entry.post.title for entry in paper.posts if found(entry))
+    reviews = [entry.post.title for entry in paper.posts if found(entry)]
     return SearchRecord(
-        url=paper.url, kind=PAPER, title=record.label, content=f"{paper_text(record, title=False)} {reviews}".strip(),
+        url=paper.url, kind=PAPER, title=record.label, content=sentences([paper_text(record, title=False), *reviews]),
         topics=tuple(topic.name for topic in paper.topics), year=str(record.year or ""),
         extra={"authors": ", ".join(display_name(a) for a in record.authors[:6])} if record.authors else {},
     )
