@@ -128,6 +128,11 @@ def test_a_pasted_hash_does_not_fill_the_results(page, search_url: str) -> None:
     assert max(heights) < 200, heights
 
 
+def test_an_arxiv_id_typed_in_part_finds_the_ids_it_begins(page, search_url: str) -> None:
+    page.goto(search_url)
+    assert any(r["href"].split("?")[0].endswith(PAPER) for r in search(page, "2309.174"))
+
+
 @pytest.mark.parametrize("query", ["2309.11111", "arXiv:2309.11111", "1706.03762"])
 def test_an_arxiv_id_the_site_does_not_have_finds_nothing(page, search_url: str, query: str) -> None:
     """Not the papers of the same month (`2309`), nor a topic's "1 post" for the `1` of another id."""
