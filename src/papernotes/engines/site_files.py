@@ -20,7 +20,6 @@ import os
 import sys
 from dataclasses import asdict, dataclass, field
 from html import escape
-from importlib import resources
 from typing import Any, Iterable, Sequence
 
 import yaml
@@ -39,11 +38,8 @@ from papernotes.core.views.render import PageRenderer, RenderedPost
 from papernotes.core.views.site_pages import generated_pages
 from papernotes.core.site import PostSource, Site, SiteOptions, load_site
 from papernotes.core.views.urls import file_links
+from papernotes import site_assets
 from papernotes.zensical import HTML_MARKER
-
-ASSETS = ("papernotes.css", "papernotes.js")
-ASSETS_DIR = "assets/papernotes"
-
 
 @dataclass(frozen=True)
 class SiteSettings:
@@ -123,8 +119,8 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
     add_generated(settings, out, renderer, writer_pages)
     if pack is not None:
         pack.save()
-    for name in ASSETS:
-        out.files[f"{ASSETS_DIR}/{name}"] = resources.files("papernotes").joinpath("assets", name).read_bytes()
+    for name in site_assets.PAGES:
+        out.files[site_assets.uri(name)] = site_assets.read(name)
     return out
 
 

@@ -39,10 +39,11 @@ from papernotes.core.digest import digest
 from papernotes.core.site import PostSource
 from papernotes.core.sources.stamps import snapshot
 from papernotes.core.views.feeds import feed_link_tags
+from papernotes import site_assets
 from papernotes.zensical import HTML_MARKER
 
 from . import run_engine, stop
-from .site_files import ASSETS, ASSETS_DIR, SiteSettings, code_stamp_text, make_site_files
+from .site_files import SiteSettings, code_stamp_text, make_site_files
 
 CONFIG_NAME = ".papernotes-zensical.yml"
 
@@ -106,8 +107,8 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     config: dict[str, Any] = {
         "INHERIT": os.path.basename(mkdocs_config.config_file_path),
         "docs_dir": os.path.relpath(docs, project),
-        "extra_css": [f"{ASSETS_DIR}/{ASSETS[0]}"],
-        "extra_javascript": [f"{ASSETS_DIR}/{ASSETS[1]}"],
+        "extra_css": site_assets.styles(site_assets.PAGES),
+        "extra_javascript": site_assets.scripts(site_assets.PAGES),
         "markdown_extensions": [{"papernotes.zensical": {"site": description, "code": code_stamp_text()}}],
     }
     config["not_in_nav"] = _not_in_nav(mkdocs_config, options, list(made.files))
@@ -140,7 +141,7 @@ def _not_in_nav(mkdocs_config: Any, options: Any, staged: list[str]) -> str:
         lines.append(f"/{prefix}/")
     else:  # posts at the top level: each one by its path
         lines += [f"/{path}" for path in staged if path.endswith(".md") and "/" in path and not path.startswith(
-            (f"{blog.topics_dir}/", f"{blog.papers_dir}/", "page/", f"{ASSETS_DIR}/"))]
+            (f"{blog.topics_dir}/", f"{blog.papers_dir}/", "page/", f"{site_assets.FOLDER}/"))]
     return "\n".join(line for line in lines if line) + "\n"
 
 

@@ -36,8 +36,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import InclusionLevel
 
+from papernotes import site_assets
 from papernotes.core.cache import code_stamp, write_atomically
 from papernotes.core.digest import digest, hash_text
 from papernotes.core.views.search_records import SearchRecord, blog_records
@@ -54,8 +55,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
-JS_URI = "assets/papernotes/search.js"
-CSS_URI = "assets/papernotes/search.css"
 FOLDER = "pagefind"  # where the index goes in the site; search.js looks for it there
 INSTALL = "pip install 'papernotes[pagefind]'"
 
@@ -75,10 +74,7 @@ def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "P
         raise PluginError(f"papernotes: `search: pagefind` needs the pagefind package: {INSTALL}") from None
     if get_executable() is None:
         raise PluginError(f"papernotes: `search: pagefind` needs Pagefind's program, which comes with pagefind[bin]: {INSTALL}")
-    if JS_URI not in [str(script) for script in config.extra_javascript]:
-        config.extra_javascript.append(JS_URI)
-    if CSS_URI not in config.extra_css:
-        config.extra_css.append(CSS_URI)
+    assets.link(config, site_assets.SEARCH)
     return PagefindSearch(cache_root)
 
 
@@ -109,8 +105,7 @@ class PagefindSearch:
 
     def add_files(self, files: "Files", config: "MkDocsConfig") -> None:
         """The search box's script and styles, into the site."""
-        files.append(File.generated(config, JS_URI, content=assets.asset("search.js")))
-        files.append(File.generated(config, CSS_URI, content=assets.asset("search.css")))
+        assets.add(files, config, site_assets.SEARCH)
 
     def start(
         self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]], *,
