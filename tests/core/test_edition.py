@@ -99,6 +99,11 @@ def test_bibtex_and_citation_line() -> None:
         ("author", "Jörg Müller"), ("title", hostile.title), ("date", "2024-06-21"),
         ("url", "https://ex.org/n/%7Ba%7D%5Cb_c/"), ("organization", "Paper Trail"),
     ]), entry  # as bibtexparser writes it, the address as written but for what would end the braces
+    # Keys classic BibTeX reads, and never just a year that other posts share.
+    assert post_bibtex(issue(authors=["Li 李"], page_url="posts/注意力/")).startswith("@online{li2024zhuyili,")
+    assert post_bibtex(issue(authors=["李"], page_url="posts/x/")).startswith("@online{li2024x,")
+    assert post_bibtex(issue(authors=["Jens Strauß"])).startswith("@online{strauss2024sinks,")
+    assert post_bibtex(issue(authors=["—"])).startswith("@online{post2024sinks,")
     assert citation_line(issue()) == ("Ada Lovelace, Alan Turing, and Grace Hopper. “Attention & sinks: 100% of the <cache>.” "
                                       "Paper Trail, June 21, 2024. https://ex.org/n/posts/sinks/")
 

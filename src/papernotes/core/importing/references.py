@@ -10,11 +10,10 @@ links out and the paper gets its page); the markers become `[@key]` citations.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from ..model.records import normalize_arxiv, normalize_doi
+from ..model.records import key_word, normalize_arxiv, normalize_doi
 from .lines import Lines
 
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:bibliography|references|works cited|sources|citations)\s*:?\s*$", re.IGNORECASE)
@@ -127,17 +126,13 @@ def _title(text: str) -> str | None:
     return match.group(1).strip().rstrip(".,").strip() or None if match else None
 
 
-def _ascii_word(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
-
-
 def _key(text: str) -> str:
     """`xiao2023efficient`: the first author's surname, the year, the title's first word."""
-    author = _ascii_word(re.split(r"[,\s]", text.strip(), maxsplit=1)[0])
+    author = key_word(re.split(r"[,\s]", text.strip(), maxsplit=1)[0])
     years = _YEAR.findall(text)
     year = years[-1].strip("()") if years else ""
     title = _QUOTED.search(text)
-    words = [_ascii_word(w) for w in (title.group(1) if title else "").split()]
+    words = [key_word(w) for w in (title.group(1) if title else "").split()]
     word = next((w for w in words if w and w not in _SKIPPED_WORDS), "")
     return f"{author}{year}{word}" if author and (year or word) else ""
 

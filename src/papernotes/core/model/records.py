@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Protocol
 
+from slugify import slugify
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ..views.sanitize import xml_text
@@ -102,6 +103,11 @@ def display_name(name: str) -> str:
         last, _, first = name.partition(",")
         return f"{first.strip()} {last.strip()}".strip()
     return name
+
+
+def key_word(text: str) -> str:
+    """Letters and digits in lower-case ASCII, for a citation key classic BibTeX reads (Strauß: strauss; 李: li)."""
+    return slugify(text, separator="")
 
 
 def family_name(name: str) -> str:

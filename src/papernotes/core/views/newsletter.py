@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -22,7 +21,7 @@ from .article import unwrap_paragraph
 from ..citations import Reference
 from .references import joined_names, reference_links, reference_parts
 from ..papers import format_bibtex, paper_links, verbatim
-from ..model.records import Record
+from ..model.records import Record, key_word
 
 
 def newsletter_parts(body_html: str, sections: dict[str, str], paper_count: int, references: Sequence[Reference]) -> dict[str, Any]:
@@ -139,8 +138,8 @@ def _same_as(record: Record) -> str | None:
 
 def post_bibtex(issue: Issue) -> str:
     """An ``@online`` entry (biblatex; BibTeX styles read it as ``@misc``), LaTeX-encoded."""
-    surname = issue.authors[0].split()[-1] if issue.authors and issue.authors[0].split() else "post"
-    key = _key_part(surname) + str(issue.created.year) + _key_part(issue.page_url.rstrip("/").rsplit("/", 1)[-1])[:24]
+    surname = key_word(issue.authors[0].split()[-1]) if issue.authors and issue.authors[0].split() else ""
+    key = (surname or "post") + str(issue.created.year) + key_word(issue.page_url.rstrip("/").rsplit("/", 1)[-1])[:24]
     fields = [
         ("author", " and ".join(issue.authors) or issue.site_name),
         ("title", issue.title),
@@ -149,11 +148,6 @@ def post_bibtex(issue: Issue) -> str:
         ("organization", issue.site_name),
     ]
     return format_bibtex("online", key, [(name, value) for name, value in fields if value])
-
-
-def _key_part(text: str) -> str:
-    """Letters and digits in ASCII, lower case: classic BibTeX takes no other key (Müller: muller)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text).lower() if ch.isascii() and ch.isalnum())
 
 
 def citation_line(issue: Issue) -> str:
