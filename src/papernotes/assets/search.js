@@ -143,7 +143,7 @@
             select.appendChild(el("option", null, name === "type" ? TYPES[value] || value : value)).value = value;
           });
         });
-      });
+      }).catch(function () { delete filterBar.dataset.asked; }); // asked again next time
     }
 
     function filters() {
@@ -161,10 +161,11 @@
         return;
       }
       var term = exact(query), options = { filters: filters() };
-      // Pagefind fetches the query's index chunks at once, and searches once typing pauses.
-      // Not its debouncedSearch, whose chunk fetching fails unheard when the index is damaged.
+      // Pagefind fetches the query's index chunks at once, and searches once typing pauses. Not
+      // its debouncedSearch, which leaves that early fetch's failure (an unreadable index) uncaught.
+      // A chunk missing altogether Pagefind only logs: its search answers as if no page had the word.
       load().then(function () {
-        pagefind.preload(term, options).catch(function () { /* the search below fails and says so */ });
+        pagefind.preload(term, options).catch(function () { /* the search fails too, and says so */ });
         return new Promise(function (resolve) { setTimeout(resolve, DEBOUNCE); });
       }).then(function () {
         return run === runs ? pagefind.search(term, options) : null;
@@ -179,27 +180,41 @@
           : (texts["search.result.other"] || "# matching documents").replace("#", count);
         filterBar.hidden = false;
         more(run);
-      }).catch(function () {
-        // A damaged index (a chunk missing or cut short): said, not left at "Type to start searching".
-        if (run === runs) meta.textContent = UNAVAILABLE;
-      });
+      }).catch(function () { broken(run); });
+    }
+
+    // An index Pagefind cannot read, or excerpt files missing: said, and nothing of an earlier query left showing.
+    function broken(run) {
+      if (run !== runs) return;
+      results = [];
+      shown = 0;
+      list.textContent = "";
+      filterBar.hidden = true;
+      meta.textContent = UNAVAILABLE;
     }
 
     // Pagefind splits `2309.17453` at the dot and finds each part alone (any id of the same
-    // month, or a topic's "1 post"): a whole arXiv id is searched as the one word it is indexed as.
+    // month, or a topic's "1 post"): a whole arXiv id is searched as the one word it is indexed
+    // as, without a version (`v2`), which records do not carry. Whole: five digits after the
+    // dot, or four before 2015 (`1412.6980`); `2309.1745` is still being typed.
     function exact(text) {
-      return /^(arxiv:)?\d{4}\.\d{4,5}(v\d+)?$/i.test(text) ? '"' + text + '"' : text;
+      var id = /^((?:arxiv:)?(\d{4})\.(\d{4,5}))(?:v\d+)?$/i.exec(text);
+      return id && (id[3].length === 5 || Number(id[2]) < 1501) ? '"' + id[1] + '"' : text;
     }
 
     function more(run) {
       var batch = results.slice(shown, shown + PAGE);
       shown += batch.length;
       // Fetched together, shown in order as each arrives: the first result need not wait for the tenth.
-      return batch.map(function (result) { return result.data(); }).reduce(function (shownSoFar, data) {
+      return batch.map(function (result) {
+        var data = result.data();
+        data.catch(function () { /* met in order below */ });
+        return data;
+      }).reduce(function (shownSoFar, data) {
         return shownSoFar.then(function () { return data; }).then(function (item) {
           if (run === runs) list.appendChild(render(item));
         });
-      }, Promise.resolve());
+      }, Promise.resolve()).catch(function () { broken(run); }); // an excerpt file missing
     }
 
     function render(item) {
