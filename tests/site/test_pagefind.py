@@ -9,6 +9,7 @@ without the cache gives. The browser side is tests/browser/test_pagefind_search.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -75,8 +76,16 @@ def test_what_a_killed_build_left_for_pagefind_is_not_indexed_and_goes(site_make
     (left / "stale.html").write_text("<html><body data-pagefind-body><h1>Stale</h1><p>wombatlike</p></body></html>")
     build = site_maker.build("-v", site=site_maker.root / "site")
     assert build.returncode == 0, build.output
-    assert "Pagefind indexed 6 records" in build.output
+    entry = json.loads((build.site / "pagefind" / "pagefind-entry.json").read_text())
+    assert [language["page_count"] for language in entry["languages"].values()] == [6]  # what Pagefind read, not the stale page
     assert [path for path in tree(build.site) if "papernotes-" in path] == []
+    # A `--dirty` rebuild (which leaves other stale files alone) clears them too: nothing is left to deploy.
+    for leftover in ("pagefind.papernotes-again", "pagefind.papernotes-new-source"):
+        (site_maker.root / "site" / leftover).mkdir()
+        (site_maker.root / "site" / leftover / "stale.html").write_text("<p>stale</p>")
+    again = site_maker.build("-v", "--dirty", site=site_maker.root / "site")
+    assert again.returncode == 0, again.output
+    assert [path for path in tree(again.site) if "papernotes-" in path] == []
 
 
 def test_material_search_and_pagefind_together_is_an_error(site_maker: SiteMaker) -> None:

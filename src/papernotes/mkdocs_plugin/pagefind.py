@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.papernotes")
 
 FOLDER = "pagefind"  # where the index goes in the site; search.js looks for it there
+# Beside it, while a build makes the next index: Pagefind's output, and (+ SOURCE) the documents it reads.
+NEW, AGAIN, SOURCE = ".papernotes-new", ".papernotes-again", "-source"
 INSTALL = "pip install 'papernotes[pagefind]'"
 
 
@@ -138,7 +140,7 @@ class PagefindSearch:
                     # A helper that failed sent nothing: the build indexes the site itself, into
                     # another folder than the one a Pagefind the helper left running may still write.
                     log.debug("papernotes: the helper indexing for search stopped; the build indexes the site itself")
-                    return self._finish(prepare(".papernotes-again"))
+                    return self._finish(prepare(AGAIN))
 
                 self._outcome = received
                 return
@@ -178,7 +180,7 @@ class PagefindSearch:
 
     def _prepare(
         self, config: "MkDocsConfig", blog: Any, papers: list[Any], pages: list[tuple[str, str, str]],
-        new: str = ".papernotes-new", *, polite: bool = False,
+        new: str = NEW, *, polite: bool = False,
     ) -> _Run | Outcome:
         """Write the records out and start Pagefind's program on them, writing beside the index at `folder + new`.
 
@@ -189,6 +191,12 @@ class PagefindSearch:
         records = blog_records(blog, papers, pages, directory_urls=config.use_directory_urls)
         documents = record_documents(records, config.theme.get("language") or "en")
         folder = os.path.join(config.site_dir, FOLDER)
+        if new == NEW:
+            # What a killed build (or a failed helper's Pagefind) left beside the index goes, even when
+            # the index is kept or the build is `--dirty`: it would be deployed with the site.
+            for leftover in (NEW, AGAIN):
+                shutil.rmtree(folder + leftover, ignore_errors=True)
+                shutil.rmtree(folder + leftover + SOURCE, ignore_errors=True)
         if not documents:
             # Pagefind makes no index of nothing (a new site, or drafts only): none is left to find old pages by.
             shutil.rmtree(folder, ignore_errors=True)
@@ -200,7 +208,7 @@ class PagefindSearch:
         from pagefind.service import get_executable
 
         # Beside the index, not in the system's temporary folder: the next build removes what a killed one left.
-        source = folder + new + "-source"
+        source = folder + new + SOURCE
         shutil.rmtree(source, ignore_errors=True)
         os.makedirs(source)
         try:
