@@ -221,10 +221,10 @@ class PagefindSearch:
         fresh = folder + new
         shutil.rmtree(fresh, ignore_errors=True)
         command = [str(get_executable()), "--site", source, "--output-path", fresh, "--silent"]
-        # Under serve the writer waits for the edited page, not the index: Pagefind yields to
-        # the server. A build waits for both, and ends sooner with Pagefind at the same
-        # priority (0.96 of the time at 2,000 posts): its last, least parallel part then
-        # runs beside the page rendering instead of after it.
+        # In serve's quick rebuilds the writer waits for the edited page, not the index: Pagefind
+        # yields to the server. A build waits for both, and ended sooner with Pagefind at the
+        # same priority (paired runs at 2,000 posts, docs/benchmarks.md): its last, least
+        # parallel part then runs beside the page rendering instead of after it.
         nice = shutil.which("nice") if polite else None
         if nice:
             command = [nice, "-n", "10", *command]
