@@ -38,6 +38,9 @@ def test_drafts_posts_left_out_of_search_and_their_only_papers_get_no_record() -
     assert post.year == "2024" and post.topics == ("Long Context",)
     # Text, topics and each paper end as sentences: an excerpt across them does not read as one.
     assert post.content.startswith("Text of Shown & more. Long Context. Efficient Streaming"), post.content
+    described = entry("Quoted")
+    described.post.meta.description = 'As they said: "it works."'
+    assert site_records([described], [], [], [])[0].content.startswith('As they said: "it works." Text of Quoted')
     assert "Attention sinks" not in post.content  # the abstract: found on the paper's record, not again on each post
     for words in ("Guangxuan Xiao, Mike Lewis", "2309.17453 arXiv:2309.17453", "ICLR 2024", "2023", "Attention sinks " + H, "Shown"):
         assert words in paper_record.content

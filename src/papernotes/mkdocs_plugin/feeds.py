@@ -45,7 +45,7 @@ class SiteFeeds:
     def fill(self, config: Any, store: Pack | None, feeds: list[tuple[File, FeedSpec, FeedFormat]] | None = None) -> None:
         """Write each feed's content; with a `store`, a feed whose items and options are unchanged is reused."""
         language = config.theme.get("language") or "en"
-        made: dict[int, tuple[list, list]] = {}  # id(spec) -> its items, and what of them a key needs: once for RSS and Atom
+        made: dict[int, tuple[list, list | None]] = {}  # id(spec) -> its items, and what of them a key needs: once for RSS and Atom
         for file, spec, fmt in self.files if feeds is None else feeds:
             if id(spec) not in made:
                 items = feed_items(spec.entries, self.feed_length)
@@ -53,11 +53,11 @@ class SiteFeeds:
                     [i.title, i.url, i.created.isoformat(), i.updated and i.updated.isoformat(), i.summary,
                      i.authors, i.categories, hash_text(i.content_html)]
                     for i in items
-                ]
+                ] if store is not None else None
             items, keyed = made[id(spec)]
             options = spec.options(fmt, site_url=config.site_url, language=language, limit=self.feed_length)
             # A feed is a function of its newest items and options: a rebuild reuses it when they are unchanged.
-            key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, keyed) if store is not None and items else None
+            key = fingerprint("feed", fmt.name, code_stamp(), installed_version("feedgen"), options, keyed) if keyed else None
             stored = store.get(key) if key else None
             if stored is None:
                 stored = fmt.write(items, **options)

@@ -114,4 +114,6 @@ def xml_text(text: str) -> str:
         text = _ANSI.sub("", text)
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
-    return _NOT_XML.sub("", _SPACING.sub(" ", text))
+    if "\x0b" in text or "\x0c" in text:
+        text = _SPACING.sub(" ", text)
+    return _NOT_XML.sub("", text)

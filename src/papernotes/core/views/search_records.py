@@ -40,7 +40,9 @@ def arxiv_words(arxiv: str | None) -> str:
 
 def sentences(parts: Iterable[str]) -> str:
     """Parts of a record's text, each ended as a sentence: an excerpt spanning two reads as two, not one run-on."""
-    return " ".join(part if part[-1] in ".!?" else part + "." for part in (part.strip() for part in parts) if part)
+    parts = [part.strip() for part in parts]
+    # Ended already: by ., ! or ?, maybe inside a closing quote or bracket ('He said "hi."').
+    return " ".join(part if part.rstrip("\"'”’)]»")[-1:] in (".", "!", "?") else part + "." for part in parts if part)
 
 
 def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> str:
@@ -95,9 +97,12 @@ def paper_record(paper: Any) -> SearchRecord:
     )
 
 
-def topic_record(topic: Any, url: str) -> SearchRecord:
+def topic_record(topic: Any, url: str) -> SearchRecord | None:
+    """A topic, by its name; None for a page a build does not publish (under serve, one only drafts make)."""
     posts = [entry for entry in topic.posts if not entry.post.draft]
     papers = [paper for paper in topic.papers if published(paper)]
+    if not posts and not papers:
+        return None
     counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(papers)} paper{'s' if len(papers) != 1 else ''}"
     return SearchRecord(url=url, kind=TOPIC, title=topic.name, content=counts, topics=(topic.name,))
 
@@ -117,11 +122,7 @@ def site_records(
     """Every record of a site, drafts and posts that opt out of search left out, in a stable order."""
     records = [post_record(entry) for entry in entries if found(entry)]
     records += [paper_record(paper) for paper in papers if published(paper)]
-    # A topic's page is published with a post or a paper of its own; under serve, drafts make pages that are not.
-    records += [
-        topic_record(topic, url) for topic, url in topics
-        if any(not entry.post.draft for entry in topic.posts) or any(published(paper) for paper in topic.papers)
-    ]
+    records += [record for record in (topic_record(topic, url) for topic, url in topics) if record is not None]
     records += [page_record(*page) for page in pages]
     return records
 
