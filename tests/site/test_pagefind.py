@@ -171,3 +171,35 @@ def stable(files: dict[str, bytes]) -> dict[str, bytes]:
     kept = {path: data for path, data in files.items() if not path.startswith(varying) and not path.endswith(".pf_meta")}
     assert any(path.startswith("pagefind/fragment/") for path in kept)
     return kept
+
+
+def test_under_serve_pagefind_failing_after_an_edit_is_said(site_maker: SiteMaker, tmp_path: Path, monkeypatch) -> None:
+    """A quick rebuild indexes in the background, with no build waiting to report a failure: it is logged when it happens."""
+    import time
+
+    import serving
+    from pagefind.service import get_executable
+
+    pagefind_site(site_maker)
+    runs = tmp_path / "runs"
+    flaky = tmp_path / "pagefind"  # indexes the first time, fails after the edit
+    flaky.write_text(
+        f"#!/bin/sh\nif [ -e {runs} ]; then echo 'Error: the disk is full' >&2; exit 3; fi\n"
+        f"touch {runs}\nexec {get_executable()} \"$@\"\n"
+    )
+    flaky.chmod(0o755)
+    monkeypatch.setattr(serving, "ENV", {**serving.ENV, "PAGEFIND_BINARY_PATH": str(flaky)})
+    log = tmp_path / "serve.log"
+    server = serving.Server(site_maker.root, log)
+    try:
+        server.wait_for("posts/attention-sinks-explained/", lambda body: "marmoset" in body, "the post")
+        post = site_maker.root / "docs" / "posts" / "sinks.md"
+        post.write_text(post.read_text().replace("marmoset", "okapi"), encoding="utf-8")
+        server.wait_for("posts/attention-sinks-explained/", lambda body: "okapi" in body, "the edit")
+        deadline = time.monotonic() + 30
+        while "Pagefind could not index the site (exit status 3): Error: the disk is full" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        assert "rebuilt" in log.read_text() and "Traceback" not in log.read_text()
+    finally:
+        server.stop()

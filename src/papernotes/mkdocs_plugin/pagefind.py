@@ -149,7 +149,13 @@ class PagefindSearch:
             self._outcome = lambda: self._finish(job)
             return
         finished: list[Outcome] = []
-        thread = threading.Thread(target=lambda: finished.append(self._finish(job)), daemon=True)
+
+        def index() -> None:
+            finished.append(self._finish(job))
+            if finished[0].error:
+                log.error(finished[0].error)  # said now: under serve, no build waits for this index to report it
+
+        thread = threading.Thread(target=index, daemon=True)
         thread.start()
 
         def joined() -> Outcome | None:
