@@ -51,7 +51,7 @@ papers:
     tags: [{q("PaperTag " + H)}]
   - arxiv: 2401.00001
 takeaways:
-  - {q("Takeaway " + H + " " + JS_LINK + " [@hostile, p. <b>4</b> & 5]")}
+  - {q("Takeaway " + H + " " + JS_LINK + " [@hostile, p. <b>4</b> & 5] <input type=password name=pw> `<b>code</b>` $x<y$")}
   - "Cited [@bibhostile, chapter <i>2</i>] and [@hostile, p. 4 & 5]."
 bibliography:
   - id: freetext
@@ -165,6 +165,12 @@ def test_takeaways_and_notes_are_markdown_without_raw_markup(hostile: Build) -> 
     takeaway_citations = [e for e in found.elements if e.attrs.get("class") == "citation"]
     assert any("BibTitle <script>" in (e.attrs.get("title") or "") for e in takeaway_citations)
     assert "chapter 2" in found.text or "chapter <i>2</i>" in found.text
+    # Not made, even with their scripts removed: an image loading from anywhere, a password field.
+    made = [e for e in found.elements if (e.tag == "img" and e.attrs.get("src") == "x") or e.attrs.get("type") == "password"]
+    assert not made, made
+    assert "Takeaway <script>alert(1)</script><img src=x onerror=alert(1)>" in found.text and "<input type=password name=pw>" in found.text
+    # Markdown's own: a code span shows its tags as code.
+    assert "<b>code</b>" in found.text and not [e for e in found.elements if e.tag == "b" and not e.attrs]
 
 
 def test_citation_hover_titles_hold_the_plain_reference(hostile: Build) -> None:

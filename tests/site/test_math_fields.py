@@ -32,6 +32,7 @@ papers:
   - lib2024
 takeaways:
   - Sharing across layers shrinks $L$, pruning tokens shrinks $T$.
+  - "Below the limit: $T<L$, and <b>raw</b> shows as text."
   - "A block formula: $$\\\\frac{a}{b}$$"
 ---
 
@@ -65,7 +66,9 @@ def test_math_renders_in_takeaways_and_notes_on_the_page(built: Build) -> None:
     assert not _raw_math_as_text(page)
     takeaways = page[page.index('class="admonition abstract takeaways"'):]
     takeaways = takeaways[: takeaways.index("</div>")]
-    assert takeaways.count("<math ") == 3 and "<mi>L</mi>" in takeaways and "<mfrac>" in takeaways
+    assert takeaways.count("<math ") == 4 and "<mi>L</mi>" in takeaways and "<mfrac>" in takeaways
+    # `<` inside math is the formula's; outside it, raw HTML shown as text.
+    assert "<mo>&lt;</mo>" in takeaways and "&lt;b&gt;raw&lt;/b&gt; shows as text" in takeaways
     notes = re.findall(r'<p class="paper-card__note">(.*?)</p>', page, re.DOTALL)
     assert len(notes) == 2 and all("<math " in note for note in notes)
     assert "<msqrt>" in notes[1]  # a note from the library is Markdown too
@@ -75,7 +78,7 @@ def test_feeds_carry_the_math_as_markup(built: Build) -> None:
     feed = (built.site / "feed.xml").read_text(encoding="utf-8")
     item = feedparser.parse(feed).entries[0]
     content = item.content[0].value
-    assert content.count("<math") == 4 and "<mi>T</mi>" in content and "<mfrac>" in content
+    assert content.count("<math") == 5 and "<mi>T</mi>" in content and "<mfrac>" in content
     assert not _raw_math_as_text(content)
     assert item.summary == "The cache holds 2 L h d T B numbers."
 
@@ -85,7 +88,7 @@ def test_search_reads_math_as_words(built: Build) -> None:
     text = " ".join(doc["text"] for doc in docs if doc["location"].startswith("posts/cache-arithmetic/"))
     assert "2 L h d T B" in text
     assert "shrinks L , pruning" in text or "shrinks L, pruning" in text
-    assert "math" not in text and "&lt;" not in text and "<m" not in text
+    assert "math" not in text and "&lt;m" not in text and "<m" not in text  # words, not MathML (a formula's own < stays)
 
 
 def test_the_demo_weekly_stack_takeaway_shows_its_formula(demo_build: Build) -> None:

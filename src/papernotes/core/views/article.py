@@ -45,11 +45,11 @@ def compose_source(post: Post) -> ComposedSource:
 
     if post.meta.takeaways:
         add("takeaways", [
-            ("- " + _indent(t), post.line_of("takeaways", i)) for i, t in enumerate(post.meta.takeaways)
+            ("- " + _indent(raw_html_as_text(t)), post.line_of("takeaways", i)) for i, t in enumerate(post.meta.takeaways)
         ])
     for index, paper in enumerate(post.papers):
         if paper.note:
-            add(f"note-{index}", [(paper.note, post.line_of("papers", index, "note"))])
+            add(f"note-{index}", [(raw_html_as_text(paper.note), post.line_of("papers", index, "note"))])
     source = "\n".join(parts) + "\n"
 
     def line_map(line: int) -> int:
@@ -61,6 +61,29 @@ def compose_source(post: Post) -> ComposedSource:
         return post.body_line
 
     return ComposedSource(source, line_map)
+
+
+# Where Markdown itself writes `<`: code (spans and fences), math, and autolinks.
+_MARKDOWNS_OWN = re.compile(
+    r"(`+).+?(?<!`)\1(?!`)|\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|<(?:https?://|mailto:)[^>\s]*>", re.DOTALL,
+)
+
+
+def raw_html_as_text(text: str) -> str:
+    """A frontmatter Markdown field (a takeaway, a note) with its raw HTML written out as text.
+
+    Like every string from frontmatter or a library file, a tag in it is shown,
+    not made (SPEC section 5): a library's note could otherwise put a form or a
+    tracking image on every page showing the paper. Markdown's own syntax
+    (emphasis, links, images, code, math, citations) is left to Markdown.
+    """
+    if "<" not in text:
+        return text
+    out, at = [], 0
+    for match in _MARKDOWNS_OWN.finditer(text):
+        out += [text[at : match.start()].replace("<", "&lt;"), match.group(0)]
+        at = match.end()
+    return "".join(out) + text[at:].replace("<", "&lt;")
 
 
 def _indent(text: str) -> str:
