@@ -228,6 +228,17 @@ def test_a_post_dated_year_one_builds(site: SiteMaker) -> None:
 # -- 3. unique output paths ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("slug", ["feed.xml", "sitemap.xml", "404.html"])
+def test_a_post_whose_address_is_a_file_of_the_site_is_told_at_its_slug(site: SiteMaker, slug: str) -> None:
+    """With posts at the top level, `slug: feed.xml` makes the folder feed.xml/ where the feed is a file."""
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      per_page: 10\n", "      per_page: 10\n      post_url_format: '{slug}'\n"))
+    site.write("docs/posts/clash.md", post("title: Clash", "date: 2024-06-01", f"slug: {q(slug)}"))
+    build = built(site)
+    failed_at(build, "docs/posts/clash.md:4", "the post docs/posts/clash.md", "would both be written to")
+    assert "Traceback" not in build.output
+
+
 @pytest.mark.parametrize("first, second, folder", [
     ("{id: a-b, title: Dash}", "{id: a/b, title: Slash}", "a-b"),
     ("{id: a-b, title: Dash}", '{id: "a:b", title: Colon}', "a-b"),

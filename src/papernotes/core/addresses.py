@@ -69,17 +69,42 @@ def check_addresses(site: "Site", files: Iterable[Any], config: Any, options: "S
     for stem, claim in _generated(site, directory_urls, feeds):
         if generated_stem_source(stem) not in own:
             claims.append(claim)
+    claims += _themes_and_plugins(config)
     taken: dict[str, Claim] = {}
     for claim in claims:
         first = taken.setdefault(claim.dest.casefold(), claim)
         if first is not claim:
-            # Told at the source that made the clash: a paper or topic, else the writer's file.
-            here, there = (claim, first) if claim.file else (first, claim)
-            diagnostics.error(
-                here.file, here.line,
-                f"{here.what} and {there.what}{f' at {there.where}' if there.file else ''} would both be written to {claim.dest}",
-                _hint(claim, first),
-            )
+            _clash(diagnostics, claim, first, claim.dest)
+    # A page whose folder is another source's file (a post with `slug: feed.xml` beside the feed)
+    # cannot be written at all: MkDocs would stop with a traceback.
+    for claim in claims:
+        folders = claim.dest.casefold().split("/")[:-1]
+        for depth in range(1, len(folders) + 1):
+            file = taken.get("/".join(folders[:depth]))
+            if file is not None:
+                _clash(diagnostics, claim, file, file.dest)
+                break
+
+
+def _clash(diagnostics: Diagnostics, claim: Claim, other: Claim, dest: str) -> None:
+    # Told at the source that made the clash: a paper or topic, else the writer's file.
+    here, there = (claim, other) if claim.file else (other, claim)
+    diagnostics.error(
+        here.file, here.line,
+        f"{here.what} and {there.what}{f' at {there.where}' if there.file else ''} would both be written to {dest}",
+        _hint(claim, other),
+    )
+
+
+def _themes_and_plugins(config: Any) -> list[Claim]:
+    """What the theme (its 404 page, the site map) and the search plugin write, besides pages."""
+    names = list(getattr(config.theme, "static_templates", ()) or ())
+    claims = [Claim(name, f"the theme's {name}", None) for name in names]
+    if "sitemap.xml" in names:
+        claims.append(Claim("sitemap.xml.gz", "the theme's sitemap.xml.gz", None))
+    if any(name in ("search", "material/search") for name in getattr(config, "plugins", {}) or {}):
+        claims.append(Claim("search/search_index.json", "the search index", None))
+    return claims
 
 
 def _hint(claim: Claim, first: Claim) -> str:
