@@ -107,3 +107,11 @@ def test_related_links_are_accepted_with_a_note():
 def test_first_heading_ignores_tilde_fences_and_closing_hashes():
     found = first_heading("~~~\n# in code\n~~~\n# Title ##\n")
     assert found is not None and found.title == "Title" and found.line == 3
+
+
+def test_tags_written_as_one_string_with_commas_are_several_topics():
+    """Jekyll's and Hugo's `tags: a, b`; a list keeps a comma inside a name, and authors are never split."""
+    post, diagnostics = read("---\ntitle: T\ndate: 2024-01-31\ntags: LLM, Long Context\ncategories: Vision\n---\nText.\n")
+    assert post.tag_names == ["LLM", "Long Context", "Vision"] and not diagnostics.items
+    listed, _ = read('---\ntitle: T\ndate: 2024-01-31\ntags: ["Vision, Language"]\n---\nText.\n')
+    assert listed.tag_names == ["Vision, Language"]

@@ -228,6 +228,17 @@ def test_a_post_dated_year_one_builds(site: SiteMaker) -> None:
 # -- 3. unique output paths ----------------------------------------------------------------
 
 
+def test_topics_that_only_share_an_address_are_not_merged_unseen(site: SiteMaker) -> None:
+    """`C++` and `C` (or `???` and `!!!`) would share one topic page: said at the tag; a spelling of case, spaces or hyphens is not."""
+    site.write("docs/posts/c.md", post("title: C", "date: 2024-06-01", "tags: [C, Long Context]"))
+    site.write("docs/posts/cpp.md", post("title: Cpp", "date: 2024-06-02", "tags:", "  - long-context", "  - C++"))
+    build = built(site, "--strict")
+    assert build.returncode != 0, build.output
+    warned = re.findall(r"^WARNING +- +papernotes: (.*)$", build.output, re.MULTILINE)
+    assert warned == ["docs/posts/cpp.md:6: topic 'C++' is shown as 'C': both make the page of topic 'c' "
+                      "(rename one of them, or map one to the other under topic_aliases in mkdocs.yml to merge them on purpose)"], build.output
+
+
 @pytest.mark.parametrize("slug", ["feed.xml", "sitemap.xml", "404.html"])
 def test_a_post_whose_address_is_a_file_of_the_site_is_told_at_its_slug(site: SiteMaker, slug: str) -> None:
     """With posts at the top level, `slug: feed.xml` makes the folder feed.xml/ where the feed is a file."""

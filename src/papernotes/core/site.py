@@ -24,7 +24,7 @@ from .sources.library import Library, load_file
 from .papers import PaperIndex
 from .model.posts import ParsedPosts, Post
 from .model.records import Record
-from .model.topics import TopicIndex
+from .model.topics import TopicIndex, same_topic_name, topic_slug
 
 
 @dataclass(frozen=True)
@@ -100,11 +100,29 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
         post.papers = papers.resolve_post_papers(entry, diagnostics)
         papers.note_citations(entry)
         site.entries[source.src_uri] = entry
+        _note_merged_topics(post, topics, diagnostics)
     blog.finalize()
     papers.finalize()
     if remember:
         parsed.save()
     return site
+
+
+def _note_merged_topics(post: Post, topics: TopicIndex, diagnostics: Diagnostics) -> None:
+    """A warning for each tag shown as another topic it is not a spelling of: `C++` beside `C`, `???` beside `!!!`.
+
+    Topics are told apart by their pages' addresses, which keep only letters and
+    digits; names that lose their difference there would be merged unseen.
+    """
+    for key in ("tags", "categories"):
+        for index, name in enumerate(getattr(post.meta, key)):
+            shown = topics.topic(name).name
+            if not same_topic_name(topics.canonical(name), shown):
+                diagnostics.warning(
+                    post.path, post.line_of(key, index),
+                    f"topic '{name}' is shown as '{shown}': both make the page of topic '{topic_slug(shown)}'",
+                    "rename one of them, or map one to the other under topic_aliases in mkdocs.yml to merge them on purpose",
+                )
 
 
 def _shown(path: str, options: SiteOptions) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from frontmatter.default_handlers import YAMLHandler
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from slugify import slugify
 
 from ..diagnostics import Diagnostics, did_you_mean
@@ -109,11 +109,14 @@ class PostFrontmatter(BaseModel):
 
     @field_validator("authors", "tags", "categories", mode="before")
     @classmethod
-    def _string_list(cls, value: Any) -> Any:
-        # `tags: LLM` is a one-item list to a writer; `tags: [2024]` is a topic.
+    def _string_list(cls, value: Any, info: ValidationInfo) -> Any:
+        # `tags: LLM` is a one-item list to a writer; `tags: [2024]` is a topic; `tags: a, b`
+        # (Jekyll's and Hugo's way, and the library's) is two.
         if isinstance(value, list):
             return [_number_as_text(v) for v in value]
-        return [value] if isinstance(value, str) else value
+        if isinstance(value, str):
+            return value.split(",") if info.field_name != "authors" else [value]
+        return value
 
     @field_validator("tags", "categories")
     @classmethod

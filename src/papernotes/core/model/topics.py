@@ -7,6 +7,7 @@ accents ('Über' -> 'uber') so URLs stay ASCII.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, Mapping, TypeVar
@@ -19,6 +20,15 @@ T = TypeVar("T")
 @lru_cache(maxsize=4096)  # a site has few topics, each named on many posts and papers
 def topic_slug(name: str) -> str:
     return slugify(name) or "topic"
+
+
+def same_topic_name(a: str, b: str) -> bool:
+    """Whether two names differ only as spelling is forgiven: case, spaces, hyphens and underscores."""
+    return _spelled(a) == _spelled(b)
+
+
+def _spelled(name: str) -> str:
+    return " ".join(re.split(r"[\s_-]+", name.casefold())).strip()
 
 
 @dataclass
@@ -36,8 +46,12 @@ class TopicIndex:
         self._aliases = {topic_slug(k): v for k, v in (aliases or {}).items()}
         self.by_slug: dict[str, Topic] = {}
 
+    def canonical(self, name: str) -> str:
+        """The name a tag stands for: itself, or what `topic_aliases` maps it to."""
+        return self._aliases.get(topic_slug(name), name)
+
     def topic(self, name: str) -> Topic:
-        canonical = self._aliases.get(topic_slug(name), name)
+        canonical = self.canonical(name)
         slug = topic_slug(canonical)
         found = self.by_slug.get(slug)
         if found is None:
