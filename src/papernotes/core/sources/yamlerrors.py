@@ -182,11 +182,12 @@ def folded_items(text: str, folded: list[tuple[int, int]]) -> list[tuple[int, in
 _ESCAPES = {"a": "a bell", "b": "a backspace", "t": "a tab", "n": "a line break", "v": "a vertical tab",
             "f": "a form feed", "r": "a carriage return", "e": "an escape character", "N": "a line break",
             "L": "a line separator", "P": "a paragraph separator", "_": "a no-break space", "0": "a null"}  # fmt: skip
-_TEX_IN_QUOTES = re.compile(r"(?<!\\)(?:\\\\)*\\([abtnvfreNLP0_][A-Za-z]+)")
+# A TeX command, or standing alone (`"a bell \\a"`) an escape that makes a control character.
+_TEX_IN_QUOTES = re.compile(r"(?<!\\)(?:\\\\)*\\([abtnvfreNLP0_][A-Za-z]+|[abefv0](?![A-Za-z0-9]))")
 
 
 def tex_in_double_quotes(text: str, quoted: list[tuple[int, int, int]]) -> list[tuple[int, str, str]]:
-    """(line, command, what YAML made of it) for TeX commands YAML read as escapes in double-quoted values.
+    """(line, command, what YAML made of it) for TeX commands and control characters YAML read as escapes in double-quoted values.
 
     `quoted` holds (line, start, end) of each double-quoted value in `text`.
     """
