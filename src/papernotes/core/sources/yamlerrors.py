@@ -182,7 +182,7 @@ def folded_items(text: str, folded: list[tuple[int, int]]) -> list[tuple[int, in
 _ESCAPES = {"a": "a bell", "b": "a backspace", "t": "a tab", "n": "a line break", "v": "a vertical tab",
             "f": "a form feed", "r": "a carriage return", "e": "an escape character", "N": "a line break",
             "L": "a line separator", "P": "a paragraph separator", "_": "a no-break space", "0": "a null"}  # fmt: skip
-# A TeX command, or standing alone (`"a bell \\a"`) an escape that makes a control character.
+# A TeX command, or standing alone (`"a bell \a"`) an escape that makes a control character.
 _TEX_IN_QUOTES = re.compile(r"(?<!\\)(?:\\\\)*\\([abtnvfreNLP0_][A-Za-z]+|[abefv0](?![A-Za-z0-9]))")
 
 
