@@ -21,6 +21,7 @@ from mkdocs.structure.files import get_files
 from papernotes.core.citations import CitationExtension
 from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from papernotes.core.model.posts import title_slug
+from papernotes.core.views.sanitize import xml_text
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.model.schema import schema_json
@@ -155,6 +156,8 @@ def run_new(args: argparse.Namespace) -> int:
                 + (f" ({hint})" if hint else " (add the paper to a library file, or give its arXiv id)")
             )
         papers.append(paper)
+    # A title pasted from a terminal: its colour codes go before the file is named, as the build drops them.
+    args.title = xml_text(args.title)
     slug = args.slug or title_slug(args.title)
     path = Path(site_config.options.docs_dir, site_config.options.blog.posts_dir, f"{args.date.isoformat()}-{slug}.md")
     if path.exists():

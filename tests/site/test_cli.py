@@ -93,6 +93,13 @@ def test_new_fills_frontmatter_from_the_library_and_builds(site: SiteMaker, monk
     assert "Efficient Streaming Language Models with Attention Sinks" in page
 
 
+def test_new_drops_a_pasted_titles_terminal_colours_as_the_build_does(site: SiteMaker, monkeypatch, capsys) -> None:
+    code, out, err = run(site, monkeypatch, capsys, "new", "Run \x1b[31mred\x1b[0m results", "--date", "2024-07-01")
+    assert code == 0, err
+    assert out == "docs/posts/2024-07-01-run-red-results.md\n"
+    assert "title: Run red results" in (site.root / out.strip()).read_text(encoding="utf-8")
+
+
 def test_new_never_overwrites(site: SiteMaker, monkeypatch, capsys) -> None:
     existing = site.post("2024-07-01-same", "Same", body="Mine.")
     args = ("new", "Same", "--date", "2024-07-01")
