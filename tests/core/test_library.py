@@ -736,3 +736,11 @@ def test_a_damaged_stored_parse_is_parsed_again(tmp_path: Path, parse_counter: l
     library_module.clear_cache()
     lib = Library.load(["refs.bib"], tmp_path, Diagnostics(), store)
     assert lib.get("a").title == "A" and len(parse_counter) == 2
+
+
+def test_a_csv_quote_never_closed_is_told_at_its_line_not_read_as_one_value() -> None:
+    diagnostics = Diagnostics()
+    text = 'arxiv_id,title\n2309.17453,Streaming\n"unterminated,abs\n2106.09685,LoRA\n'
+    records = parse_csv_table(text, "t.csv", diagnostics)
+    assert [r.arxiv for r in records] == ["2309.17453"]
+    assert [(d.line, d.message) for d in diagnostics.errors] == [(3, "a quote opened on this line is never closed")]

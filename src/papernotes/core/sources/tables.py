@@ -235,7 +235,8 @@ def parse_json_table(text: str, file: str, diagnostics: Diagnostics) -> list[Rec
 
 def parse_csv_table(text: str, file: str, diagnostics: Diagnostics) -> list[Record]:
     """CSV with a header row; rows are located by the file line where they start."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: an unclosed quote would otherwise swallow every row after it into one value, unseen.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     records, end = [], 0
     while True:
@@ -244,7 +245,8 @@ def parse_csv_table(text: str, file: str, diagnostics: Diagnostics) -> list[Reco
         except StopIteration:
             break
         except csv.Error as exc:  # an unclosed quote or a huge field: reported, and the rows after it still read
-            diagnostics.error(file, end + 1, f"broken CSV: {exc}", "check the quotes on this line")
+            said = "a quote opened on this line is never closed" if "unexpected end of data" in str(exc) else f"broken CSV: {exc}"
+            diagnostics.error(file, end + 1, said, "check the quotes on this line")
             if reader.line_num == end:  # no progress: nothing more can be read
                 break
             end = reader.line_num
