@@ -135,6 +135,20 @@ def test_an_arxiv_id_in_part_or_with_its_version_finds_the_paper(page, search_ur
     assert any(r["href"].split("?")[0].endswith(PAPER) for r in search(page, query))
 
 
+def test_a_paper_with_no_title_is_found_by_its_id_either_way(page, tmp_path, serve_folder) -> None:
+    """Its heading is `arXiv:ID` and its text the bare id: both forms find it, and its excerpt does not repeat the id."""
+    maker = pagefind_site(SiteMaker(tmp_path / "src"))
+    maker.post("untitled", "Untitled paper notes", date="2024-08-01", papers='[{arxiv: "2402.08268"}]')
+    build = maker.build()
+    assert build.returncode == 0, build.output
+    with serve_folder(build.site) as url:
+        page.goto(url)
+        for query in ("2402.08268", "arXiv:2402.08268"):
+            found = [r for r in search(page, query) if r["type"] == "Paper"]
+            assert [r["title"] for r in found] == ["arXiv:2402.08268"], (query, found)
+            assert found[0]["excerpt"].count("2402.08268") <= 1, found[0]["excerpt"]
+
+
 @pytest.mark.parametrize("query", ["2309.11111", "arXiv:2309.11111", "1706.03762"])
 def test_an_arxiv_id_the_site_does_not_have_finds_nothing(page, search_url: str, query: str) -> None:
     """Not the papers of the same month (`2309`), nor a topic's "1 post" for the `1` of another id."""

@@ -104,3 +104,12 @@ def test_under_serve_a_topic_only_drafts_make_is_not_found() -> None:
 def test_a_writers_page_title_pasted_from_a_terminal_is_clean_text() -> None:
     (record,) = site_records([], [], [], [("about/", "About \x1b[31mred\x1b[0m\x0cpage\x07", "<p>Colour \x1b[1mbold\x1b[0m\x00</p>")])
     assert record.title == "About red page" and record.content == "Colour bold"
+
+
+def test_a_paper_with_no_title_names_its_id_once_beside_its_heading() -> None:
+    untitled = Record(arxiv="2402.08268", year=2024)
+    paper = SimpleNamespace(record=untitled, url="papers/2402.08268/", posts=[], topics=[])
+    shown = entry("Shown", papers=[untitled])
+    post, record = site_records([shown], [paper], [], [])
+    assert record.title == "arXiv:2402.08268" and record.content == "2402.08268, 2024."
+    assert post.content.endswith("arXiv:2402.08268, 2402.08268, 2024."), post.content

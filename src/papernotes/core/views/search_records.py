@@ -51,9 +51,11 @@ def paper_text(record: Record, *, title: bool = True, abstract: bool = True) -> 
     The abstract first: an excerpt from the top of a paper's record reads as
     prose, not as the author list a result already shows under it.
     """
+    # A paper with no title is labelled `arXiv:ID` (its record's heading, or the title here): the bare id is what is left to add.
+    ids = record.arxiv if record.arxiv and record.label == f"arXiv:{record.arxiv}" else arxiv_words(record.arxiv)
     names = [
         record.label if title else "", ", ".join(display_name(a) for a in record.authors),
-        arxiv_words(record.arxiv), f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""),
+        ids, f"doi:{record.doi}" if record.doi else "", record.venue or "", str(record.year or ""),
     ]
     return sentences([(record.abstract or "") if abstract else "", ", ".join(name for name in names if name)])
 
