@@ -96,13 +96,19 @@ def _clash(diagnostics: Diagnostics, claim: Claim, other: Claim, dest: str) -> N
     )
 
 
-def _themes_and_plugins(config: Any) -> list[Claim]:
-    """What the theme (its 404 page, the site map) and the search plugin write, besides pages."""
+SEARCH_PLUGINS = ("search", "material/search")  # Material's search plugin, by either of its names
+
+
+def theme_files(config: Any) -> list[str]:
+    """The files MkDocs renders from the theme besides pages (its 404 page, the site map and its .gz)."""
     names = list(getattr(config.theme, "static_templates", ()) or ())
-    claims = [Claim(name, f"the theme's {name}", None) for name in names]
-    if "sitemap.xml" in names:
-        claims.append(Claim("sitemap.xml.gz", "the theme's sitemap.xml.gz", None))
-    if any(name in ("search", "material/search") for name in getattr(config, "plugins", {}) or {}):
+    return names + (["sitemap.xml.gz"] if "sitemap.xml" in names else [])
+
+
+def _themes_and_plugins(config: Any) -> list[Claim]:
+    """What the theme and the search plugin write, besides pages."""
+    claims = [Claim(name, f"the theme's {name}", None) for name in theme_files(config)]
+    if any(name in SEARCH_PLUGINS for name in getattr(config, "plugins", {}) or {}):
         claims.append(Claim("search/search_index.json", "the search index", None))
     return claims
 

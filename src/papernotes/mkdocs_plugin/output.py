@@ -30,6 +30,7 @@ import tempfile
 import time
 from typing import TYPE_CHECKING, Any
 
+from papernotes.core.addresses import SEARCH_PLUGINS, theme_files
 from papernotes.core.cache import read_sealed, write_sealed
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
 
 # Plugins whose every output papernotes knows: its own, and the search index.
-KNOWN_PLUGINS = frozenset({"papernotes", "search", "material/search"})
+KNOWN_PLUGINS = frozenset({"papernotes", *SEARCH_PLUGINS})
 
 _SKIPPED = "Page skipped: '"  # what MkDocs logs for a page whose output is empty
 _build_log = logging.getLogger("mkdocs.commands.build")
@@ -135,10 +136,7 @@ class OutputFolder:
         if not self.restored:
             return
         expected = {os.path.normpath(file.abs_dest_path) for file in files if inclusion(file.inclusion)}
-        for name in config.theme.static_templates:
-            expected.add(os.path.normpath(os.path.join(self.site_dir, name)))
-            if name == "sitemap.xml":
-                expected.add(os.path.normpath(os.path.join(self.site_dir, name + ".gz")))
+        expected.update(os.path.normpath(os.path.join(self.site_dir, name)) for name in theme_files(config))
         for folder, subfolders, names in _walk_unhidden(self.site_dir):
             for name in names:
                 path = os.path.join(folder, name)

@@ -39,6 +39,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 
 from papernotes import site_assets
+from papernotes.core.addresses import SEARCH_PLUGINS
 from papernotes.core.cache import code_stamp, write_atomically
 from papernotes.core.digest import digest, hash_text
 from papernotes.core.views.search_records import SearchRecord, blog_records
@@ -65,7 +66,7 @@ def configure(config: "MkDocsConfig", option: str, cache_root: str | None) -> "P
     """Check `search:` against the site's plugins; the indexer when it is `pagefind`."""
     if option != "pagefind":
         return None
-    if any(name in ("search", "material/search") for name in config.plugins):
+    if any(name in SEARCH_PLUGINS for name in config.plugins):
         raise PluginError(
             "papernotes: `search: pagefind` replaces Material's search plugin, and both are on: "
             "remove `- search` from `plugins:` in mkdocs.yml (or drop `search: pagefind` to keep Material's search)"
