@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..views.sanitize import breaks_as_spaces
+
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]")  # terminal colours, stray controls
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"^#+(?:\s|$)|^//")  # a `# comment` (or a Markdown heading: context decides)
@@ -28,8 +30,7 @@ def clean(text: str) -> str:
 
     A PDF's form feed (and a vertical tab) stands between words: it becomes a space.
     """
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", " ").replace("\x0b", " ")
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", breaks_as_spaces(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def has_link(text: str) -> bool:

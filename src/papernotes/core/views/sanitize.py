@@ -114,6 +114,9 @@ def xml_text(text: str) -> str:
         text = _ANSI.sub("", text)
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
-    if "\x0b" in text or "\x0c" in text:
-        text = _SPACING.sub(" ", text)
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", breaks_as_spaces(text))
+
+
+def breaks_as_spaces(text: str) -> str:
+    """A PDF's page break (form feed) or a vertical tab as the space between words it stands for."""
+    return _SPACING.sub(" ", text) if "\x0b" in text or "\x0c" in text else text
