@@ -99,10 +99,13 @@ def paper_record(paper: Any) -> SearchRecord:
     )
 
 
-def topic_record(topic: Any, url: str) -> SearchRecord | None:
-    """A topic, by its name; None for a page a build does not publish (under serve, one only drafts make)."""
+def topic_record(topic: Any, url: str, published_papers: set[int]) -> SearchRecord | None:
+    """A topic, by its name; None for a page a build does not publish (under serve, one only drafts make).
+
+    `published_papers`: the `id()` of each paper whose page is published.
+    """
     posts = [entry for entry in topic.posts if not entry.post.draft]
-    papers = [paper for paper in topic.papers if published(paper)]
+    papers = [paper for paper in topic.papers if id(paper) in published_papers]
     if not posts and not papers:
         return None
     counts = f"{len(posts)} post{'s' if len(posts) != 1 else ''}, {len(papers)} paper{'s' if len(papers) != 1 else ''}"
@@ -123,8 +126,11 @@ def site_records(
 ) -> list[SearchRecord]:
     """Every record of a site, drafts and posts that opt out of search left out, in a stable order."""
     records = [post_record(entry) for entry in entries if found(entry)]
-    records += [paper_record(paper) for paper in papers if published(paper)]
-    records += [record for record in (topic_record(topic, url) for topic, url in topics) if record is not None]
+    papers = [paper for paper in papers if published(paper)]
+    records += [paper_record(paper) for paper in papers]
+    # Asked once a paper: each topic asking of each of its papers sorted their posts 31,000 times at 2,000 posts (1 s).
+    ids = {id(paper) for paper in papers}
+    records += [record for record in (topic_record(topic, url, ids) for topic, url in topics) if record is not None]
     records += [page_record(*page) for page in pages]
     return records
 
