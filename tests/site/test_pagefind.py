@@ -9,6 +9,7 @@ without the cache gives. The browser side is tests/browser/test_pagefind_search.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -37,6 +38,34 @@ def test_the_index_is_written_in_place_of_materials(pagefind_build) -> None:
     assert '<script src="../assets/papernotes/search.js"' in build.page("about")
     # Posts, the paper, the topic and the writer's page; not the draft, its paper, or listings.
     assert "Pagefind indexed 6 records" in build.output  # 2 posts, 2 papers, 1 topic, about
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """What Pagefind stored of each record, by the address search.js links it to."""
+    found = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["meta"]["href"]] = data["content"]
+    return found
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_writers_pages_read_after_the_posts_are_indexed_too(site_maker: SiteMaker, parallel: bool) -> None:
+    """Indexing starts once posts and the writer's pages are converted, before papernotes' own pages:
+    a page MkDocs reads after the posts (files sort by path) is still found by its words."""
+    pagefind_site(site_maker)
+    if not parallel:
+        config = site_maker.root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("      search: pagefind\n", "      search: pagefind\n      parallel: false\n"))
+    site_maker.write("docs/zebra.md", "# Zebra notes\n\nStripes of an okapi-free page.\n")
+    site_maker.write("docs/zz/last.md", "# The last page\n\nA pangolin closes the site.\n")
+    build = site_maker.build("-v")
+    assert build.returncode == 0, build.output
+    assert build.output.index("Reading: zz/last.md") > build.output.index("Reading: posts/sinks.md")
+    found = indexed(build.site)
+    assert "okapi-free" in found["zebra/"] and "pangolin" in found["zz/last/"], found
+    assert "capybara" in found["about/"] and "marmoset" in found["posts/attention-sinks-explained/"]
+    assert "Pagefind indexed 8 records" in build.output
 
 
 def test_a_new_post_leaves_the_other_records_excerpt_files_as_they_were(site_maker: SiteMaker) -> None:

@@ -178,7 +178,7 @@ def update(plugin: LiveHost, site: LiveSite) -> list[str] | None:
         # rebuilt pages' entries are encoded again (page_cache.py's `_search_json`).
         search.on_post_build(config=config)
     if plugin.pagefind is not None:
-        plugin.index_search(config, background=True)  # in the background: the page shows now, search finds the edit a moment later
+        plugin.index_search(config, files, background=True)  # in the background: the page shows now, search finds the edit a moment later
     plugin.report()
     site.stamps = stamps
     return [page.url or "/" for page in rebuild]

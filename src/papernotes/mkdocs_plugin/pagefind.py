@@ -3,8 +3,9 @@
 Material's search has every reader download one JSON file holding the whole
 site's text before the first result (megabytes at a few thousand posts).
 Pagefind splits its index into chunks and a reader fetches only those the
-query needs. Once every page's content is known (`on_env`), papernotes hands
-Pagefind one record per post, paper, topic and writer's page
+query needs. Once every post's and writer's page's content is known (papers'
+and topics' records come from papernotes' data), papernotes hands Pagefind
+one record per post, paper, topic and writer's page
 (core/views/search_records.py), as small HTML documents, to the program that
 `pagefind[bin]` bundles (found through the `pagefind` package's API), which
 writes `pagefind/` into the site. No Node, no network.
@@ -105,6 +106,26 @@ class PagefindSearch:
     def __init__(self, cache_root: str | None) -> None:
         self.stamp = os.path.join(cache_root, "pagefind.marshal") if cache_root else None
         self._outcome: Callable[[], Outcome | None] | None = None  # waits for the indexing under way
+        self._unconverted: set[str] | None = None  # this build's pages whose content records need, not converted yet
+
+    def expect(self, files: "Files", *, serve: bool) -> None:
+        """Note the pages a build will convert whose content the records need: posts and the writer's pages.
+
+        papernotes' other pages (papers, topics, listings) have their records from
+        its data, so indexing may start before MkDocs converts them (`ready`).
+        """
+        self._unconverted = {
+            file.src_uri for file in files.documentation_pages(inclusion=_inclusion(serve))
+            if not isinstance(file.page, GeneratedPage)
+        }
+
+    def converted(self, page: Any) -> None:
+        if self._unconverted is not None:
+            self._unconverted.discard(page.file.src_uri)
+
+    def ready(self, *, at_last: bool = False) -> bool:
+        """Whether a build's indexing is to start: not started yet, and every page whose content the records need is converted, or `at_last`."""
+        return self._unconverted is not None and (at_last or not self._unconverted)
 
     def add_files(self, files: "Files", config: "MkDocsConfig") -> None:
         """The search box's script and styles, into the site."""
@@ -118,15 +139,16 @@ class PagefindSearch:
 
         `wait()` puts the new index in place. `pages` are (url, title, HTML), from `writer_pages()`.
 
-        A build starts it once every page's content is known, before the theme
-        renders them, and goes on rendering while Pagefind's program indexes in
-        its own process. Where the build may `fork` (helper.py), a forked helper
+        A build starts it once the posts and the writer's pages are converted
+        (`ready`), and goes on converting and rendering pages while Pagefind's
+        program indexes in its own process. Where the build may `fork` (helper.py), a forked helper
         also makes the records and writes them out, which at 2,000 posts takes
         the build's process 3 s. Under `mkdocs serve` a quick rebuild starts it
         in the `background`: the edited page shows at once, and a thread puts
         the new index in place when it is done. When the folder already holds
         the index of the same records, it is kept.
         """
+        self._unconverted = None  # started: not again in this build
         self.wait()
         prepare = functools.partial(self._prepare, config, blog, papers, pages, polite=background)
         if fork:
@@ -293,9 +315,8 @@ class PagefindSearch:
 
 def writer_pages(files: "Files", states: PageStates, *, serve: bool) -> list[tuple[str, str, str]]:
     """The writer's own pages as (url, title, HTML) for search records: not posts or papernotes' pages, which have theirs from its data."""
-    inclusion = InclusionLevel.is_in_serve if serve else InclusionLevel.is_included
     pages = []
-    for file in files.documentation_pages(inclusion=inclusion):
+    for file in files.documentation_pages(inclusion=_inclusion(serve)):
         page = file.page
         if page is None or isinstance(page, (PostPage, GeneratedPage)):
             continue
@@ -306,6 +327,11 @@ def writer_pages(files: "Files", states: PageStates, *, serve: bool) -> list[tup
         html = (state.own_content if state is not None else None) or page.content
         pages.append((page.url, str(page.title or ""), html))
     return pages
+
+
+def _inclusion(serve: bool) -> Callable[[InclusionLevel], bool]:
+    """The pages a build converts (MkDocs' own choice)."""
+    return InclusionLevel.is_in_serve if serve else InclusionLevel.is_included
 
 
 def record_documents(records: list[SearchRecord], language: str) -> list[tuple[str, str]]:

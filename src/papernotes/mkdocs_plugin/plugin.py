@@ -147,7 +147,17 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
         self.incremental.convert_ahead(self.structure.posts if self.structure is not None else [], config, files)
+        if self.pagefind is not None:
+            self.pagefind.expect(files, serve=self.is_serve)
         return nav
+
+    # Search records need the content of posts and the writer's pages only: Pagefind
+    # starts before the page after the last of them, while MkDocs converts papernotes'
+    # other pages on one core, not at `on_env`. Not on a build that is failing.
+    def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
+        if self.pagefind is not None and self.pagefind.ready() and self.blog is not None and not self.diagnostics.has_errors:
+            self.index_search(config, files)
+        return page
 
     # First of the page's Markdown events: tell the helper this post is taken.
     @event_priority(100)
@@ -159,6 +169,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     # Posts get MathML in their conversion (so feeds and the cache carry it);
     # the writer's other pages get it here.
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        if self.pagefind is not None:
+            self.pagefind.converted(page)
         return html if isinstance(page, PostPage) else render_math(html)
 
     # Errors found while converting (citations, bibliography files) stop a build here,
@@ -175,8 +187,8 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
             self.feeds.fill(config, self.incremental.feed_store)
         if self.newsletter is not None:
             self.newsletter.fill(config, self.incremental.feed_store)
-        if self.pagefind is not None and self.blog is not None:
-            self.index_search(config)  # every page's content is known; Pagefind works while the theme renders
+        if self.pagefind is not None and self.blog is not None and self.pagefind.ready(at_last=True):
+            self.index_search(config, files)  # not started while pages were converted (the last one needed was last)
         hooks = (self._search_from_cache, self._fill_listings, self._output_from_cache)
         self.incremental.render_ahead(config, files, self._nav, env, hooks)
         return env
@@ -292,9 +304,9 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def report(self) -> None:
         self._report(abort=False)
 
-    def index_search(self, config: Any, *, background: bool = False) -> None:
+    def index_search(self, config: Any, files: Files, *, background: bool = False) -> None:
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
-        pages = pagefind.writer_pages(self._files, self.states, serve=self.is_serve)
+        pages = pagefind.writer_pages(files, self.states, serve=self.is_serve)
         self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background, fork=self.incremental.may_fork())
 
     # -- helpers ---------------------------------------------------------------
