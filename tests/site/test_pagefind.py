@@ -141,9 +141,13 @@ def test_a_rebuild_keeps_the_index_and_matches_a_build_without_cache(site_maker:
     first = site_maker.build("-v")
     assert first.returncode == 0, first.output
     assert "Pagefind indexed" in first.output
+    pages = lambda site: {path: path.stat().st_mtime_ns for path in site.rglob("index.html")}  # noqa: E731
+    written = pages(first.site)
     again = site_maker.build("-v")
     assert again.returncode == 0, again.output
     assert "Pagefind indexed" not in again.output  # nothing changed: the index in the folder is kept
+    # and so is every page: the index is made while the last build's folder is back in place (output.py)
+    assert pages(again.site) == written and len(written) > 5
     fresh = site_maker.build(site=tmp_path / "fresh", env=NO_CACHE)
     assert stable(tree(again.site)) == stable(tree(fresh.site))
 

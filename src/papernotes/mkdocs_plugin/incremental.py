@@ -119,10 +119,14 @@ class Incremental:
     def claim(self, page: Any) -> None:
         self.ahead.claim(page)
 
-    def converted(self, posts: int) -> None:
-        """Every post is converted: MkDocs writes from here on; the helper stops."""
+    def output_in_place(self) -> None:
+        """The last build's output folder back in place (see output.py), before anything writes into it."""
         if self.output_folder is not None:
             self.output_folder.put_back()
+
+    def converted(self, posts: int) -> None:
+        """Every post is converted: MkDocs writes from here on; the helper stops."""
+        self.output_in_place()
         self.ahead.stop()
         if self.cache is not None:
             self.cache.prune(posts)  # drop unused entries

@@ -307,6 +307,7 @@ class PapernotesPlugin(BasePlugin[PapernotesConfig]):
     def index_search(self, config: Any, files: Files, *, background: bool = False) -> None:
         """With `search: pagefind`: start indexing the site's pages as they are now (a build, or serve's quick rebuilds)."""
         pages = pagefind.writer_pages(files, self.states, serve=self.is_serve)
+        self.incremental.output_in_place()  # the index goes into it, and the one there may be kept
         self.pagefind.start(config, self.blog, self.papers.sorted(), pages, background=background, fork=self.incremental.may_fork())
 
     # -- helpers ---------------------------------------------------------------
