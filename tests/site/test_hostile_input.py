@@ -153,6 +153,29 @@ def test_a_pdf_page_break_between_words_reads_as_a_space_everywhere(site: SiteMa
     assert "No known latex representation" not in build.output, build.output
 
 
+def test_control_characters_pasted_raw_into_yaml_files_build_as_in_a_body(site: SiteMaker) -> None:
+    """YAML refuses a file holding a raw control character; a writer pasting from a PDF or a terminal
+    into frontmatter, a library file or authors.yml gets the text, as in a post's body (DEL shown nowhere)."""
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      per_page: 10\n", "      per_page: 10\n      library: [library/papers.yaml]\n"))
+    site.write("library/papers.yaml", "- id: raw2024\n  title: Raw\fpage break \x1b[1mbold\x1b[0m\n  year: 2024\n  abstract: Nul\x00 del\x7f c1\x9b gone\n")
+    site.write("docs/authors.yml", "authors:\n  eve:\n    name: Eve\x1b[32m Green\x1b[0m\n")
+    site.write("docs/posts/raw.md", post(
+        "title: Raw\x0cpasted from a PDF \x1b[31mred\x1b[0m", "date: 2024-06-01", "authors: [eve]",
+        "description: Bell\x07 and del\x7f # a comment with \x00", "tags: [Paste\x0bd]", "papers: [raw2024]",
+        body="Body.",
+    ))
+    build = built(site, "--strict")
+    assert build.returncode == 0, build.output
+    page = scan((build.site / "posts" / "raw-pasted-from-a-pdf-red" / "index.html").read_text(encoding="utf-8")).text
+    assert "Raw pasted from a PDF red" in page and "Eve Green" in page and "Raw page break bold" in page, page
+    paper = scan((build.site / "papers" / "raw2024" / "index.html").read_text(encoding="utf-8")).text
+    assert "Nul del c1 gone" in paper, paper
+    items = {i.findtext("title"): i for i in ET.parse(build.site / "feed.xml").getroot().iter("item")}
+    assert items["Raw pasted from a PDF red"].findtext("description") == "Bell and del"
+    assert (build.site / "tags" / "paste-d" / "index.html").is_file()
+
+
 def test_feed_descriptions_and_summaries_show_markup_as_text(site: SiteMaker) -> None:
     tag = "<img src=x onerror=alert(1)>"
     site.write("docs/posts/markup.md", post(

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..views.sanitize import breaks_as_spaces
+from ..views.sanitize import xml_text
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]")  # terminal colours, stray controls
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"^#+(?:\s|$)|^//")  # a `# comment` (or a Markdown heading: context decides)
 # Lines only code starts with: keywords, assignments, calls, decorators, braces. Prose ends with a period.
@@ -30,7 +29,7 @@ def clean(text: str) -> str:
 
     A PDF's form feed (and a vertical tab) stands between words: it becomes a space.
     """
-    return _CONTROL.sub("", breaks_as_spaces(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")))
+    return xml_text(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def has_link(text: str) -> bool:

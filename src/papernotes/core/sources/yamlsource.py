@@ -24,7 +24,7 @@ from ..views.sanitize import xml_text
 from .yamlerrors import explain
 
 Path = tuple[Any, ...]
-_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Sourced:
@@ -156,6 +156,10 @@ class LoadedYaml:
 
 def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     """Parse `text` (which starts at `first_line` of its file) with line tracking."""
+    # YAML refuses a file holding a control character, even in a comment: one pasted from a
+    # terminal or a PDF goes, as from a post's body (colour codes whole, a page break as a space).
+    if _NOT_PLAIN.search(text):
+        text = xml_text(text)
     # libyaml's marks count characters differently around U+0085/U+2028/U+2029: leave those to Python.
     if _CLoader is not None and not any(char in text for char in "\x85\u2028\u2029"):
         fast = _CLoader(text)

@@ -96,8 +96,9 @@ def sanitize_html(fragment: str) -> str:
 
 # A terminal's colour and cursor codes (ESC [ ... letter), dropped whole: `[32m` alone means nothing to a reader.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-# Everything XML 1.0 cannot carry (section 2.2), lone surrogates included.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything XML 1.0 cannot carry (section 2.2), lone surrogates included, and the
+# control characters it may but a reader sees as boxes (DEL and C1, but for NEL, a line end).
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
