@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from email.utils import getaddresses, parseaddr
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -270,6 +271,8 @@ def run_email(args: argparse.Namespace) -> int:
     from papernotes.core.views.edition import GMAIL_CLIP, clipped, email_html, email_message, email_text
     from papernotes.mkdocs_plugin.one_post import NotAPost, post_issue
 
+    if args.sender and (len(getaddresses([args.sender])) != 1 or "@" not in parseaddr(args.sender)[1] or "\n" in args.sender or "\r" in args.sender):
+        raise UsageError(f"--from takes one e-mail address, like 'Ada <ada@example.org>'; got {args.sender!r}")
     site_config = read_site(args.config_file)
     plugin = papernotes_plugin(site_config.mkdocs)
     try:
@@ -294,7 +297,17 @@ def run_email(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(content)
     else:
         out = Path(args.output or Path(args.post).stem + ".email" + suffix)
-        out.write_bytes(content)
+        if out.is_dir():
+            raise Problem(f"cannot write {out}: it is a folder; name a file in it, like {out / (Path(args.post).stem + '.email' + suffix)}")
+        if out.exists() and out.resolve() == Path(args.post).resolve():
+            raise Problem(f"{out} is the post itself; it was left as it is: write the edition to another file")
+        try:
+            with open(out, "wb" if args.force else "xb") as handle:  # "x": fails rather than overwrite
+                handle.write(content)
+        except FileExistsError:
+            raise Problem(f"{out} already exists; it was left as it is (add --force to replace it)") from None
+        except OSError as exc:
+            raise Problem(f"cannot write {out}: {exc.strerror}") from None
         print(f"wrote {out} ({len(content) // 1024 or 1} KB)", file=sys.stderr)
     return PROBLEMS if any(d.level == "error" for d in problems) else OK
 
@@ -383,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--text", action="store_true", help="the plain-text edition")
     kind.add_argument("--eml", action="store_true", help="a multipart/alternative message (text and HTML)")
     email.add_argument("-o", "--output", metavar="FILE", help="where to write ('-' for standard output; default: POST.email.html, .txt or .eml here)")
+    email.add_argument("--force", action="store_true", help="replace FILE if it exists (an edition written before)")
     email.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From: of the .eml message")
 
     build = _command(

@@ -290,3 +290,36 @@ def test_cli_warns_past_gmail_clip_and_refuses_non_posts(site_maker: SiteMaker) 
     missing = _email("docs/posts/nope.md", cwd=site_maker.root)
     assert missing.returncode == 1 and "no file docs/posts/nope.md" in missing.stderr.decode()
 
+
+
+def test_cli_never_writes_over_a_file_unless_told_and_never_over_the_post(site_maker: SiteMaker) -> None:
+    post = site_maker.post("p", "P", body="Body I spent a week writing.")
+    written = post.read_bytes()
+    over_post = _email("docs/posts/p.md", "--text", "-o", "docs/posts/p.md", "--force", cwd=site_maker.root)
+    assert over_post.returncode == 1 and "is the post itself" in over_post.stderr.decode()
+    assert post.read_bytes() == written
+    notes = site_maker.write("notes.html", "my notes")
+    kept = _email("docs/posts/p.md", "-o", "notes.html", cwd=site_maker.root)
+    assert kept.returncode == 1 and "notes.html already exists; it was left as it is (add --force" in kept.stderr.decode()
+    assert notes.read_text() == "my notes"
+    first = _email("docs/posts/p.md", cwd=site_maker.root)  # the default name, then again after an edit
+    assert first.returncode == 0, first.stderr.decode()
+    again = _email("docs/posts/p.md", "--force", cwd=site_maker.root)
+    assert again.returncode == 0 and "wrote p.email.html" in again.stderr.decode()
+    for place, said in [("docs", "it is a folder; name a file in it, like docs/p.email.eml"), ("nowhere/x.eml", "No such file or directory")]:
+        run = _email("docs/posts/p.md", "--eml", "-o", place, cwd=site_maker.root)
+        out = run.stderr.decode()
+        assert run.returncode == 1 and f"cannot write {place}: {said}" in out and "Traceback" not in out, out
+
+
+def test_cli_eml_of_a_title_on_two_lines_has_a_one_line_subject(site_maker: SiteMaker, tmp_path: Path) -> None:
+    site_maker.write("docs/posts/two.md", "---\ntitle: |\n  A two-line title:\n  the subtitle after it\ndate: 2024-06-01\n---\nBody.\n")
+    run = _email("docs/posts/two.md", "--eml", "-o", str(tmp_path / "two.eml"), cwd=site_maker.root)
+    assert run.returncode == 0, run.stderr.decode()
+    message = email.message_from_bytes((tmp_path / "two.eml").read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "A two-line title: the subtitle after it"
+    for sender in ["x@y.z\nBcc: v@w.x", "not an address", "a@b.c, d@e.f"]:
+        refused = _email("docs/posts/two.md", "--eml", "-o", str(tmp_path / "x.eml"), "--from", sender, cwd=site_maker.root)
+        out = refused.stderr.decode()
+        assert refused.returncode == 2 and "--from takes one e-mail address" in out and "Traceback" not in out, out
+        assert not (tmp_path / "x.eml").exists()

@@ -82,7 +82,7 @@ def email_message(issue: Issue, *, sender: str | None = None) -> EmailMessage:
     `X-Unsent: 1` makes Outlook and Thunderbird open an imported .eml as a draft to send.
     """
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = issue.title
+    message["Subject"] = " ".join(issue.title.split())  # a header is one line; a YAML block title has several
     if sender:
         message["From"] = sender
     message["X-Unsent"] = "1"
