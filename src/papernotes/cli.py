@@ -21,7 +21,7 @@ from mkdocs.structure.files import get_files
 
 from papernotes.core.citations import CitationExtension
 from papernotes.core.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from papernotes.core.model.posts import title_slug
+from papernotes.core.model.posts import decode_source, title_slug
 from papernotes.core.views.sanitize import xml_text
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
@@ -132,12 +132,16 @@ def _write(site_config: SiteConfig, new: dict[Path, str]) -> int:
             print(f"papernotes: {site_config.shown(path)} was not written", file=sys.stderr)
             status = PROBLEMS
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as handle:  # "x": fails rather than overwrite
                 handle.write(new[path])
         except FileExistsError:
             print(f"papernotes: {site_config.shown(path)} already exists; it was left as it is", file=sys.stderr)
+            status = PROBLEMS
+            continue
+        except OSError as exc:
+            print(f"papernotes: cannot write {site_config.shown(path)}: {exc.strerror}", file=sys.stderr)
             status = PROBLEMS
             continue
         print(site_config.shown(path))
@@ -188,13 +192,20 @@ def run_import(args: argparse.Namespace) -> int:
     options = site_config.options
     library = site_config.library()
     out = Path(args.out) if args.out else Path(options.docs_dir, options.blog.posts_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out names the folder the drafts go in; {args.out} is a file")
     new: dict[Path, str] = {}
     status = OK
     for file in _note_files(args.notes):
+        unreadable = Diagnostics()
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"papernotes: cannot read {file}: {exc}", file=sys.stderr)
+            text = decode_source(file.read_bytes(), str(file), unreadable)
+        except OSError as exc:
+            unreadable.error(str(file), None, f"cannot read the file: {exc.strerror}")
+            text = None
+        if text is None:
+            for problem in unreadable.items:
+                print(format_problem(problem), file=sys.stderr)
             status = PROBLEMS
             continue
         words = " ".join(file.stem.replace("_", " ").replace("-", " ").split()) or "Notes"

@@ -274,6 +274,23 @@ def test_import_turns_notes_into_drafts(site: SiteMaker, monkeypatch, capsys, tm
     assert build.page("posts/low-rank-adapters").count('class="paper-card"') == 2
 
 
+def test_import_says_what_it_cannot_read_or_write_in_one_line(site: SiteMaker, monkeypatch, capsys, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"# Notes\n\nOn the caf\xe9 paper.\n")
+    code, out, err = run(site, monkeypatch, capsys, "import", str(latin))
+    assert code == 1 and f"{latin}:3: error: the file is not UTF-8 (byte 0xe9 cannot be decoded)" in err, err
+    assert "save it as UTF-8" in err
+    note = tmp_path / "note.md"
+    note.write_text("# A note\n\nText.\n", encoding="utf-8")
+    existing = site.write("docs/posts/kept.md", "---\ntitle: Kept\ndate: 2024-01-01\n---\nMine.\n")
+    code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--out", str(existing))
+    assert code == 2 and "--out names the folder the drafts go in" in err and "Traceback" not in err, err
+    assert existing.read_text(encoding="utf-8").endswith("Mine.\n")
+    blocked = site.write("blocked", "a file where a folder would go")
+    code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--out", str(blocked / "posts"))
+    assert code == 1 and "cannot write" in err and "Traceback" not in err, err
+
+
 # -- schema -------------------------------------------------------------------------
 
 

@@ -301,7 +301,7 @@ class ParsedPosts:
 
 def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> Post | None:
     """Read one post; report problems into `diagnostics`; None when it cannot be used."""
-    text = _decode(raw, path, diagnostics)
+    text = decode_source(raw, path, diagnostics)
     if text is None:
         return None
     if not text.strip():
@@ -356,7 +356,8 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     return post
 
 
-def _decode(raw: bytes, path: str, diagnostics: Diagnostics) -> str | None:
+def decode_source(raw: bytes, path: str, diagnostics: Diagnostics) -> str | None:
+    """A writer's file as text; None, with the line of the first byte that is not UTF-8, when it is not."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
