@@ -323,3 +323,18 @@ def test_cli_eml_of_a_title_on_two_lines_has_a_one_line_subject(site_maker: Site
         out = refused.stderr.decode()
         assert refused.returncode == 2 and "--from takes one e-mail address" in out and "Traceback" not in out, out
         assert not (tmp_path / "x.eml").exists()
+
+
+def test_an_email_autolink_stays_a_mailto_link_in_feeds_and_the_email_edition(site_maker: SiteMaker) -> None:
+    """Python-Markdown writes `<someone@example.org>` with its `mailto:` as character references."""
+    _with_newsletter(site_maker, NEWSLETTER)
+    site_maker.post("mail", "Mail", body="Mail me at <someone@example.org> or [write](mailto:x@example.org).\n")
+    build = site_maker.build("--strict")
+    assert build.returncode == 0, build.output
+    edition = (build.site / "posts" / "mail" / "email.html").read_text(encoding="utf-8")
+    feed = feedparser.parse((build.site / "feed.xml").read_bytes())
+    [item] = [entry for entry in feed.entries if entry.title == "Mail"]
+    for html in (edition, item.content[0].value):
+        hrefs = [element.attrs["href"] for element in scan(html).find("a") if element.attrs.get("href")]
+        assert "mailto:someone@example.org" in hrefs and "mailto:x@example.org" in hrefs, hrefs
+        assert not [href for href in hrefs if "mailto" in href and not href.startswith("mailto:")], hrefs

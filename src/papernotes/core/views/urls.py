@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import posixpath
 import re
 
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/)")
+_SCHEME_OR_ROOT = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/)")
+
+
+def _absolute(href: str) -> bool:
+    """Whether a link (maybe as an HTML attribute writes it) leaves the site's relative paths.
+
+    Python-Markdown writes an e-mail autolink's `mailto:` as character references, to hide it from harvesters.
+    """
+    return bool(_SCHEME_OR_ROOT.match(href) or ("&" in href and _SCHEME_OR_ROOT.match(html_lib.unescape(href))))
 
 
 def _relpath(path: str, base: str) -> str:
@@ -29,7 +38,7 @@ def _relpath(path: str, base: str) -> str:
 
 def relative_url(target: str, from_page: str) -> str:
     """`target` (a site-relative URL like 'posts/x/', '' for home) as seen from page URL `from_page`."""
-    if _ABSOLUTE.match(target):
+    if _absolute(target):
         return target
     path, hashmark, fragment = target.partition("#")
     suffix = hashmark + fragment if hashmark else ""
@@ -49,7 +58,7 @@ def relative_url(target: str, from_page: str) -> str:
 
 def resolve_url(href: str, page_url: str) -> str | None:
     """A relative link written on `page_url` as a site-relative URL, or None when absolute."""
-    if _ABSOLUTE.match(href):
+    if _absolute(href):
         return None
     if not href or href.startswith(("#", "?")):
         return page_url + href  # the same page, as a browser reads it
@@ -109,7 +118,7 @@ def file_links(html: str, written_at: str, page_url: str, urls: dict[str, str], 
 
     def fix(match: re.Match[str]) -> str:
         href = match.group(2)
-        if _ABSOLUTE.match(href) or not href or href.startswith(("#", "?", "/")):
+        if _absolute(href) or not href or href.startswith(("#", "?", "/")):
             return match.group(0)
         path, hashmark, fragment = href.partition("#")
         target = posixpath.normpath(posixpath.join(folder, path))
