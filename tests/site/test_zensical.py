@@ -8,6 +8,7 @@ keep the old card), serves and edits, and pushes a workflow that runs
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import socket
@@ -275,3 +276,14 @@ def test_links_written_to_post_files_and_images_beside_a_post_still_work(site_ma
     assert mkdocs.returncode == 0, mkdocs.output
     assert 'href="../attention-sinks/#references"' in mkdocs.page("posts/a-later-post")
     assert 'href="../posts/attention-sinks/"' in mkdocs.page("about")
+
+
+def test_search_finds_a_topic_by_its_name_not_by_the_posts_it_lists(site_maker: SiteMaker) -> None:
+    """As under MkDocs (search.md): a topic page is a record of its name; the excerpts it lists are the posts'."""
+    site = _site(site_maker)
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    items = json.loads((site.root / "site" / "search.json").read_text(encoding="utf-8"))["items"]
+    topic = [item for item in items if item["location"].startswith("tags/llm/")]
+    assert topic and "sink tokens" not in json.dumps(topic), topic
+    assert [item for item in items if item["location"].startswith("posts/attention-sinks/") and "sink tokens" in item["text"]]

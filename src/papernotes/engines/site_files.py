@@ -196,9 +196,9 @@ def add_generated(settings: SiteSettings, out: SiteFiles, renderer: PageRenderer
         url, dest = page_url(spec.stem, directory_urls)
         src_uri = generated_stem_source(spec.stem)
         if src_uri in writer_pages:  # it links the site's feed only, as under MkDocs
-            out.fills[src_uri] = out.fills.get(src_uri, "") + spec.under_writer_page(url)
+            out.fills[src_uri] = out.fills.get(src_uri, "") + spec.under_writer_page(url, unsearched=True)
             continue
-        out.files[dest.removesuffix(".html") + ".md"] = page_text(spec.title, spec.description, spec.html(url), search=spec.search)
+        out.files[dest.removesuffix(".html") + ".md"] = page_text(spec.title, spec.description, spec.html(url, unsearched=True), search=spec.search)
         if spec.feed is not None and settings.site_url:
             out.feed_links[url] = feed_links(settings.feed_format, [spec.feed])
     if settings.site_url:

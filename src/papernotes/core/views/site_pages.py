@@ -37,14 +37,24 @@ class GeneratedPageSpec:
     feed: tuple[str, str] | None = None  # (title, site-relative folder) of the page's own feeds
     listing: ListingPage[PostEntry] | None = None  # the posts it lists, for serve's rebuilds of listings
 
-    def html(self, url: str) -> str:
-        """The whole page, at `url`."""
-        return filled(self.content(url) if self.content else "", self.fill(url) if self.fill else "")
+    def html(self, url: str, *, unsearched: bool = False) -> str:
+        """The whole page, at `url`.
 
-    def under_writer_page(self, url: str) -> str:
+        `unsearched`: for an engine whose search indexes whole pages (Zensical), the
+        fill is marked out of search, as MkDocs' plugin appends it after search.
+        """
+        fill = self.fill(url) if self.fill else ""
+        return filled(self.content(url) if self.content else "", out_of_search(fill) if unsearched else fill)
+
+    def under_writer_page(self, url: str, *, unsearched: bool = False) -> str:
         """What goes under the writer's own page at this place: a heading, then what this page would show."""
-        heading = fragments.render("section-heading.html", title=self.title)
-        return heading + self.html(url)
+        html = fragments.render("section-heading.html", title=self.title) + self.html(url)
+        return out_of_search(html) if unsearched else html
+
+
+def out_of_search(html: str) -> str:
+    """HTML that Material's and Zensical's search leave out (`data-search-exclude`)."""
+    return f"<div data-search-exclude>\n{html}\n</div>" if html else html
 
 
 def generated_pages(site: Site, renderer: PageRenderer, *, home_title: str, site_name: str, directory_urls: bool) -> list[GeneratedPageSpec]:
