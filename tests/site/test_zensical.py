@@ -287,3 +287,17 @@ def test_search_finds_a_topic_by_its_name_not_by_the_posts_it_lists(site_maker: 
     topic = [item for item in items if item["location"].startswith("tags/llm/")]
     assert topic and "sink tokens" not in json.dumps(topic), topic
     assert [item for item in items if item["location"].startswith("posts/attention-sinks/") and "sink tokens" in item["text"]]
+
+
+def test_search_results_show_an_apostrophe_in_a_title_as_written(site_maker: SiteMaker) -> None:
+    """Zensical's search box shows the titles of search.json as they are: no `&#x27;` for an apostrophe."""
+    site = _site(site_maker)
+    site.post("qlora", "Quick note: QLoRA's paged optimisers", body="Paged optimisers.")
+    site.write("docs/posts/quote.md", '---\ntitle: \'Say "hi" <b>bold</b>\'\ndate: 2024-06-03\n---\nQuoted.\n')
+    proc = _build(site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    items = json.loads((site.root / "site" / "search.json").read_text(encoding="utf-8"))["items"]
+    titles = {item["title"] for item in items if item["location"].startswith("posts/quick-note")}
+    assert titles == {"Quick note: QLoRA's paged optimisers"}, titles  # the page's entry and its title's section
+    [page] = [p.read_text(encoding="utf-8") for p in (site.root / "site" / "posts").glob("say-hi*/index.html")]
+    assert "<b>bold</b>" not in page and "Say &quot;hi&quot; &lt;b&gt;bold&lt;/b&gt;" in page

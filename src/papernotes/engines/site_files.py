@@ -137,8 +137,17 @@ def _theme_keys(entry: PostEntry) -> dict[str, Any]:
     """The frontmatter keys the theme reads, as the MkDocs plugin hands them to Material."""
     meta = entry.post.meta
     keys = {"hide": meta.hide or None, "search": meta.search, "icon": meta.icon, "status": meta.status,
-            "subtitle": escape(meta.subtitle) if meta.subtitle else None}
+            "subtitle": shown_escaped(meta.subtitle) if meta.subtitle else None}
     return {key: value for key, value in keys.items() if value is not None}
+
+
+def shown_escaped(text: str) -> str:
+    """`text` escaped for Zensical's HTML, where it lands in text and double-quoted attributes.
+
+    Not the apostrophe: Zensical's search shows titles as they are given, so
+    `&#x27;` would be read in "QLoRA's" by every reader of the results.
+    """
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def page_text(
@@ -150,9 +159,9 @@ def page_text(
     Zensical prints a page's title and description into the HTML as they are
     (nav, <title>, header, meta tags): they are given to it escaped.
     """
-    meta: dict[str, Any] = {"title": escape(title)}
+    meta: dict[str, Any] = {"title": shown_escaped(title)}
     if description:
-        meta["description"] = escape(description)
+        meta["description"] = shown_escaped(description)
     meta.update(theme or {})
     if not search:
         meta["search"] = {"exclude": True}
