@@ -56,6 +56,7 @@ NOT_DONE = (
     "the newsletter's parts that the MkDocs plugin adds: e-mail editions in the build (email.html, "
     "email/feed.xml), link-preview and citation metadata in <head>, the 'Cite this post' block, the subscribe form "
     "(`papernotes email POST.md` still writes an edition)",
+    "`search: pagefind`: Zensical's own search is used, whose whole index (search.json) a reader downloads",
 )
 
 
