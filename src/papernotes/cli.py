@@ -222,7 +222,7 @@ def run_import(args: argparse.Namespace) -> int:
                 status = PROBLEMS
                 continue
             new[path] = post_text(
-                note.title, date, tags=args.tag, papers=_unique([p for p in papers if p]),
+                note.title, date, tags=list(dict.fromkeys([*(args.tag or []), *note.tags])), papers=_unique([p for p in papers if p]),
                 draft=True, body=note.body, bibliography=note.bibliography,
             )
     return max(status, _write(site_config, new))

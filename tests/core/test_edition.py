@@ -106,6 +106,7 @@ def test_bibtex_and_citation_line() -> None:
     assert post_bibtex(issue(authors=["—"])).startswith("@online{post2024sinks,")
     assert citation_line(issue()) == ("Ada Lovelace, Alan Turing, and Grace Hopper. “Attention & sinks: 100% of the <cache>.” "
                                       "Paper Trail, June 21, 2024. https://ex.org/n/posts/sinks/")
+    assert citation_line(issue(authors=["Jane Doe, Jr."])).startswith("Jane Doe, Jr. “Attention")  # one full stop
 
 
 def test_json_ld_cannot_close_its_script_element() -> None:

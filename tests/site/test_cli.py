@@ -299,3 +299,20 @@ def test_schema_prints_the_committed_file(monkeypatch, capsys) -> None:
     printed = capsys.readouterr().out
     assert printed == (ROOT / "schema" / "post-frontmatter.schema.json").read_text(encoding="utf-8")
     assert json.loads(printed)["required"] == ["date"]  # no title: the first "# heading" gives it
+
+
+def test_import_reads_a_notes_frontmatter_instead_of_printing_it(site: SiteMaker, monkeypatch, capsys, tmp_path: Path) -> None:
+    """A note from Obsidian or Jekyll: its title, date and tags are the draft's; its frontmatter is not body text."""
+    note = tmp_path / "obs.md"
+    note.write_text("---\ntitle: Reading notes on Mamba\ndate: 2024-02-03\ntags: [ssm, reading]\naliases: [mamba]\n---\n\n"
+                    "Mamba https://arxiv.org/abs/2312.00752 is a selective SSM.\n", encoding="utf-8")
+    headed = tmp_path / "headed.md"
+    headed.write_text("---\ntitle: Ignored for the heading\ndate: 2024-01-01\n---\n# Already has a heading\n\nText.\n", encoding="utf-8")
+    code, out, err = run(site, monkeypatch, capsys, "import", str(note), str(headed), "--tag", "Inbox")
+    assert code == 0, err
+    assert out.splitlines() == ["docs/posts/2024-02-03-reading-notes-on-mamba.md", "docs/posts/2024-01-01-already-has-a-heading.md"]
+    draft = (site.root / "docs/posts/2024-02-03-reading-notes-on-mamba.md").read_text(encoding="utf-8")
+    assert "title: Reading notes on Mamba" in draft and "tags: [Inbox, ssm, reading]" in draft, draft
+    assert "aliases" not in draft and draft.count("---") == 2 and "Mamba https://arxiv.org/abs/2312.00752" in draft
+    headed_draft = (site.root / "docs/posts/2024-01-01-already-has-a-heading.md").read_text(encoding="utf-8")
+    assert "title: Already has a heading" in headed_draft and "Ignored" not in headed_draft and headed_draft.count("---") == 2

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from ..scaffold import find_arxiv_papers
 from .dates import find_date, is_date_line
-from .lines import Lines, has_link, list_item, looks_like_title
+from ..sources.yamlsource import YamlSyntaxError, load_yaml
+from .lines import Lines, clean, has_link, list_item, looks_like_title
 from .plaintext import escape_text, notes_to_markdown, one_paragraph_per_line, page_to_markdown
 from .references import ReferenceList, cite_markers, find_references
 
@@ -36,6 +37,7 @@ _HEADING = re.compile(r"^#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*$")
 _ID_PREFIX = re.compile(r"^\[\d{4}\.\d{4,5}(?:v\d+)?\][ \t]+")  # `# [2305.10601] Tree of Thoughts`
 _CONTENTS = re.compile(r"^\W*(?:table of contents|contents|in this (?:log|issue|file)|index)\W*$", re.IGNORECASE)
 _OPENING = 3  # non-blank lines in which a date is the post's date
+_FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 
 
 @dataclass
@@ -45,10 +47,43 @@ class ImportedPost:
     papers: list[tuple[str, str | None]] = field(default_factory=list)  # (arXiv id, title the text gives)
     date: dt.date | None = None
     bibliography: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # from the note's frontmatter
 
 
 def import_notes(text: str, fallback_title: str) -> list[ImportedPost]:
-    """The posts in one file; notes with neither text nor papers are left out."""
+    """The posts in one file; notes with neither text nor papers are left out.
+
+    A note that starts with YAML frontmatter (Obsidian's, Jekyll's, Hugo's) gives its
+    title (when the text has no heading), date and tags; the rest of it is not carried over.
+    """
+    meta, text = _frontmatter(clean(text))
+    title = meta.get("title")
+    if isinstance(title, (str, int, float)) and not isinstance(title, bool) and str(title).strip():
+        fallback_title = " ".join(str(title).split())
+    posts = _notes(text, fallback_title)
+    date = meta.get("date")
+    tags = meta.get("tags")
+    tags = tags.split(",") if isinstance(tags, str) else tags if isinstance(tags, list) else []
+    for post in posts:
+        if isinstance(date, dt.date):
+            post.date = date.date() if isinstance(date, dt.datetime) else date
+        post.tags = [" ".join(str(tag).split()) for tag in tags if isinstance(tag, (str, int, float)) and str(tag).strip()]
+    return posts
+
+
+def _frontmatter(text: str) -> tuple[dict, str]:
+    """A note's YAML frontmatter as data, and the text after it; ({}, text) when it has none it can read."""
+    match = _FRONTMATTER.match(text)
+    if match is None:
+        return {}, text
+    try:
+        data = load_yaml(match.group(1)).data
+    except YamlSyntaxError:
+        return {}, text
+    return (data, text[match.end():]) if isinstance(data, dict) else ({}, text)
+
+
+def _notes(text: str, fallback_title: str) -> list[ImportedPost]:
     lines = Lines.of(text)
     references = find_references(lines)
     if references is not None:

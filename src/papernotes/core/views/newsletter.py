@@ -155,7 +155,8 @@ def citation_line(issue: Issue) -> str:
     authors = joined_names(list(issue.authors)) or issue.site_name
     date = fragments.longdate(issue.created)
     title = issue.title if issue.title.endswith(("?", "!", ".")) else issue.title + "."
-    return f"{authors}. “{title}” {issue.site_name}, {date}. {issue.url}"
+    authors = authors if authors.endswith(".") else authors + "."  # "Doe, Jr." ends its own sentence
+    return f"{authors} “{title}” {issue.site_name}, {date}. {issue.url}"
 
 
 # -- link previews and reference managers ------------------------------------------------
