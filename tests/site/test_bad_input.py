@@ -53,6 +53,7 @@ CASES = [
     Case("wrong-type-tags", {BAD: post(T, D, "tags: {LLM: 1}")}, "error", f"{BAD}:4", "tags", "a list of topics"),
     Case("wrong-type-takeaway", {BAD: post(T, D, "takeaways:", "  - Note: colons")}, "error", f"{BAD}:5", "double quotes", "Markdown"),
     Case("bad-slug", {BAD: post(T, D, "slug: no spaces/allowed")}, "error", f"{BAD}:4", "slug", "my-post-title"),
+    Case("accented-slug", {BAD: post(T, D, "slug: ünïcode")}, "error", f"{BAD}:4", "the letters a to z", "no accents"),
     Case("unknown-key", {BAD: post(T, D, "tagz: [LLM]")}, "warning", f"{BAD}:4", "unknown frontmatter key 'tagz'", "did you mean 'tags'?"),
     Case("key-twice", {BAD: post(T, D, "tags: [a]", "tags: [b]")}, "warning", f"{BAD}:5", "'tags' is written twice (lines 4 and 5)", "remove one"),
     Case("unknown-author", {BAD: post(T, D, "authors: [nobody]")}, "warning", f"{BAD}:4", "unknown author 'nobody'", "authors.yml"),

@@ -137,7 +137,7 @@ class PostFrontmatter(BaseModel):
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
         if value is not None and not _SLUG_RE.match(value):
-            raise ValueError(f"slug '{value}' may only hold letters, digits, '.', '_' and '-', and start with a letter or digit")
+            raise ValueError(f"slug '{value}' may only hold the letters a to z, digits, '.', '_' and '-' (no accents or spaces), and start with a letter or digit")
         return value
 
 
