@@ -59,3 +59,22 @@ def test_random_records_equal_bibtexparser() -> None:
         assert bibtex_entry(record) == _format_by_bibtexparser(*_bibtex_fields(record)), record
         checked += 1
     assert checked > 300
+
+
+def test_a_papers_authors_survive_a_round_trip_through_its_entry() -> None:
+    """What a writer's .bib says, a reader's BibTeX tool reads back from the paper page's entry."""
+    from bibtexparser import parse_string
+    from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
+    from papernotes.core.diagnostics import Diagnostics
+    from papernotes.core.model.records import display_name
+    from papernotes.core.sources.bibtex import parse_bibtex
+
+    source = "@misc{k, title={T}, author={{Barnes and Noble} and King, Jr., Martin Luther and M{\\\"u}ller, J{\\\"o}rg and others}}"
+    (record,) = parse_bibtex(source, "refs.bib", Diagnostics())
+    assert [display_name(name) for name in record.authors] == ["Barnes and Noble", "Martin Luther King, Jr.", "Jörg Müller", "others"]
+    entry = bibtex_entry(record)
+    names = parse_string(entry, append_middleware=[SeparateCoAuthors(), SplitNameParts()]).entries[0]["author"]
+    assert [(name.first, name.last, name.jr) for name in names] == [
+        ([], ["{Barnes and Noble}"], []), (["Martin", "Luther"], ["King"], ["Jr."]), (['J\\"org'], ['M\\"uller'], []), ([], ["others"], []),
+    ]

@@ -7,7 +7,9 @@ import email
 import email.policy
 import json
 
+import bibtexparser
 import markdown
+from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 from papernotes.core.views.edition import email_html, email_message, email_text, html_text, mail_html
 from papernotes.core.views.mathml import render_math
@@ -96,7 +98,7 @@ def test_bibtex_and_citation_line() -> None:
     hostile = issue(title="Über {braces} & $x_1$ \\end", authors=["Jörg Müller"], url="https://ex.org/n/{a}\\b_c/")
     entry = post_bibtex(hostile)
     assert entry == _format_by_bibtexparser("online", "muller2024sinks", [
-        ("author", "Jörg Müller"), ("title", hostile.title), ("date", "2024-06-21"),
+        ("author", 'J\\"org M\\"uller'), ("title", hostile.title), ("date", "2024-06-21"),
         ("url", "https://ex.org/n/%7Ba%7D%5Cb_c/"), ("organization", "Paper Trail"),
     ]), entry  # as bibtexparser writes it, the address as written but for what would end the braces
     # Keys classic BibTeX reads, and never just a year that other posts share.
@@ -107,6 +109,23 @@ def test_bibtex_and_citation_line() -> None:
     assert citation_line(issue()) == ("Ada Lovelace, Alan Turing, and Grace Hopper. “Attention & sinks: 100% of the <cache>.” "
                                       "Paper Trail, June 21, 2024. https://ex.org/n/posts/sinks/")
     assert citation_line(issue(authors=["Jane Doe, Jr."])).startswith("Jane Doe, Jr. “Attention")  # one full stop
+
+
+def read_authors(entry: str) -> list[tuple[str, str, str]]:
+    """The authors of a BibTeX entry as a BibTeX tool splits them: (first, last, suffix) each."""
+    library = bibtexparser.parse_string(entry, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    return [(" ".join(name.first), " ".join(name.von + name.last), " ".join(name.jr)) for name in library.entries[0]["author"]]
+
+
+def test_bibtex_tools_read_the_authors_back_as_written() -> None:
+    entry = post_bibtex(issue(authors=["Barnes and Noble", "Martin Luther King, Jr.", "Ludwig van Beethoven", "Lovelace, Ada"]))
+    assert read_authors(entry) == [
+        ("", "{Barnes and Noble}", ""), ("Martin Luther", "King", "Jr."), ("Ludwig", "van Beethoven", ""), ("Ada", "Lovelace", ""),
+    ]
+    assert entry.startswith("@online{noble2024sinks,")
+    # Without authors the site is the author: one organization, not a person named Paper Trail.
+    assert read_authors(post_bibtex(issue(authors=[]))) == [("", "{Paper Trail}", "")]
+    assert citation_line(issue(authors=[])).startswith("Paper Trail. “Attention")
 
 
 def test_json_ld_cannot_close_its_script_element() -> None:

@@ -18,7 +18,7 @@ from .blog import newest_first
 from .citations import Resolver, cited_keys
 from .model.posts import Post, citation_source
 from .diagnostics import Diagnostics, did_you_mean
-from .model.records import LibraryLike, Record
+from .model.records import LibraryLike, Record, name_parts
 from .model.topics import Topic, TopicIndex
 from .model.venues import venue_kind
 
@@ -214,13 +214,13 @@ def bibtex_entry(record: Record) -> str:
 
 
 def format_bibtex(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
-    """An entry of (name, value) `fields`, LaTeX-encoded as bibtexparser's own writer does, but for verbatim fields.
+    """An entry of (name, value) `fields`, LaTeX-encoded as bibtexparser's own writer does, but for those given encoded (`_AS_GIVEN`).
 
     Written here field by field (a paper page each, thousands per build);
     `_format_by_bibtexparser` is the reference it must equal.
     """
     try:
-        lines = [f"  {name} = {{{value if name in _VERBATIM else _latex(value)}}}" for name, value in fields]
+        lines = [f"  {name} = {{{value if name in _AS_GIVEN else _latex(value)}}}" for name, value in fields]
     except Exception:  # noqa: BLE001 - the encoder failed: let bibtexparser handle it its own way
         return _format_by_bibtexparser(kind, key, fields)
     text = f"@{kind}{{{key},\n" + "".join(line + ",\n" for line in lines[:-1]) + (lines[-1] + "\n" if lines else "") + "}"
@@ -230,8 +230,29 @@ def format_bibtex(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
 # Fields BibTeX tools read as written (biblatex's verbatim fields): never LaTeX-encoded,
 # so a URL stays a URL, not `\url{...}` and `\_`.
 _VERBATIM = frozenset({"url", "doi", "eprint"})  # values given through `verbatim`
+_AS_GIVEN = _VERBATIM | {"author"}  # names given through `bibtex_names`, encoded and braced there
 # Where a venue goes, by its kind: BibTeX's entry type and field.
 _VENUE_FIELD = {"conference": ("inproceedings", "booktitle"), "journal": ("article", "journal")}
+
+
+def bibtex_names(names: list[str], *, organization: bool = False) -> str:
+    """Names as BibTeX's `author` field splits and reads them back, LaTeX-encoded.
+
+    A name holding the word "and" (Barnes and Noble), or an `organization`'s
+    name, goes in braces: BibTeX would split the first in two, and read the
+    second's last word as a family name. "First Last, Jr." is written
+    "Last, Jr., First", the form BibTeX reads a suffix from.
+    """
+    written = []
+    for name in names:
+        parts = name_parts(name)
+        if parts is not None and parts[2] and parts[0]:
+            first, last, suffix = parts
+            name = f"{last}, {suffix}, {first}"
+        name = _latex(name)
+        braced = organization or re.search(r"\band\b", name, re.IGNORECASE)
+        written.append(f"{{{name}}}" if braced else name)
+    return " and ".join(written)
 
 
 def verbatim(value: str) -> str:
@@ -247,7 +268,7 @@ def _bibtex_fields(record: Record) -> tuple[str, str, list[tuple[str, str]]]:
     url = record.url or (f"https://arxiv.org/abs/{record.arxiv}" if record.arxiv else None)
     fields = [
         ("title", record.title),
-        ("author", " and ".join(record.authors) if record.authors else None),
+        ("author", bibtex_names(record.authors) if record.authors else None),
         ("year", str(record.year) if record.year else None),
         (venue_field, venue),
         ("eprint", record.arxiv),
@@ -268,7 +289,7 @@ def _format_by_bibtexparser(kind: str, key: str, fields: list[tuple[str, str]]) 
 
     encoded = LatexEncodingMiddleware().transform(BibLibrary([Entry(kind, key, [Field(n, v) for n, v in fields])]))
     for written, (name, value) in zip(encoded.entries[0].fields, fields):
-        if name in _VERBATIM:
+        if name in _AS_GIVEN:
             written.value = value
     text = bibtexparser.write_string(encoded)
     return text.replace("\t", "  ").strip()

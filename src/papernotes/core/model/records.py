@@ -97,24 +97,38 @@ def split_authors(value: Any) -> list[str]:
     return names
 
 
+# A generational suffix after a comma: 'King, Jr.' is a name and its suffix, not 'Last, First'.
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def name_parts(name: str) -> tuple[str, str, str] | None:
+    """(first, last, suffix) of a name written with commas: 'Last, First', 'Last, Jr, First' (BibTeX's forms) or 'First Last, Jr.'.
+
+    None for a name without a comma, which reads and cites as it is written.
+    """
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and parts[1].lower() in SUFFIXES:
+        first, _, last = parts[0].rpartition(" ")
+        return first, last, parts[1]
+    if len(parts) == 2:
+        return parts[1], parts[0], ""
+    if len(parts) == 3:
+        return parts[2], parts[0], parts[1]
+    return None
+
+
 def display_name(name: str) -> str:
-    """'Last, First' reads as 'First Last'; 'others' (BibTeX) stays."""
-    if "," in name:
-        last, _, first = name.partition(",")
-        return f"{first.strip()} {last.strip()}".strip()
-    return name
+    """A name as text reads it: 'Last, First' as 'First Last', 'Last, Jr, First' as 'First Last, Jr'; 'others' (BibTeX) stays."""
+    parts = name_parts(name)
+    if parts is None:
+        return name
+    first, last, suffix = parts
+    return " ".join(part for part in (first, last) if part) + (f", {suffix}" if suffix else "")
 
 
 def key_word(text: str) -> str:
     """Letters and digits in lower-case ASCII, for a citation key classic BibTeX reads (Strauß: strauss; 李: li)."""
     return slugify(text, separator="")
-
-
-def family_name(name: str) -> str:
-    if "," in name:
-        return name.partition(",")[0].strip()
-    parts = name.split()
-    return parts[-1] if parts else name
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from . import fragments
 from .article import unwrap_paragraph
 from ..citations import Reference
 from .references import joined_names, reference_links, reference_parts
-from ..papers import format_bibtex, paper_links, verbatim
-from ..model.records import Record, key_word
+from ..papers import bibtex_names, format_bibtex, paper_links, verbatim
+from ..model.records import Record, key_word, name_parts
 
 
 def newsletter_parts(body_html: str, sections: dict[str, str], paper_count: int, references: Sequence[Reference]) -> dict[str, Any]:
@@ -138,16 +138,22 @@ def _same_as(record: Record) -> str | None:
 
 def post_bibtex(issue: Issue) -> str:
     """An ``@online`` entry (biblatex; BibTeX styles read it as ``@misc``), LaTeX-encoded."""
-    surname = key_word(issue.authors[0].split()[-1]) if issue.authors and issue.authors[0].split() else ""
+    surname = key_word(_family_name(issue.authors[0])) if issue.authors else ""
     key = (surname or "post") + str(issue.created.year) + key_word(issue.page_url.rstrip("/").rsplit("/", 1)[-1])[:24]
     fields = [
-        ("author", " and ".join(issue.authors) or issue.site_name),
+        # The site's name, when no author is named: an organization's, in braces.
+        ("author", bibtex_names(issue.authors) if issue.authors else bibtex_names([issue.site_name], organization=True)),
         ("title", issue.title),
         ("date", issue.created.date().isoformat()),
         ("url", verbatim(issue.url)),  # biblatex reads it as written: LaTeX-encoding it would break the link
         ("organization", issue.site_name),
     ]
     return format_bibtex("online", key, [(name, value) for name, value in fields if value])
+
+
+def _family_name(name: str) -> str:
+    parts = name_parts(name)
+    return parts[1] if parts is not None else (name.split() or [""])[-1]
 
 
 def citation_line(issue: Issue) -> str:
