@@ -185,6 +185,7 @@ HOSTILE = '</script><script>alert(1)</script> "Q" & <b>bold</b> \u2028 <!--'
 def test_hostile_frontmatter_stays_text_in_metadata_email_and_cite(site_maker: SiteMaker) -> None:
     _with_newsletter(site_maker, NEWSLETTER + "        subscribe_text: " + json.dumps(HOSTILE) + "\n")
     site_maker.write("docs/authors.yml", f"evil:\n  name: {json.dumps(HOSTILE)}\n")
+    site_maker.write("docs/cards/<x>.png", b"\x89PNG")
     site_maker.post("evil", "Evil", authors="[evil]", description=json.dumps(HOSTILE), image=json.dumps("cards/<x>.png"),
                     tags=json.dumps([HOSTILE]), body="Body text.\n")
     # The title too, written as YAML escapes so the file stays readable.
@@ -220,6 +221,24 @@ def test_image_must_be_http_or_a_path(site_maker: SiteMaker) -> None:
     build = site_maker.build()
     assert build.returncode != 0
     assert "bad.md" in build.output and "http(s) URL or a path inside docs/" in build.output
+
+
+def test_a_preview_image_that_is_not_there_is_reported(site_maker: SiteMaker) -> None:
+    _with_newsletter(site_maker, NEWSLETTER + "        image: assets/site-card.png\n")
+    site_maker.write("docs/assets/my card.png", b"\x89PNG")
+    site_maker.post("fine", "Fine", image="/assets/my%20card.png")
+    site_maker.post("url", "URL", image="https://example.org/card.png")
+    site_maker.post("typo", "Typo", image="assets/my-card.png")
+    build = site_maker.build()
+    assert build.returncode == 0, build.output
+    warnings = [line for line in build.output.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 2, build.output
+    assert "mkdocs.yml" in warnings[0] and "newsletter.image 'assets/site-card.png' is not a file in docs/" in warnings[0]
+    assert "docs/posts/typo.md:4" in warnings[1] and "image 'assets/my-card.png' is not a file in docs/" in warnings[1]
+    assert "looked for docs/assets/my-card.png" in build.output
+    # The preview is still given as written: the writer may add the file before publishing.
+    page = (build.site / "posts/typo/index.html").read_text(encoding="utf-8")
+    assert _meta(scan(page), property="og:image") == ["https://example.org/notes/assets/my-card.png"]
 
 
 # -- caches and serve's preview ---------------------------------------------------------------

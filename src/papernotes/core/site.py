@@ -10,8 +10,11 @@ set-up, so that code spans and blocks are skipped exactly as in the build.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
+from urllib.parse import unquote
 
 from markdown import Markdown
 
@@ -41,6 +44,7 @@ class SiteOptions:
     cache_dir: str | None = None  # where parsed library files are kept between builds (None: nowhere)
     bib_outside_site: bool = False  # may a post's bibliography name .bib files outside project_dir
     feed_files: tuple[str, ...] = ("feed.xml",)  # the feeds written in the root and in each topic's folder
+    image: str | None = None  # the site's link-preview image (newsletter.image), checked as posts' own are
 
     def is_source(self, src_uri: str, path: str | None) -> bool:
         """Is this file of docs/ one papernotes reads (authors, .bib, library files), so never published?"""
@@ -83,6 +87,8 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)
+    if options.image:
+        check_image(options.image, "newsletter.image", _shown(os.path.join(options.project_dir, "mkdocs.yml"), options), None, options, diagnostics)
     parsed = ParsedPosts(options.cache_dir)
     for source in sources:
         shown = _shown(source.path, options) if source.path else source.src_uri
@@ -92,6 +98,8 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
             continue
         if post.draft and not options.drafts:
             continue
+        if post.meta.image:
+            check_image(post.meta.image, "image", post.path, post.line_of("image"), options, diagnostics)
         if source.path:
             load_post_bibtex(post, source.path, diagnostics, None if options.bib_outside_site else options.project_dir)
         entry = blog.add(post, diagnostics)
@@ -123,6 +131,18 @@ def _note_merged_topics(post: Post, topics: TopicIndex, diagnostics: Diagnostics
                     f"topic '{name}' is shown as '{shown}': both make the page of topic '{topic_slug(shown)}'",
                     "rename one of them, or map one to the other under topic_aliases in mkdocs.yml to merge them on purpose",
                 )
+
+
+def check_image(image: str, key: str, file: str, line: int | None, options: SiteOptions, diagnostics: Diagnostics) -> None:
+    """A warning when a link-preview image's path names no file of docs/: a link pasted into a social site would show no picture."""
+    if re.match(r"https?://", image, re.IGNORECASE):
+        return
+    path = posixpath.normpath(image.split("#")[0].split("?")[0].lstrip("/"))
+    if path == ".." or path.startswith("../"):
+        diagnostics.warning(file, line, f"{key} '{image}' leads outside docs/, so it is not published with the site", "put the image in docs/, like docs/assets/card.png, and write assets/card.png")
+    elif not any(os.path.isfile(os.path.join(options.docs_dir, name)) for name in (path, unquote(path))):
+        looked = os.path.relpath(os.path.join(options.docs_dir, path), options.project_dir)
+        diagnostics.warning(file, line, f"{key} '{image}' is not a file in docs/", f"the path is relative to docs/; looked for {looked}")
 
 
 def _shown(path: str, options: SiteOptions) -> str:

@@ -77,5 +77,5 @@ def site_options(options: PapernotesConfig, config: Any, *, drafts: bool) -> Sit
         docs_dir=config.docs_dir, blog=blog, authors_file=options.authors_file,
         library=options.library, topic_aliases=options.topic_aliases, drafts=drafts,
         cache_dir=cache_dir(config, dict(options)), bib_outside_site=options.bib_outside_site,
-        feed_files=tuple(fmt.file for fmt in FEED_FORMATS[options.feed_format]),
+        feed_files=tuple(fmt.file for fmt in FEED_FORMATS[options.feed_format]), image=options.newsletter.image,
     )
