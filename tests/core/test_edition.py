@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import json
+import re
 
 import bibtexparser
 import markdown
@@ -44,9 +45,40 @@ def test_mail_html_keeps_prose_and_drops_what_mail_cannot_show() -> None:
     out = mail_html(html, issue())
     assert "<script" not in out and "<form" not in out and "<input" not in out and "headerlink" not in out
     assert 'href="https://ex.org/n/papers/x/"' in out and 'href="https://ex.org/n/posts/sinks/#part"' in out
-    assert 'href="mailto:a@b.org"' in out and "javascript:" not in out and ">bad</a>" in out
+    assert 'href="mailto:a@b.org"' in out and "javascript:" not in out and "<span>bad</span>" in out
     assert 'src="https://ex.org/n/posts/sinks/chart.png"' in out and "data:image" not in out and "inline" in out
     assert "<details" not in out and "Hidden text." in out and "☑" in out and "☐" in out
+
+
+def test_what_mail_cannot_play_becomes_a_link_to_the_post() -> None:
+    html = (
+        '<p>Watch: <iframe src="https://www.youtube.com/embed/x" title="Talk <b>"></iframe></p>'
+        '<video src="demo.mp4" controls>Your browser cannot play it.</video><audio src="a.mp3"></audio>'
+        '<svg viewBox="0 0 10 10"><text>Plot</text></svg>'
+        '<p>Icons: <span class="twemoji" title=":smile:"><svg><path/></svg></span> '
+        '<a href="https://ex.org/"><svg><path/></svg>site</a></p>'
+    )
+    out = mail_html(html, issue())
+    links = re.findall(r'<a href="([^"]*)" class="embed">([^<]*)</a>', out)
+    assert links == [
+        ("https://ex.org/n/posts/sinks/", "▶ Embedded content (Talk &lt;b&gt;): see it in the post on the web"),
+        ("https://ex.org/n/posts/sinks/", "▶ A video: see it in the post on the web"),
+        ("https://ex.org/n/posts/sinks/", "▶ A recording: see it in the post on the web"),
+        ("https://ex.org/n/posts/sinks/", "▶ A drawing: see it in the post on the web"),
+    ]
+    assert "<iframe" not in out and "<video" not in out and "<svg" not in out and "Your browser" not in out
+    assert ":smile:" in out and '<a href="https://ex.org/">site</a>' in out
+    assert "▶ A video: see it in the post on the web <https://ex.org/n/posts/sinks/>" in html_text(html, issue())
+
+
+def test_links_mail_cannot_follow_read_as_text() -> None:
+    html = '<p><a href="tel:+15551234">call</a> <a href="//cdn.ex.org/x">cdn</a> <a href="javascript:x()">bad</a> <a href="ftp://x/">ftp</a></p>'
+    out = mail_html(html, issue())
+    assert '<a href="tel:+15551234">call</a>' in out and '<a href="https://cdn.ex.org/x">cdn</a>' in out
+    assert "<span>bad</span>" in out and "<span>ftp</span>" in out and "javascript" not in out and "ftp://" not in out
+    # Once styled, nothing makes them look like links.
+    edition = email_html(issue(body_html=html))
+    assert re.search(r'<span[^>]*>bad</span>', edition) and not re.search(r'<a[^>]*>bad</a>', edition)
 
 
 def test_math_shows_its_tex_in_html_and_text() -> None:

@@ -30,9 +30,12 @@ from .urls import absolute_links
 # Gmail shows "[Message clipped]" past 102 KB of HTML.
 GMAIL_CLIP = 102 * 1024
 
-_DROPPED = ("script", "style", "link", "meta", "iframe", "object", "embed", "form", "button", "textarea",
-            "select", "svg", "noscript", "template", "video", "audio", "canvas")
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_DROPPED = ("script", "style", "link", "meta", "form", "button", "textarea", "select", "noscript", "template", "canvas")
+# What a writer shows that mail cannot play or draw: a link to the post's page takes its place, so nothing goes unseen.
+_EMBEDS = {"iframe": "Embedded content", "video": "A video", "audio": "A recording", "object": "An embedded file",
+           "embed": "An embedded file", "svg": "A drawing"}
+_LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+_FLOW = frozenset({"div", "blockquote", "figure", "li", "td", "th", "dd", "section", "article", "details"})  # may hold paragraphs
 
 
 @lru_cache(maxsize=1)
@@ -108,9 +111,13 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
         classes = (element.get("class") or "").split()
         if "arithmatex" in classes:
             _math(element)
-        elif element.tag in _DROPPED or "headerlink" in classes:
-            if "twemoji" in (element.getparent().get("class") or "") and element.getparent().get("title"):
+        elif element.tag == "svg" and _icon(element):
+            if element.getparent().get("title"):  # an emoji or icon: its name
                 element.getparent().text = element.getparent().get("title")
+            _drop(element)
+        elif element.tag in _EMBEDS:
+            _replace_with_link(element, _EMBEDS[element.tag], element.get("title"), issue.url)
+        elif element.tag in _DROPPED or "headerlink" in classes:
             _drop(element)
         elif element.tag == "input" and element.get("type") == "checkbox":  # a task list's box
             _replace_with_text(element, "☑ " if element.get("checked") is not None else "☐ ")
@@ -129,8 +136,12 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
             if name.startswith("on") or name in ("id", "srcset"):
                 del element.attrib[name]
         href = element.get("href")
-        if href is not None and not href.startswith(_LINK_SCHEMES):
-            del element.attrib["href"]  # a link mail cannot follow reads as its text
+        if href is not None and href.startswith("//"):
+            element.set("href", "https:" + href)
+        elif href is not None and not href.startswith(_LINK_SCHEMES):
+            del element.attrib["href"]  # a link mail cannot follow reads as its text, not styled as a link
+            if element.tag == "a":
+                element.tag = "span"
         if element.tag == "img" and not (element.get("src") or "").startswith(("http://", "https://")):
             _replace_with_text(element, element.get("alt") or "")
     return root
@@ -156,6 +167,25 @@ def _math(element: lxml_html.HtmlElement) -> None:
         element.append(code)
     else:
         element.text = tex
+
+
+def _icon(svg: lxml_html.HtmlElement) -> bool:
+    """Whether an <svg> is an emoji or icon (Material's twemoji, or inside a link), not a drawing of the post's."""
+    parent = svg.getparent()
+    return "twemoji" in (parent.get("class") or "").split() or any(ancestor.tag == "a" for ancestor in svg.iterancestors())
+
+
+def _replace_with_link(element: lxml_html.HtmlElement, kind: str, title: str | None, url: str) -> None:
+    link = lxml_html.Element("a", href=url)
+    link.set("class", "embed")
+    link.text = f"▶ {kind}{f' ({title})' if title else ''}: see it in the post on the web"
+    parent = element.getparent()
+    if parent.tag in _FLOW:  # in place of a block of its own, a paragraph of its own
+        paragraph = lxml_html.Element("p")
+        paragraph.append(link)
+        link = paragraph
+    link.tail = element.tail
+    parent.replace(element, link)
 
 
 def _drop(element: lxml_html.HtmlElement) -> None:
