@@ -51,3 +51,13 @@ def test_every_post_page_has_title_date_and_tags(demo_build: Build) -> None:
         assert '<h1 id="post-title">' in html
         assert "<time datetime=" in html
         assert "min read" in html
+
+
+def test_skip_to_content_leads_to_the_post_and_the_sidebar_lists_its_sections(demo_build: Build) -> None:
+    """A keyboard reader's "Skip to content" lands on the title; it jumped to the first section, or past the post to its references."""
+    for page in (demo_build.site / "posts").rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert re.findall(r'<a href="([^"]*)" class="md-skip"', html) == ["#post-title"], page
+        sidebar = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>', html, re.DOTALL).group(0)
+        listed = re.findall(r'<a href="([^"]*)" class="md-nav__link"', sidebar)
+        assert "#post-title" not in listed and listed[-1] == "#references", page

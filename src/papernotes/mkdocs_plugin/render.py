@@ -8,6 +8,7 @@ cache entry a page is reused from.
 from __future__ import annotations
 
 from dataclasses import asdict
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.toc import AnchorLink
@@ -15,7 +16,7 @@ from mkdocs.structure.toc import AnchorLink
 from papernotes.core.citations import CitationSession
 from papernotes.core.diagnostics import Diagnostic
 from papernotes.core.digest import digest
-from papernotes.core.views.render import PageRenderer, RenderedPost, post_html
+from papernotes.core.views.render import TITLE_ID, PageRenderer, RenderedPost, post_html
 
 if TYPE_CHECKING:
     from .pages import PostPage
@@ -64,6 +65,12 @@ class PostRenderer(PageRenderer):
     def _restore(self, page: "PostPage", stored: dict[str, Any]) -> None:
         for title, anchor, level in stored["toc"]:
             page.toc.items.append(AnchorLink(title, anchor, level))
+        # The title heads the table of contents, the headings under it, as for a page whose Markdown
+        # starts with `# Title`: Material's "Skip to content" goes to the first entry (it went to the
+        # first section, or past the whole post to the references), and its sidebar lists that entry's children.
+        title = AnchorLink(escape(page.entry.post.title), TITLE_ID, 1)
+        title.children = page.toc.items[:]
+        page.toc.items[:] = [title]
         page.content = post_html(stored)
         page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"], stored.get("parts", {}))
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])

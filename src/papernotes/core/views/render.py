@@ -26,6 +26,7 @@ from .urls import rebase_links, relative_url
 
 
 FILL_MARKER = "<!-- papernotes:fill -->"
+TITLE_ID = "post-title"  # the post title's <h1>: what "Skip to content" and the table of contents lead to
 
 
 def filled(content: str, fill: str) -> str:
@@ -137,7 +138,7 @@ class PageRenderer:
         cards = self._paper_cards(entry, parts.sections, helpers)
         made = {
             "toc": toc,
-            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, **helpers),
+            "header": fragments.render("post-header.html", entry=entry, readtime=readtime, title_id=TITLE_ID, **helpers),
             "cards": cards,
             "cards_at": intro_end(body),
             "content_html": body + takeaways + cited.references_html,
