@@ -101,6 +101,7 @@ def test_tex_that_yaml_reads_as_escapes_is_not_silently_mangled(site_maker: Site
         "title: T", "date: 2024-06-01", "takeaways:",
         '  - "Softmax of $\\frac{QK}{2}$ loses its fraction"',  # \f is a form feed to YAML
         '  - "A bell \\a rings"',  # \a alone is a bell
+        '  - "Pasted \\e[31mred\\e[0m colours"',  # \e twice on one line: said once
     ))
     site_maker.write("docs/posts/ok.md", frontmatter(
         "title: Fine", "date: 2024-06-02", "takeaways:", "  - 'Single quotes keep $\\frac{a}{b}$ and $\\alpha$'",
@@ -110,6 +111,7 @@ def test_tex_that_yaml_reads_as_escapes_is_not_silently_mangled(site_maker: Site
     assert build.returncode != 0
     assert f"{POST}:5: '\\frac' in double quotes: YAML reads '\\f' as a form feed, so the text loses it" in build.output, build.output
     assert f"{POST}:6: '\\a' in double quotes: YAML reads '\\a' as a bell, so the text loses it" in build.output, build.output
+    assert build.output.count(f"{POST}:7: '\\e' in double quotes: YAML reads '\\e' as an escape character") == 1, build.output
     assert "docs/posts/ok.md" not in build.output
 
 

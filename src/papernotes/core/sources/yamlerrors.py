@@ -191,9 +191,9 @@ def tex_in_double_quotes(text: str, quoted: list[tuple[int, int, int]]) -> list[
 
     `quoted` holds (line, start, end) of each double-quoted value in `text`.
     """
-    found = []
+    found = {}  # one each: `"\e[31m red \e[0m"` says the same of its line twice
     for line, start, end in quoted:
         for match in _TEX_IN_QUOTES.finditer(text, start, end):
             command = match.group(1)
-            found.append((line + text.count("\n", start, match.start()), command, _ESCAPES[command[0]]))
-    return found
+            found[(line + text.count("\n", start, match.start()), command, _ESCAPES[command[0]])] = None
+    return list(found)
