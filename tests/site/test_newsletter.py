@@ -357,3 +357,24 @@ def test_an_email_autolink_stays_a_mailto_link_in_feeds_and_the_email_edition(si
         hrefs = [element.attrs["href"] for element in scan(html).find("a") if element.attrs.get("href")]
         assert "mailto:someone@example.org" in hrefs and "mailto:x@example.org" in hrefs, hrefs
         assert not [href for href in hrefs if "mailto" in href and not href.startswith("mailto:")], hrefs
+
+
+def test_cli_says_each_problem_once(site_maker: SiteMaker) -> None:
+    """One line a problem, as `papernotes check` writes it, whether it stops the edition or not."""
+    site_maker.write("docs/posts/warned.md", '---\ntitle: "Red \\e[31mtext\\e[0m"\ndate: 2024-06-01\n---\nSee [@nokey].\n')
+    run = _email("docs/posts/warned.md", "-o", "w.html", cwd=site_maker.root)
+    said = run.stderr.decode().splitlines()
+    assert run.returncode == 0, said
+    assert said == [
+        "docs/posts/warned.md:2: warning: '\\e' in double quotes: YAML reads '\\e' as an escape character, so the text loses it "
+        "(quote the value with single quotes ('...'), where a backslash stays a backslash, or write two backslashes)",
+        "docs/posts/warned.md:5: warning: unknown citation key 'nokey' (add it to the post's bibliography or to a library file)",
+        "wrote w.html (2 KB)",
+    ]
+    site_maker.write("docs/posts/broken.md", "---\ntitle: Broken\ndate: 2024-06-01\ntags: [a\n---\nBody.\n")
+    run = _email("docs/posts/warned.md", "-o", "w2.html", cwd=site_maker.root)
+    said = run.stderr.decode().splitlines()
+    assert run.returncode == 1 and len(said) == 3, said  # the other post's error stops it, before any conversion
+    assert said[0].startswith("docs/posts/broken.md:4: error: broken YAML in the frontmatter")
+    assert said[-1] == "papernotes: no e-mail edition written: fix the error above"
+    assert not (site_maker.root / "w2.html").exists()

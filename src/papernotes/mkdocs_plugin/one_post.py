@@ -7,6 +7,7 @@ the site: same extensions, same citation numbers, same conversion cache.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -38,15 +39,22 @@ def post_issue(config: Any, plugin: Any, path: str) -> tuple[Issue, list[Diagnos
     if not src_uri.startswith(posts_dir):
         raise NotAPost(f"{path} is not a post: posts live under {os.path.join(config.docs_dir, posts_dir)}")
     plugin.config["parallel"] = False  # one post: no helper process
-    config.plugins.on_startup(command="build", dirty=False)
+    # The command prints every problem itself, once and as `papernotes check` does: the plugin's log stays quiet.
+    plugin_log = logging.getLogger("mkdocs.plugins.papernotes")
+    plugin_log.disabled = True
     try:
-        config = config.plugins.on_config(config)
-        files = config.plugins.on_files(get_files(config), config=config)
-    except (PluginError, Abort) as exc:
-        raise NotAPost(f"{exc}", list(plugin.diagnostics)) from None
-    entry = plugin.entry_for(src_uri)
-    if entry is None:
-        raise NotAPost(f"{path} is not published: it is a draft, or its URL is taken (papernotes check tells)", list(plugin.diagnostics))
-    before = len(plugin.diagnostics)
-    populate_page(files.get_file_from_path(src_uri).page, config, files)
-    return plugin.newsletter.issue(entry, config), list(plugin.diagnostics.items[before:])
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            config = config.plugins.on_config(config)
+            files = config.plugins.on_files(get_files(config), config=config)
+        except (PluginError, Abort) as exc:
+            errors = len(plugin.diagnostics.errors)
+            said = f"no e-mail edition written: fix the {'error' if errors == 1 else f'{errors} errors'} above" if errors else str(exc).removeprefix("papernotes: ")
+            raise NotAPost(said, list(plugin.diagnostics)) from None
+        entry = plugin.entry_for(src_uri)
+        if entry is None:
+            raise NotAPost(f"{path} is not published: it is a draft, or its URL is taken (papernotes check tells)", list(plugin.diagnostics))
+        populate_page(files.get_file_from_path(src_uri).page, config, files)
+        return plugin.newsletter.issue(entry, config), list(plugin.diagnostics)
+    finally:
+        plugin_log.disabled = False
