@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -295,3 +297,33 @@ def test_mkdocs_own_themes_are_read_like_a_writers_templates() -> None:
     assert templates_data(Environment(loader=FileSystemLoader(shipped))) is not None
     own_theme = [str(mkdocs_dir / "themes" / "mkdocs"), str(mkdocs_dir / "templates")]
     assert templates_data(Environment(loader=FileSystemLoader(own_theme))) is None
+
+
+@forks
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux tells a process its parent ended")
+def test_a_helper_ends_with_a_build_killed_outright(tmp_path: Path) -> None:
+    """A build killed with SIGKILL runs no cleanup: its helper must not go on working for nobody."""
+    script = (
+        "import os, signal, time\n"
+        "from papernotes.mkdocs_plugin.helper import Helper\n"
+        "helper = Helper(3, lambda index: time.sleep(60))\n"
+        "print(helper.pid, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    pid = int(run.stdout)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(pid):
+        time.sleep(0.05)
+    assert not _running(pid), "the helper outlived the build"
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive: not gone, and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

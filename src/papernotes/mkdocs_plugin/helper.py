@@ -59,6 +59,7 @@ class Helper:
         self._fd: int | None = None
         self._buffer = b""
         read, write = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the build does every task itself
@@ -67,6 +68,7 @@ class Helper:
             return
         if pid == 0:
             os.close(read)
+            _end_with(parent)
             self._run(work, write, setup)
         os.close(write)
         os.set_blocking(read, False)
@@ -153,6 +155,23 @@ class Helper:
             os.close(self._fd)
             self._fd = None
         self.claims.close()
+
+
+def _end_with(parent: int) -> None:
+    """In the helper: be killed when the build ends, however it ends (Linux).
+
+    A build killed outright (SIGKILL, a closed terminal) runs none of its
+    cleanup; without this its helper went on rendering pages nobody waits for.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the helper ends when it next finds its work claimed, or at its end
+        return
+    if os.getppid() != parent:  # the build ended before the request was made
+        os._exit(1)
 
 
 def _reap(pid: int) -> None:
