@@ -454,14 +454,15 @@ def test_text_without_citations_is_unchanged(source):
     st.lists(st.sampled_from("abc"), min_size=1, max_size=3),
 )
 def test_text_around_a_citation_is_unchanged(prefix, keys):
-    # The page equals the one where the writer typed a word in place of the citation.
+    # The page equals the one where the writer typed a word in place of the citation: one that,
+    # like `[@a]`, starts with punctuation, so `!!! [@a]` is no admonition in either (`!!! CITE` is).
     source = f"{prefix} [{'; '.join('@' + k for k in keys)}] tail"
     result, _, _ = cite(source, KEYS)
     assume("citation-group" in result.html)  # not when the prefix opens code or math
-    shown = re.sub(r'<span class="citation-group">.*?\]</span>', "CITE", result.html, flags=re.DOTALL)
+    shown = re.sub(r'<span class="citation-group">.*?\]</span>', "(CITE)", result.html, flags=re.DOTALL)
     # After a hard line break Python-Markdown drops the spaces before any inline element
     # (`a  \n *b*` too); a reader sees no spaces at the start of a line either way.
-    assert after_breaks(shown) == after_breaks(plain(f"{prefix} CITE tail"))
+    assert after_breaks(shown) == after_breaks(plain(f"{prefix} (CITE) tail"))
 
 
 def after_breaks(html: str) -> str:
@@ -472,7 +473,7 @@ def after_breaks(html: str) -> str:
 def test_a_citation_after_a_line_break_reads_like_a_word(prefix):
     result, _, _ = cite(f"{prefix} [@a] tail", KEYS)
     shown = re.sub(r'<span class="citation-group">.*?\]</span>', "CITE", result.html, flags=re.DOTALL)
-    assert after_breaks(shown) == after_breaks(plain(f"{prefix} CITE tail"))
+    assert after_breaks(shown) == after_breaks(plain(f"{prefix} (CITE) tail"))
 
 
 def test_a_long_post_converts_quickly():

@@ -25,7 +25,7 @@ from ..digest import hash_bytes
 from .fieldproblems import field_hint, meta_problems
 from .postrecords import frontmatter_records
 from .headings import title_from_heading
-from .records import Record
+from .records import Record, comma_list
 from ..sources.yamlerrors import folded_items, tex_in_double_quotes
 from ..sources.yamlsource import LoadedYaml, YamlSyntaxError, load_yaml, source_text
 
@@ -115,7 +115,7 @@ class PostFrontmatter(BaseModel):
         if isinstance(value, list):
             return [_number_as_text(v) for v in value]
         if isinstance(value, str):
-            return value.split(",") if info.field_name != "authors" else [value]
+            return comma_list(value) if info.field_name != "authors" else [value]
         return value
 
     @field_validator("tags", "categories")

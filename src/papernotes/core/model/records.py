@@ -97,6 +97,11 @@ def split_authors(value: Any) -> list[str]:
     return names
 
 
+def comma_list(text: str) -> list[str]:
+    """`a, b` as two items, the way Jekyll, Hugo and CSV files write tags; blanks around and empty items go."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 # A generational suffix after a comma: 'King, Jr.' is a name and its suffix, not 'Last, First'.
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -193,9 +198,7 @@ class Record(BaseModel):
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_list(value) if isinstance(value, str) else value
 
     @field_validator("year", mode="before")
     @classmethod
