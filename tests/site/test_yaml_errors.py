@@ -137,3 +137,16 @@ def test_authors_and_library_files_are_explained_too(
     assert 'quote the whole value: description: "Editor: weekly"' in out
     assert "library.yaml:3: error: broken YAML: this line is not lined up" in out, out
     assert not any(words in out for words in PYYAML_WORDS), out
+
+
+def test_tex_after_pasted_terminal_colours_is_still_found_at_its_line(site_maker: SiteMaker) -> None:
+    """Colour codes pasted into the title are dropped before YAML reads the frontmatter; what is said later must still point at the file as written."""
+    for name, title in [("one", "Terminal \x1b[31mred\x1b[0m"), ("two", "Terminal \x1b[31mred\x1b[0m and \x1b[1mbold\x1b[0m")]:
+        site_maker.write(f"docs/posts/{name}.md", frontmatter(
+            f'title: "{title}"', "date: 2024-06-01", "takeaways:", '  - "Double-quoted TeX \\frac{a}{b}"',
+        ))
+    build = site_maker.build("--strict")
+    assert build.returncode != 0
+    for name in ("one", "two"):
+        said = f"docs/posts/{name}.md:5: '\\frac' in double quotes: YAML reads '\\f' as a form feed, so the text loses it"
+        assert said in build.output, build.output

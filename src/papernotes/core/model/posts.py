@@ -334,13 +334,13 @@ def read_post(raw: bytes, path: str, src_uri: str, diagnostics: Diagnostics) -> 
     if not isinstance(data, dict):
         diagnostics.error(path, 1, "the frontmatter must be a mapping of keys, like 'title: ...'")
         return None
-    for line, joined in folded_items(fm_text, loaded.folded):
+    for line, joined in folded_items(loaded.text, loaded.folded):
         diagnostics.warning(
             path, line, f"this '- ' line was joined to the value on line {joined}, because it is indented further than the line above",
             "write each item as '- text', every '-' in the same column, starting on the line after the key; "
             "quote the value if the '-' is part of the text",
         )
-    for line, command, made in tex_in_double_quotes(fm_text, loaded.quoted):
+    for line, command, made in tex_in_double_quotes(loaded.text, loaded.quoted):
         diagnostics.warning(
             path, line, f"'\\{command}' in double quotes: YAML reads '\\{command[0]}' as {made}, so the text loses it",
             "quote the value with single quotes ('...'), where a backslash stays a backslash, or write two backslashes",

@@ -142,7 +142,8 @@ class LoadedYaml:
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
     folded: list[tuple[int, int]] = field(default_factory=list)  # (first, last) lines of plain values over several lines
-    quoted: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end) of "..." values with a backslash
+    quoted: list[tuple[int, int, int]] = field(default_factory=list)  # (line, start, end) in `text` of "..." values with a backslash
+    text: str = ""  # what was parsed: the file's text without its control characters, which `quoted` indexes
 
     def line_of(self, path: Path, default: int | None = None) -> int | None:
         """The line of `path`, or of its nearest written ancestor."""
@@ -176,7 +177,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         except Exception:  # noqa: BLE001 - reported below, as the pure-Python loader words it
             pass
         else:
-            return _walked(data, node, _editor_lines(text, first_line))
+            return _walked(data, node, _editor_lines(text, first_line), text)
         finally:
             fast.dispose()
     loader = _Loader(text)
@@ -194,7 +195,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
         raise YamlSyntaxError(None, f"a value cannot be read: {exc}") from None
     finally:
         loader.dispose()
-    return _walked(data, node, _editor_lines(text, first_line))
+    return _walked(data, node, _editor_lines(text, first_line), text)
 
 
 def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
@@ -205,14 +206,14 @@ def _editor_lines(text: str, first_line: int) -> Callable[[Mark], int]:
     return lambda mark: bisect.bisect_right(starts, mark.index) + first_line
 
 
-def _walked(data: Any, root: Node | None, line_of: Callable[[Mark], int]) -> LoadedYaml:
+def _walked(data: Any, root: Node | None, line_of: Callable[[Mark], int], text: str) -> LoadedYaml:
     """`data` with the lines of everything in it; refused when nested too deep or when its aliases expand too far.
 
     Construction keeps an alias as the very object its anchor made, so `data`
     is no larger than the text; what would expand it (checks, cache keys,
     pages) comes later, after this count.
     """
-    loaded = LoadedYaml(data)
+    loaded = LoadedYaml(data, text=text)
     if root is not None:
         walk = _Walk(line_of, loaded)
         total = walk.node(root, ())
