@@ -84,6 +84,14 @@ def test_pinned_first_then_newest():
     b.add(make_post("Old", "2021-01-01"), d)
     b.finalize()
     assert [e.title for e in b.entries] == ["Old pinned", "Older pinned", "New", "Old"]
+    # Newer and Older follow the dates, pins or not: every post reachable, none "older" than a newer one.
+    by_title = {e.title: e for e in b.entries}
+    chain, entry = [], by_title["New"]
+    while entry is not None:
+        chain.append(entry.title)
+        entry = entry.older
+    assert chain == ["New", "Old", "Old pinned", "Older pinned"]
+    assert by_title["New"].newer is None and by_title["Old pinned"].newer is by_title["Old"]
 
 
 def test_neighbours_link_newer_and_older():

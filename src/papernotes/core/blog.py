@@ -154,10 +154,15 @@ class Blog:
         )
 
     def finalize(self) -> None:
-        """Sort newest first (pinned posts on top) and link neighbours and topics."""
-        self.entries.sort(key=lambda e: (not e.post.meta.pin, _age(e), e.post.title.lower()))
-        for newer, older in zip(self.entries, self.entries[1:]):
+        """Sort newest first (pinned posts on top) and link neighbours and topics.
+
+        A post's "Newer" and "Older" follow the dates: a pin puts a post first in listings, not
+        between other posts in time.
+        """
+        by_date = sorted(self.entries, key=lambda e: (_age(e), e.post.title.lower()))
+        for newer, older in zip(by_date, by_date[1:]):
             newer.older, older.newer = older, newer
+        self.entries.sort(key=lambda e: (not e.post.meta.pin, _age(e), e.post.title.lower()))
         for entry in self.entries:
             for topic in entry.topics:
                 topic.posts.append(entry)
