@@ -27,7 +27,7 @@ from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import PaperRef, find_paper, post_text
 from papernotes.core.model.schema import schema_json
 from papernotes.core.addresses import check_addresses
-from papernotes.core.site import PostSource, check_citations, load_site, note_untitled_papers
+from papernotes.core.site import PostSource, check_citations, load_site, note_untitled_papers, read_authors
 from papernotes import engines
 from papernotes.engines.check import check_engines
 
@@ -111,15 +111,27 @@ def _unique(papers: Sequence[PaperRef]) -> list[PaperRef]:
 
 
 def _problems_in(site_config: SiteConfig, new: dict[Path, str]) -> dict[Path, list[Diagnostic]]:
-    """What a build would say about posts not yet written, read with every existing post."""
+    """What a build would say about posts not yet written.
+
+    Those going into the posts folder are read with every existing post; one
+    written elsewhere (`import --out`) is read alone: it is no part of the site,
+    and cannot take an address from a post there, until it is moved in.
+    """
     options = site_config.options
-    sources = site_config.post_sources()
-    for path, text in new.items():
-        src_uri = Path(os.path.relpath(path, options.docs_dir)).as_posix()
-        sources.append(PostSource(src_uri, str(path), text.encode("utf-8")))
-    diagnostics = Diagnostics()
-    load_site(sources, options, diagnostics, remember=False)
-    return {path: diagnostics.for_file(site_config.shown(path)) for path in new}
+    posts = Path(options.docs_dir, options.blog.posts_dir).resolve()
+    inside = {path: text for path, text in new.items() if posts in path.resolve().parents}
+    groups = [(site_config.post_sources(), inside)] + [([], {path: text}) for path, text in new.items() if path not in inside]
+    found: dict[Path, list[Diagnostic]] = {}
+    for sources, drafts in groups:
+        if not drafts:
+            continue
+        for path, text in drafts.items():
+            src_uri = Path(os.path.relpath(path, options.docs_dir)).as_posix()
+            sources.append(PostSource(src_uri, str(path), text.encode("utf-8")))
+        diagnostics = Diagnostics()
+        load_site(sources, options, diagnostics, remember=False)
+        found.update({path: diagnostics.for_file(site_config.shown(path)) for path in drafts})
+    return {path: found[path] for path in new}
 
 
 def _write(site_config: SiteConfig, new: dict[Path, str]) -> int:
@@ -161,6 +173,15 @@ def run_new(args: argparse.Namespace) -> int:
                 + (f" ({hint})" if hint else " (add the paper to a library file, or give its arXiv id)")
             )
         papers.append(paper)
+    options = site_config.options
+    if args.author:
+        # Said of the option typed, not of a line in a post that is not written.
+        authors_path = os.path.join(options.docs_dir, options.authors_file)
+        known = read_authors(authors_path, site_config.shown(Path(authors_path)), Diagnostics())
+        for author in args.author:
+            if author not in known:
+                hint = did_you_mean(author, known) or f"add '{author}' to {site_config.shown(Path(authors_path))}: an id, then its name"
+                raise Problem(f"--author {author}: not an author of the site ({hint})")
     # A title pasted from a terminal: its colour codes go before the file is named, as the build drops them.
     args.title = xml_text(args.title)
     slug = args.slug or title_slug(args.title)

@@ -117,7 +117,10 @@ def test_new_refuses_what_the_build_would_reject(site: SiteMaker, monkeypatch, c
     assert code == 1
     assert "docs/posts/2024-07-01-weekly-roundup.md:2: error: this post has the same URL 'posts/weekly-roundup/'" in err
     code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--author", "mra")
-    assert code == 1 and "unknown author 'mra' (did you mean 'mara'?)" in err
+    # Said of the option: no line of a file that was never written.
+    assert code == 1 and err.strip() == "papernotes: --author mra: not an author of the site (did you mean 'mara'?)", err
+    code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--author", "zed")
+    assert code == 1 and "--author zed: not an author of the site (add 'zed' to docs/authors.yml: an id, then its name)" in err
     code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--paper", "xiao2023streamin")
     assert code == 1 and "did you mean 'xiao2023streaming'?" in err
     assert _digests(site.root) == before
@@ -289,6 +292,20 @@ def test_import_says_what_it_cannot_read_or_write_in_one_line(site: SiteMaker, m
     blocked = site.write("blocked", "a file where a folder would go")
     code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--out", str(blocked / "posts"))
     assert code == 1 and "cannot write" in err and "Traceback" not in err, err
+
+
+def test_import_out_of_the_site_is_not_refused_for_a_posts_address(site: SiteMaker, monkeypatch, capsys, tmp_path: Path) -> None:
+    """Drafts written outside the posts folder are no part of the site: a post there with the same address does not stop them."""
+    site.write("docs/posts/2024-07-01-a-note.md", "---\ntitle: A note\ndate: 2024-07-01\n---\nPublished.\n")
+    note = tmp_path / "note.md"
+    note.write_text("# A note\n\nText [@nokey].\n", encoding="utf-8")
+    out_dir = tmp_path / "drafts"
+    code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--out", str(out_dir), "--date", "2024-07-02")
+    assert code == 0, err
+    assert (out_dir / "2024-07-02-a-note.md").read_text(encoding="utf-8").startswith("---\ntitle: A note\n")
+    # Into the posts folder, the same draft would share the published post's address: refused, and said why.
+    code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--date", "2024-07-02")
+    assert code == 1 and "same URL" in err and "was not written" in err, err
 
 
 # -- schema -------------------------------------------------------------------------
