@@ -307,14 +307,21 @@ def run_email(args: argparse.Namespace) -> int:
         raise UsageError(f"--from takes one e-mail address, like 'Ada <ada@example.org>'; got {args.sender!r}")
     site_config = read_site(args.config_file)
     plugin = papernotes_plugin(site_config.mkdocs)
+    # The post's own problems, and whatever stops it; the rest of the site's are `papernotes check`'s to list.
+    shown = site_config.shown(Path(args.post).resolve())
+
+    def said(problems: list[Diagnostic]) -> list[Diagnostic]:
+        problems = [d for d in problems if d.file == shown or d.level == "error"]
+        for diagnostic in problems:
+            print(format_problem(diagnostic), file=sys.stderr)
+        return problems
+
     try:
         issue, problems = post_issue(site_config.mkdocs, plugin, args.post)
     except NotAPost as exc:
-        for diagnostic in exc.problems:
-            print(format_problem(diagnostic), file=sys.stderr)
+        said(exc.problems)
         raise Problem(str(exc)) from None
-    for diagnostic in problems:
-        print(format_problem(diagnostic), file=sys.stderr)
+    problems = said(problems)
     html = email_html(issue)
     if clipped(html):
         print(f"papernotes: warning: the HTML edition is {len(html.encode()) // 1024} KB; Gmail clips messages over "

@@ -303,9 +303,10 @@ def test_cli_warns_past_gmail_clip_and_refuses_non_posts(site_maker: SiteMaker) 
     refused = _email("docs/about.md", cwd=site_maker.root)
     assert refused.returncode == 1 and "is not a post" in refused.stderr.decode()
     assert "Traceback" not in refused.stderr.decode()
+    # A draft's links would lead to a page not published yet: refused, saying where its preview is.
     site_maker.post("draft", "A draft", draft="true")
     draft = _email("docs/posts/draft.md", cwd=site_maker.root)
-    assert draft.returncode == 1 and "is not published: it is a draft" in draft.stderr.decode()
+    assert draft.returncode == 1 and "docs/posts/draft.md is a draft: preview its edition with mkdocs serve" in draft.stderr.decode()
     missing = _email("docs/posts/nope.md", cwd=site_maker.root)
     assert missing.returncode == 1 and "no file docs/posts/nope.md" in missing.stderr.decode()
 
@@ -362,6 +363,7 @@ def test_an_email_autolink_stays_a_mailto_link_in_feeds_and_the_email_edition(si
 def test_cli_says_each_problem_once(site_maker: SiteMaker) -> None:
     """One line a problem, as `papernotes check` writes it, whether it stops the edition or not."""
     site_maker.write("docs/posts/warned.md", '---\ntitle: "Red \\e[31mtext\\e[0m"\ndate: 2024-06-01\n---\nSee [@nokey].\n')
+    site_maker.write("docs/posts/other.md", "---\ntitle: Other\ndate: 2024-06-02\ntagz: [x]\n---\nAnother post's warning is papernotes check's to list.\n")
     run = _email("docs/posts/warned.md", "-o", "w.html", cwd=site_maker.root)
     said = run.stderr.decode().splitlines()
     assert run.returncode == 0, said

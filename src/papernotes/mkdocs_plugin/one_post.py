@@ -14,7 +14,8 @@ from typing import Any
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import get_files
 
-from papernotes.core.diagnostics import Diagnostic
+from papernotes.core.diagnostics import Diagnostic, Diagnostics
+from papernotes.core.model.posts import read_post
 from papernotes.core.views.newsletter import Issue
 
 from .mkdocs_private import populate_page
@@ -29,7 +30,7 @@ class NotAPost(Exception):
 
 
 def post_issue(config: Any, plugin: Any, path: str) -> tuple[Issue, list[Diagnostic]]:
-    """The `Issue` of the post at `path` (as given on the command line), and the problems met converting it."""
+    """The `Issue` of the post at `path` (as given on the command line), and the problems met reading the site and converting it."""
     if not config.site_url:
         raise NotAPost("set site_url in mkdocs.yml: the e-mail edition links to your site with absolute URLs")
     src_uri = os.path.relpath(os.path.abspath(path), os.path.abspath(config.docs_dir)).replace(os.sep, "/")
@@ -53,7 +54,15 @@ def post_issue(config: Any, plugin: Any, path: str) -> tuple[Issue, list[Diagnos
             raise NotAPost(said, list(plugin.diagnostics)) from None
         entry = plugin.entry_for(src_uri)
         if entry is None:
-            raise NotAPost(f"{path} is not published: it is a draft, or its URL is taken (papernotes check tells)", list(plugin.diagnostics))
+            with open(path, "rb") as handle:
+                post = read_post(handle.read(), path, src_uri, Diagnostics())
+            if post is not None and post.draft:
+                # Its "View on the web" and citation links would lead to a page not published yet.
+                raise NotAPost(
+                    f"{path} is a draft: preview its edition with mkdocs serve (newsletter email: true) at its page's "
+                    "address + email.html, and send it once the post is published (draft: true removed)"
+                )
+            raise NotAPost(f"{path} is not published (papernotes check tells why)", list(plugin.diagnostics))
         populate_page(files.get_file_from_path(src_uri).page, config, files)
         return plugin.newsletter.issue(entry, config), list(plugin.diagnostics)
     finally:
