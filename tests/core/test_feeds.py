@@ -37,10 +37,14 @@ def test_entries_without_authors_take_the_feeds_name() -> None:
 
 
 def test_an_empty_feed_is_the_same_on_every_build() -> None:
+    """A topic of papers only has a feed with no items: dated 1970 in both formats, not the build's time."""
     first = atom_feed([], **OPTIONS)
     assert feedparser.parse(first).bozo == 0
     assert atom_feed([], **OPTIONS) == first
     assert b"<updated>1970-01-01T00:00:00+00:00</updated>" in first
+    rss = rss_feed([], **OPTIONS)
+    assert feedparser.parse(rss).bozo == 0
+    assert b"<lastBuildDate>Thu, 01 Jan 1970 00:00:00 +0000</lastBuildDate>" in rss
 
 
 def test_rss_keeps_its_dublin_core_authors_and_atom_has_none() -> None:

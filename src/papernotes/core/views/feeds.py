@@ -68,8 +68,6 @@ def atom_feed(items: Sequence[FeedItem], **options: Any) -> bytes:
     entries = fg.entry()
     # The feed's own URL is its id: unique per feed, and stable across builds.
     fg.id(next(link["href"] for link in fg.link() if link["rel"] == "self"))
-    if not entries:
-        fg.updated(_EPOCH)  # not "now", feedgen's default: a rebuild writes the same bytes
     if not all(e.author() for e in entries):
         fg.author(name=fg.title())  # Atom wants an author for every entry; the feed's name stands in
     return fg.atom_str(pretty=True)
@@ -95,8 +93,9 @@ def _generator(
     fg.language(language)
     fg.generator("papernotes")
     shown = newest(items, limit)
-    if shown:
-        fg.lastBuildDate(max(_aware(i.updated or i.created) for i in shown))
+    # An empty feed (a topic of papers only) is dated 1970, not "now" (feedgen's default): a rebuild writes the same bytes.
+    # feedgen's lastBuildDate is Atom's <updated> too.
+    fg.lastBuildDate(max(_aware(i.updated or i.created) for i in shown) if shown else _EPOCH)
     # feedgen prepends entries, so add the oldest first to keep newest first in the XML.
     for item in reversed(shown):
         entry = fg.add_entry()
