@@ -51,7 +51,10 @@ def make_site(maker: SiteMaker, feed_format: str) -> None:
     (maker.root / "mkdocs.yml").write_text(text.replace("      per_page: 10\n", f"      per_page: 10\n      feed_format: {feed_format}\n"))
     maker.write("docs/authors.yml", AUTHORS)
     maker.post("first", "First post", "2024-06-01", "The first body.", authors="[ada]", tags="[LLM]")
-    maker.post("second", "Second post", "2024-06-02", "The second body, without an author.", tags="[Vision]")
+    maker.post("second", "Second post", "2024-06-02", "The second body, without an author.", tags="[Vision]", papers=(
+        "[{arxiv: '2309.17453', title: Efficient Streaming, authors: [Guangxuan Xiao], year: 2023, venue: ICLR,"
+        " abstract: An abstract the page folds., note: 'Worth *reading* for the sinks.'}]"
+    ))
     maker.write("docs/posts/hostile.md", HOSTILE)
     maker.write("docs/posts/fig.png", b"\x89PNG\r\n\x1a\n")
 
@@ -92,7 +95,7 @@ def test_feeds_validate_with_full_html_content_and_absolute_links(built: tuple[s
             (content,) = entry.content
             assert content.type == "text/html"
             hrefs = [v for e in scan(content.value).elements for k, v in e.attrs.items() if k in ("href", "src")]
-            assert all(h.startswith(SITE_URL) for h in hrefs), hrefs
+            assert all(h.startswith((SITE_URL, "https://arxiv.org/")) for h in hrefs), hrefs  # the site's, or a paper's own
     site = feedparser.parse(str(build.site / FILES[feed_format][-1]))
     assert [e.title for e in site.entries] == [f"Hostile {H}", "Second post", "First post"]  # newest first
     hostile, second, first = site.entries
@@ -108,6 +111,21 @@ def test_feeds_validate_with_full_html_content_and_absolute_links(built: tuple[s
     topic = feedparser.parse(str(build.site / "tags" / "llm" / FILES[feed_format][-1]))
     assert topic.feed.title == "Test Notes: LLM"
     assert [e.title for e in topic.entries] == [f"Hostile {H}", "First post"]
+
+
+def test_feed_items_carry_the_paper_cards_and_the_writers_notes(built: tuple[str, Build]) -> None:
+    """A reader of the feed sees the papers a post reviews and what the writer says of each, as on the page."""
+    feed_format, build = built
+    for name in feeds_of(feed_format, ("", "tags/vision/")):
+        (second,) = [e for e in feedparser.parse(str(build.site / name)).entries if e.title == "Second post"]
+        content = second.content[0].value
+        found = scan(content)
+        assert "Papers in this post" in found.text or "Paper in this post" in found.text, name
+        assert "Worth reading for the sinks." in " ".join(found.text.split()) and "<em>reading</em>" in content
+        assert "Guangxuan Xiao · 2023 · ICLR · arXiv · PDF" in " ".join(found.text.split())  # no stylesheet draws the dots there
+        assert f"{SITE_URL}papers/2309.17453/" in [e.attrs.get("href") for e in found.find("a")]
+        assert "An abstract the page folds." not in content  # one click away, on the paper's page
+        assert found.text.index("The second body") < found.text.index("Efficient Streaming")  # after the introduction
 
 
 def plain(html_text: str) -> str:

@@ -78,7 +78,8 @@ def test_feeds_carry_the_math_as_markup(built: Build) -> None:
     feed = (built.site / "feed.xml").read_text(encoding="utf-8")
     item = feedparser.parse(feed).entries[0]
     content = item.content[0].value
-    assert content.count("<math") == 5 and "<mi>T</mi>" in content and "<mfrac>" in content
+    # The body's and the takeaways' five formulas, and one in each paper card's note.
+    assert content.count("<math") == 7 and "<mi>T</mi>" in content and "<mfrac>" in content and "<msqrt>" in content
     assert not _raw_math_as_text(content)
     assert item.summary == "The cache holds 2 L h d T B numbers."
 

@@ -102,7 +102,7 @@ def make_site_files(settings: SiteSettings, sources: Iterable[PostSource], write
         key = digest(stamp, composed.markdown, renderer.assembly_key(entry))
         stored = pack.get(key) if pack is not None else None
         if stored is not None:
-            entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"])
+            entry.rendered = RenderedPost.stored(stored)
             diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
         else:
             before = len(diagnostics)

@@ -72,7 +72,7 @@ class PostRenderer(PageRenderer):
         title.children = page.toc.items[:]
         page.toc.items[:] = [title]
         page.content = post_html(stored)
-        page.entry.rendered = RenderedPost(stored["content_html"], stored["summary_html"], stored["readtime"], stored.get("parts", {}))
+        page.entry.rendered = RenderedPost.stored(stored)
         self.diagnostics.extend(Diagnostic(**d) for d in stored["diagnostics"])
 
     def _assemble(self, page: "PostPage", session: CitationSession) -> dict[str, Any]:

@@ -184,7 +184,7 @@ def feed_items(entries: Sequence[PostEntry], limit: int) -> list[FeedItem]:
         FeedItem(
             title=e.post.title, url=e.url, created=e.post.created, updated=e.post.updated,
             summary=e.post.meta.description or plain_text(e.rendered.summary_html)[:300],  # type: ignore[attr-defined]
-            content_html=e.rendered.content_html, authors=[a.name for a in e.authors],  # type: ignore[attr-defined]
+            content_html=e.rendered.feed_html, authors=[a.name for a in e.authors],  # type: ignore[attr-defined]
             categories=[t.name for t in e.topics],
         )
         for e in shown

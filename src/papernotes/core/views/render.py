@@ -46,12 +46,24 @@ def post_html(made: dict[str, Any]) -> str:
 class RenderedPost:
     """What other pages reuse of a post, so it is never converted twice."""
 
-    content_html: str  # body, takeaways and references: what feeds carry
+    content_html: str  # body, takeaways and references
     summary_html: str  # for listings, with links relative to the post's own URL
     readtime: int
     # The parts the e-mail edition and link previews show on their own (see core/views/newsletter.py):
     # where the body ends in `content_html`, the takeaways' items, each card's note, the references.
     parts: dict[str, Any] = field(default_factory=dict)
+    feed_cards: str = ""  # the paper cards as feeds show them, at `cards_at` in `content_html`
+    cards_at: int = 0
+
+    @property
+    def feed_html(self) -> str:
+        """The post as feeds carry it: as on its page, but for the header and the links to other posts."""
+        return self.content_html[: self.cards_at] + self.feed_cards + self.content_html[self.cards_at :]
+
+    @classmethod
+    def stored(cls, made: dict[str, Any]) -> "RenderedPost":
+        """From an assembled post (`PageRenderer.assemble`), as caches keep it."""
+        return cls(made["content_html"], made["summary_html"], made["readtime"], made.get("parts", {}), made["feed_cards"], made["cards_at"])
 
 
 class PageRenderer:
@@ -140,6 +152,8 @@ class PageRenderer:
             "toc": toc,
             "header": fragments.render("post-header.html", entry=entry, readtime=readtime, title_id=TITLE_ID, **helpers),
             "cards": cards,
+            # Feed readers show no styles: no folded abstracts, and the dots between a card's parts written out.
+            "feed_cards": self._paper_cards(entry, parts.sections, helpers, feed=True),
             "cards_at": intro_end(body),
             "content_html": body + takeaways + cited.references_html,
             "footer": fragments.render("post-nav.html", entry=entry, **helpers),
@@ -148,10 +162,10 @@ class PageRenderer:
             "diagnostics": [],
             "parts": newsletter_parts(body, parts.sections, len(post.papers), cited.references),
         }
-        entry.rendered = RenderedPost(made["content_html"], made["summary_html"], readtime, made["parts"])
+        entry.rendered = RenderedPost.stored(made)
         return made
 
-    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any]) -> str:
+    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any], *, feed: bool = False) -> str:
         if not entry.post.papers:
             return ""
         cards = []
@@ -164,7 +178,7 @@ class PageRenderer:
                     "note_html": unwrap_paragraph(sections.get(f"note-{index}", "")),
                 }
             )
-        return fragments.render("paper-cards.html", cards=cards, **helpers)
+        return fragments.render("paper-cards.html", cards=cards, feed=feed, **helpers)
 
     def paper_page(self, paper: Paper, page_url: str) -> str:
         return self._reuse(
