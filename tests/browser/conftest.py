@@ -64,19 +64,36 @@ def browser() -> Iterator["object"]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    base = "/"  # where the site is served, as its site_url's path says
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
 
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(self.base)) if path.startswith(self.base) else ""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's 404.html, as GitHub Pages serves it."""
+        page = Path(self.directory, "404.html")
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 @contextlib.contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    """`folder` over HTTP on 127.0.0.1 from a thread (search needs fetch, which file:// refuses)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def _served(folder: Path, base: str = "/") -> Iterator[str]:
+    """`folder` over HTTP on 127.0.0.1 at `base` from a thread (search needs fetch, which file:// refuses)."""
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"base": base}), directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{base}"
     finally:
         server.shutdown()
         server.server_close()

@@ -134,6 +134,24 @@ def test_reader_pages(reader: Any, demo_url: str, shots: Path, viewport: str, sc
         )
 
 
+def test_a_missing_page_shows_the_404_page_with_no_tab_highlighted(browser: Any, demo_build: Any, serve_folder: Any) -> None:
+    """A mistyped address, served as GitHub Pages serves it (the demo's 404.html, under the site's path): no tab claims it."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
+    page.on("response", lambda r: r.status >= 400 and "/no-such-post/" not in r.url and failures.append(f"HTTP {r.status} {r.url}"))
+    try:
+        with serve_folder(demo_build.site, "/papernotes/") as url:
+            response = page.goto(url + "posts/no-such-post/")
+            page.wait_for_load_state("load")
+            facts = page.evaluate(MEASURE)
+    finally:
+        context.close()
+    assert response.status == 404 and failures == []
+    assert facts["tabsShown"] and facts["activeTab"] is None, f"the {facts['activeTab']!r} tab is highlighted on the 404 page"
+
+
 def test_every_post_shows_its_prose_on_the_first_screen(reader: Any, demo_url: str, demo_build: Any, viewport: str) -> None:
     posts = sorted(path.parent.name for path in (demo_build.site / "posts").glob("*/index.html"))
     assert len(posts) >= 8

@@ -52,9 +52,11 @@
 
   // Topic pages, paper pages and posts are outside the nav, so the theme highlights no tab on
   // them: highlight the tab whose address is the longest prefix of the page's (Topics, Papers, Home).
+  // Only on papernotes' pages: every address starts with Home's, the 404 page's too.
+  var OURS = ".pn-post-header, .pn-listing, .pn-topic-intro, .pn-topics-index, .pn-paper-meta, .pn-papers-filter";
   function markTab(root) {
     var items = Array.prototype.slice.call(root.querySelectorAll(".md-tabs__item"));
-    if (!items.length || root.querySelector(".md-tabs__item--active")) return;
+    if (!items.length || root.querySelector(".md-tabs__item--active") || !root.querySelector(OURS)) return;
     var here = location.href.split(/[?#]/)[0];
     var best = null, length = -1;
     items.forEach(function (item) {
