@@ -336,3 +336,38 @@ def test_a_default_site_keeps_its_navigation_and_takes_the_theme_colours(
         colours = reader.evaluate("""() => [".paper-cards", ".md-content__inner > p a"].map(
           sel => getComputedStyle(document.querySelector(sel))[sel === ".paper-cards" ? "borderLeftColor" : "color"])""")
         assert colours[0] == colours[1], f"the cards' colour {colours[0]} is not the theme's link colour {colours[1]}"
+
+
+CONTRAST = """el => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = el, bg = null;
+  while (node && !bg) { const c = getComputedStyle(node).backgroundColor; if (!/rgba\\(0, 0, 0, 0\\)|transparent/.test(c)) bg = c; node = node.parentElement; }
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_small_print_reads_on_a_phone_and_in_the_dark(browser: Any, demo_url: str) -> None:
+    """A card's parts wrap with their dots at the line's end; the BibTeX entry wraps instead of hiding its end; the paper page's buttons read in dark mode."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(demo_url + DEEP_DIVE)
+        # Parts that begin a wrapped line (the links' own line aside), and what is drawn before each.
+        starts = page.evaluate("""() => [...document.querySelectorAll('.paper-card__meta')].flatMap(meta => {
+          const left = meta.getBoundingClientRect().left;
+          return [...meta.children].slice(1).filter(part => !part.matches('.pn-paper-links'))
+            .filter(part => Math.abs(part.getClientRects()[0].left - left) < 1)
+            .map(part => [part.textContent, getComputedStyle(part, '::before').content]);
+        })""")
+        assert starts, "no card's parts wrap at 390 px: nothing to check"
+        assert all(before in ("none", "normal") for _, before in starts), f"a wrapped line starts with a dot: {starts}"
+        width = page.evaluate("() => { const c = document.querySelector('.pn-cite pre code'); return [c.scrollWidth, c.clientWidth]; }")
+        assert width[0] <= width[1], f"the BibTeX entry scrolls sideways: {width}"
+        page.goto(demo_url + PAGES["paper"])
+        for button in page.locator(".pn-paper-meta .md-button:not(.md-button--primary)").all():
+            assert button.evaluate(CONTRAST) >= 4.5, button.inner_text()
+    finally:
+        context.close()
