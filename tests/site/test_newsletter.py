@@ -206,7 +206,7 @@ def test_hostile_frontmatter_stays_text_in_metadata_email_and_cite(site_maker: S
     for key in ("og:title", "og:description", "article:author"):
         assert _meta(found, property=key) == [HOSTILE], key
     assert _meta(found, name="citation_author") == [HOSTILE]
-    assert _meta(found, property="og:image") == ["https://example.org/notes/cards/<x>.png"]
+    assert _meta(found, property="og:image") == ["https://example.org/notes/cards/%3Cx%3E.png"]  # a URL, percent-encoded
     assert HOSTILE.replace("\u2028", "") not in page.replace("\u2028", "")  # raw, it would be markup
     edition = scan((post / "email.html").read_text(encoding="utf-8"))
     assert not edition.scripts and not dangerous(edition)
@@ -227,6 +227,7 @@ def test_a_preview_image_that_is_not_there_is_reported(site_maker: SiteMaker) ->
     _with_newsletter(site_maker, NEWSLETTER + "        image: assets/site-card.png\n")
     site_maker.write("docs/assets/my card.png", b"\x89PNG")
     site_maker.post("fine", "Fine", image="/assets/my%20card.png")
+    site_maker.post("spaced", "Spaced", image="'assets/my card.png'")
     site_maker.post("url", "URL", image="https://example.org/card.png")
     site_maker.post("typo", "Typo", image="assets/my-card.png")
     build = site_maker.build()
@@ -236,6 +237,10 @@ def test_a_preview_image_that_is_not_there_is_reported(site_maker: SiteMaker) ->
     assert "mkdocs.yml" in warnings[0] and "newsletter.image 'assets/site-card.png' is not a file in docs/" in warnings[0]
     assert "docs/posts/typo.md:4" in warnings[1] and "image 'assets/my-card.png' is not a file in docs/" in warnings[1]
     assert "looked for docs/assets/my-card.png" in build.output
+    # Written with a space or encoded, the same URL: a space in a URL would end it for some readers.
+    for slug in ("fine", "spaced"):
+        page = (build.site / f"posts/{slug}/index.html").read_text(encoding="utf-8")
+        assert _meta(scan(page), property="og:image") == ["https://example.org/notes/assets/my%20card.png"], slug
     # The preview is still given as written: the writer may add the file before publishing.
     page = (build.site / "posts/typo/index.html").read_text(encoding="utf-8")
     assert _meta(scan(page), property="og:image") == ["https://example.org/notes/assets/my-card.png"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 from typing import Any, Sequence
 
 from markupsafe import Markup
@@ -85,10 +86,10 @@ class Issue:
 
 
 def absolute(site_url: str, path: str) -> str:
-    """A site-relative URL or path (or an already absolute URL) under `site_url`."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return site_url + path.lstrip("/")
+    """A site-relative URL or path (or an already absolute URL) under `site_url`, as a URL: a file
+    named `my card.png` is `my%20card.png` (what is percent-encoded already stays as it is)."""
+    url = path if path.startswith(("http://", "https://")) else site_url + path.lstrip("/")
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def issue_of(
