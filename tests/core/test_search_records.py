@@ -81,6 +81,13 @@ def test_a_posts_text_for_search_leaves_out_marks_a_reader_never_types() -> None
     assert record.content == "How it works The unfair sink 1 grows [1]. Notes Kept Four models."
 
 
+def test_a_comment_in_a_post_is_no_part_of_its_text() -> None:
+    """A comment the writer left, even one holding `>`, is not text a reader sees: none of it reaches search."""
+    html = "<p>Alpha <!-- hidden secret --> beta <!-- a > b, ]]> --> delta.</p><!--\nmulti\nline\n-->"
+    (record,) = site_records([], [], [], [("c/", "C", html)])
+    assert record.content == "Alpha beta delta."
+
+
 def test_a_post_left_out_of_search_is_not_found_by_its_title_on_the_papers_it_reviews() -> None:
     shown, hidden = entry("Shown", papers=[SINKS]), entry("Zzhidden", exclude=True, papers=[SINKS])
     paper = SimpleNamespace(record=SINKS, url="papers/2309.17453/", posts=[shown, hidden], topics=[])

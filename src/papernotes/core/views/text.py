@@ -7,6 +7,7 @@ import math
 import re
 
 _TAG = re.compile(r"<[^>]+>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # whole: one holding `>` (`<!-- a > b -->`) is no tag's end
 _SCRIPT_OR_CODE = re.compile(r"<(script|style|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.DOTALL)
 _PERMALINK = r'<a class="headerlink"[^>]*>.*?</a>'  # a heading's ¶, as Python-Markdown's toc writes it
@@ -25,7 +26,7 @@ WORDS_PER_MINUTE = 265  # the figure Material's blog plugin uses, so times agree
 
 
 def plain_text(html: str) -> str:
-    return " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+    return " ".join(html_lib.unescape(_TAG.sub(" ", _COMMENT.sub(" ", html))).split())
 
 
 def searchable_text(html: str) -> str:
