@@ -57,3 +57,13 @@ def test_links_name_each_format_only_when_there_are_two() -> None:
     feeds = [("Notes", ""), ("Notes: LLM", "tags/llm/")]
     assert feed_links("atom", feeds) == [("Notes", "atom.xml", "application/atom+xml"), ("Notes: LLM", "tags/llm/atom.xml", "application/atom+xml")]
     assert [title for title, _, _ in feed_links("both", feeds)] == ["Notes (RSS)", "Notes (Atom)", "Notes: LLM (RSS)", "Notes: LLM (Atom)"]
+
+
+def test_content_holding_the_end_of_a_cdata_section_reaches_readers_as_written() -> None:
+    """`]]>` in a post's HTML (inside a comment, or raw HTML) cannot sit in CDATA: the RSS content is escaped instead, unchanged."""
+    html = "<p>a ]]&gt; b <!-- c ]]> d --> e</p>"
+    entry = FeedItem(title="T", url="posts/t/", created=dt.datetime(2024, 6, 1), updated=None, summary="s",
+                     content_html=html, authors=[], categories=[])
+    for written in (rss_feed([entry], **OPTIONS), atom_feed([entry], **OPTIONS)):
+        feed = feedparser.parse(written)
+        assert feed.bozo == 0 and feed.entries[0].content[0].value == html

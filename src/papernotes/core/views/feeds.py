@@ -109,9 +109,8 @@ def _generator(
         summary = html.escape(xml_text(item.summary or item.title), quote=False)
         entry.description(summary)
         content = xml_text(absolute_links(item.content_html, item.url, base))
-        if content_type == "CDATA":
-            content = content.replace("]]>", "]]&gt;")  # `]]>` would end the CDATA section; `]]&gt;` is the same HTML
-        entry.content(content, type=content_type)
+        # `]]>` would end a CDATA section, and `]]&gt;` is not the same HTML inside a comment: such content is escaped instead.
+        entry.content(content, type="html" if content_type == "CDATA" and "]]>" in content else content_type)
         # Atom's summary; RSS keeps the description above. Plain text, escaped as the HTML readers take it for.
         entry.summary(summary, type="html")
         # RSS <author> must be an e-mail address; Dublin Core's creator takes a name.
