@@ -71,5 +71,4 @@ def read_site(config_file: str) -> SiteConfig:
 
 def format_problem(diagnostic: Diagnostic) -> str:
     """`file:line: level: message (hint)`, the form editors' problem matchers read."""
-    text = f"{diagnostic.where}: {diagnostic.level}: {diagnostic.message}"
-    return f"{text} ({diagnostic.hint})" if diagnostic.hint else text
+    return diagnostic.text(level=True)

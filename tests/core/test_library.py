@@ -744,3 +744,11 @@ def test_a_csv_quote_never_closed_is_told_at_its_line_not_read_as_one_value() ->
     records = parse_csv_table(text, "t.csv", diagnostics)
     assert [r.arxiv for r in records] == ["2309.17453"]
     assert [(d.line, d.message) for d in diagnostics.errors] == [(3, "a quote opened on this line is never closed")]
+
+
+def test_a_csv_cell_as_long_as_a_long_abstract_is_read() -> None:
+    """The csv module stops at 128 KB a cell; JSON Lines takes any length, and so does a CSV library."""
+    abstract = "word " * 60_000
+    diagnostics = Diagnostics()
+    (record,) = parse_csv_table(f"arxiv_id,abstract\n2309.17453,{abstract}\n", "t.csv", diagnostics)
+    assert not diagnostics.items and record.abstract == abstract.strip()

@@ -108,6 +108,9 @@ CASES = [
          "error", "library/t.csv:3", "3 values but the header has 2 columns", "quote values", library=["library/t.csv"]),
     Case("csv-bad-year", {"library/t.csv": "arxiv_id,year\n2309.17453,2023\n2402.08268,soon\n"},
          "error", "library/t.csv:3", "column 'year'", "left out", library=["library/t.csv"]),
+    # A NUL pasted into a cell is shown as \x00 in the message, not sent to the terminal.
+    Case("csv-nul-in-message", {"library/t.csv": "arxiv_id,title\n\x00,T\n"},
+         "error", "library/t.csv:2", "column 'arxiv_id': '\\x00' is not an arXiv id", "left out", library=["library/t.csv"]),
     Case("json-not-a-list", {"library/t.json": '{"arxiv_id": "2309.17453"}\n'},
          "error", "library/t.json:1", "must be a list of objects", "[{", library=["library/t.json"]),
     Case("yaml-library-unknown-field", {"library/p.yaml": "- id: a\n  title: A\n  titel: typo\n"},

@@ -8,6 +8,7 @@ at once. The MkDocs adapter decides what an error means for the build.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal
 
@@ -28,8 +29,20 @@ class Diagnostic:
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return self.text()
+
+    def text(self, *, level: bool = False) -> str:
+        """`file:line: [level: ]message (hint)`, with the control characters a quoted value brought in
+        (a NUL from a CSV cell, a terminal colour code) written as escapes, never sent to the terminal."""
+        text = f"{self.where}: {self.level + ': ' if level else ''}{self.message}"
+        return _visible(f"{text} ({self.hint})" if self.hint else text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 @dataclass

@@ -237,6 +237,8 @@ def parse_csv_table(text: str, file: str, diagnostics: Diagnostics) -> list[Reco
     """CSV with a header row; rows are located by the file line where they start."""
     # Strict: an unclosed quote would otherwise swallow every row after it into one value, unseen.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # A cell may be as long as a JSON Lines value (a long abstract): the csv module's own limit is 128 KB.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
     header: list[str] | None = None
     records, end = [], 0
     while True:
