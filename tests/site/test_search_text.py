@@ -81,3 +81,9 @@ def test_the_bare_id_is_a_word_of_the_paper_entry_only_where_it_belongs(index: d
     separator = index["config"]["separator"]
     holding = {d["location"] for d in index["docs"] if ARXIV in words(d["text"], separator)}
     assert PAPER_URL in holding
+
+
+def test_a_paper_entry_has_no_button_labels(index: dict) -> None:
+    """"arXiv · PDF" are buttons on the page; in a search result they read as words of the paper's."""
+    paper = entry(index, PAPER_URL)
+    assert "PDF" not in paper["text"] and "·" not in paper["text"], paper["text"]
