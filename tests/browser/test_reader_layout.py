@@ -371,3 +371,25 @@ def test_small_print_reads_on_a_phone_and_in_the_dark(browser: Any, demo_url: st
             assert button.evaluate(CONTRAST) >= 4.5, button.inner_text()
     finally:
         context.close()
+
+
+def test_no_line_starts_with_the_comma_after_a_formula(browser: Any, demo_url: str) -> None:
+    """Browsers may break between inline MathML and its punctuation; at no phone width does a line start with it."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    try:
+        page.goto(demo_url + DEEP_DIVE)
+        stray = []
+        for width in range(320, 432, 4):
+            page.set_viewport_size({"width": width, "height": 844})
+            stray += page.evaluate("""width => [...document.querySelectorAll('span.pn-math')].flatMap(formula => {
+              let next = formula.nextSibling || (formula.parentElement.matches('.pn-math-glue') ? formula.parentElement.nextSibling : null);
+              if (!next || next.nodeType !== 3 || !/^[,.;:]/.test(next.data)) return [];
+              const range = document.createRange(); range.setStart(next, 0); range.setEnd(next, 1);
+              const mark = range.getClientRects()[0], rects = formula.getClientRects();
+              return mark.top > rects[rects.length - 1].bottom - 2 ? [[width, formula.textContent, next.data.slice(0, 12)]] : [];
+            })""", width)
+        checked = page.evaluate("() => document.querySelectorAll('span.pn-math').length")
+    finally:
+        context.close()
+    assert checked > 5 and not stray, stray

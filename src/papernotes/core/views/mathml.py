@@ -16,7 +16,8 @@ import re
 
 from latex2mathml.converter import convert
 
-_INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL)
+# With the punctuation right after it: browsers may break a line between a formula and its comma.
+_INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>([,.;:!?)\]]*)', re.DOTALL)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
 _SIBLINGS = re.compile(r"(</m[a-z]*>)(?=<m)")
@@ -51,7 +52,11 @@ def render_math(page_html: str) -> str:
 
     def inline(match: re.Match[str]) -> str:
         out = _mathml(match.group(1), "inline")
-        return f'<span class="arithmatex pn-math">{out}</span>' if out else match.group(0)
+        if not out:
+            return match.group(0)
+        formula, punctuation = f'<span class="arithmatex pn-math">{out}</span>', match.group(2)
+        # Kept on one line with the formula (papernotes.css), as a word keeps its comma.
+        return f'<span class="pn-math-glue">{formula}{punctuation}</span>' if punctuation else formula
 
     def block(match: re.Match[str]) -> str:
         out = _mathml(match.group(1), "block")
