@@ -163,6 +163,9 @@ def test_the_newsletter_markers_become_citations(newsletter: str) -> None:
     body = post.body
     assert "[@allenzhu2023physics; @allenzhu2023physicsb]" in body  # was [9, 10]
     assert "## Efficient Streaming Language Models with Attention Sinks [@xiao2023efficient]" in body
+    # Two papers under one heading: the markers are no words of its, which would make it too long for one.
+    assert ("\n## Physics of Language Models: Part 3.1 (Knowledge Storage and Extraction) [@allenzhu2023physics]"
+            " and Part 3.2 (Knowledge Manipulation) [@allenzhu2023physicsb]\n") in body
     assert "StreamingLLM [@xiao2023efficient] aims" in body
     assert "Generating code from Figma \\[link\\]" in body  # other brackets stay text
     assert "Bibliography" not in body and "[1]" not in body

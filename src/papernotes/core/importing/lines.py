@@ -36,11 +36,16 @@ def has_link(text: str) -> bool:
     return _URL.search(text) is not None
 
 
+# A reference marker, `[9]` or `[1, 3]`: no words of a title's, though two papers' heading holds two.
+_MARKER = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
+
+
 def looks_like_title(line: str) -> bool:
     """A short line that ends no sentence: a paper's name, a section's, a post's."""
     text = line.strip()
+    words = _MARKER.sub("", text)
     return (
-        0 < len(text) <= 110 and len(text.split()) <= 16 and not line[:1].isspace()
+        0 < len(words) <= 110 and len(words.split()) <= 16 and not line[:1].isspace()
         and text[-1] not in ".,;:" and not _LIST_ITEM.match(text) and not has_link(text)
         and not text.startswith(("#", ">", "|", "!", "<", "`", "[@")) and not _CODE.match(text)
     )
