@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,41 @@ def test_under_serve_pagefind_failing_after_an_edit_is_said(site_maker: SiteMake
         assert "rebuilt" in log.read_text() and "Traceback" not in log.read_text()
     finally:
         server.stop()
+
+
+def test_a_build_killed_outright_takes_pagefind_with_it(site_maker: SiteMaker, tmp_path: Path) -> None:
+    """A SIGKILLed build runs no cleanup: the indexer it started must not go on writing into the site."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux tells a process its parent ended")
+    pagefind_site(site_maker)
+    pid_file = tmp_path / "pagefind.pid"
+    fake = tmp_path / "pagefind"  # stands in for Pagefind's program: says where it runs, then takes its time
+    fake.write_text(f"#!{sys.executable}\nimport os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)\n")
+    fake.chmod(0o755)
+    run = f"import pagefind.service as s; s.get_executable = lambda: {str(fake)!r}; from mkdocs.__main__ import cli; cli()"
+    build = subprocess.Popen([sys.executable, "-c", run, "build", "-q"], cwd=site_maker.root, env=ENV,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not pid_file.is_file() or not pid_file.read_text():
+            assert build.poll() is None and time.monotonic() < deadline, "the build never started Pagefind"
+            time.sleep(0.05)
+        indexer = int(pid_file.read_text())
+        build.kill()
+        build.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _running(indexer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(indexer), "Pagefind's program outlived the build"
+    finally:
+        if build.poll() is None:
+            build.kill()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive: not gone, and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -158,20 +158,26 @@ class Helper:
 
 
 def _end_with(parent: int) -> None:
-    """In the helper: be killed when the build ends, however it ends (Linux).
+    """In the helper: be killed when the build ends, however it ends.
 
     A build killed outright (SIGKILL, a closed terminal) runs none of its
     cleanup; without this its helper went on rendering pages nobody waits for.
     """
+    if die_with_parent() and os.getppid() != parent:  # the build ended before the request was made
+        os._exit(1)
+
+
+def die_with_parent() -> bool:
+    """Have this process killed when the one that forked it ends (Linux); False where that cannot be asked.
+
+    Also a `preexec_fn`, for programs the build starts (Pagefind's).
+    """
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the helper ends when it next finds its work claimed, or at its end
-        return
-    if os.getppid() != parent:  # the build ended before the request was made
-        os._exit(1)
+        return False
 
 
 def _reap(pid: int) -> None:

@@ -257,8 +257,12 @@ class PagefindSearch:
         nice = shutil.which("nice") if polite else None
         if nice:
             command = [nice, "-n", "10", *command]
+        # Ended with the build, however it ends (fork's child side is only safe with one thread: not under serve).
+        ended_with_build = helpers.die_with_parent if threading.active_count() == 1 else None
         with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, preexec_fn=ended_with_build,
+            )
         return _Run(process, source, folder, fresh, key, len(records))
 
     def _finish(self, job: _Run | Outcome) -> Outcome:
