@@ -77,3 +77,23 @@ def test_under_a_writers_own_page_at_a_papers_address_its_posts_come_where_the_p
     assert under.startswith('<h2 class="pn-section-heading"')
     assert under.endswith(paper.html("papers/2309.17453/"))  # the same order as on papernotes' own paper page
     assert "papernotes:fill" not in under
+
+
+def test_a_topic_lists_its_papers_newest_first_then_by_title(tmp_path) -> None:
+    """As the papers index orders them, not in the order a post or the library happened to name them."""
+    post = (
+        "---\ntitle: Three\ndate: 2024-01-01\ntags: [Agents]\npapers:\n"
+        "  - {title: Beta older, arxiv: '2101.00001', year: 2021}\n  - {title: No year, arxiv: '2101.00002'}\n"
+        "  - {title: zeta newest, arxiv: '2401.00003', year: 2024}\n  - {title: Alpha newest, arxiv: '2401.00004', year: 2024}\n"
+        "---\n\nBody.\n"
+    )
+    diagnostics = Diagnostics()
+    options = SiteOptions(str(tmp_path), str(tmp_path / "docs"))
+    site = load_site([PostSource("posts/three.md", None, post.encode())], options, diagnostics, remember=False)
+    for entry in site.blog.entries:
+        entry.rendered = RenderedPost("<p>Body</p>", "<p>Body</p>", 1)
+    renderer = PageRenderer(site.blog, diagnostics, CitationExtension(), site.library, site.papers)
+    specs = {spec.stem: spec for spec in generated_pages(site, renderer, home_title="Latest", site_name="Notes", directory_urls=True)}
+    html = specs["tags/agents"].html("tags/agents/")
+    shown = [title for title in ("Alpha newest", "zeta newest", "Beta older", "No year") if title in html]
+    assert sorted(shown, key=html.index) == ["Alpha newest", "zeta newest", "Beta older", "No year"]
