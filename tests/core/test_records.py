@@ -155,3 +155,13 @@ def test_a_paper_card_says_the_year_once_and_only_a_whole_year_counts(venue: str
     html = fragments.render("paper-cards.html", cards=[{"record": record, "url": "", "note_html": ""}], url=lambda u: u, topic_url=str)
     meta = re.search(r'<p class="paper-card__meta">(.*?)</p>', html, re.DOTALL).group(1)
     assert " ".join(re.sub(r"<[^>]+>", " ", meta).split()).startswith(shown)
+
+
+def test_a_right_to_left_override_stays_inside_its_value() -> None:
+    """U+202E pasted into a title reverses what follows it: left open, the site's name in <title> too."""
+    from papernotes.core.views.sanitize import xml_text
+
+    assert xml_text("Evil \u202eabc") == "Evil \u202eabc\u202c"  # closed, nothing of the writer's taken out
+    assert xml_text("ok \u202eab\u202c done") == "ok \u202eab\u202c done"
+    assert xml_text("iso \u2067x \u202by") == "iso \u2067x \u202by\u202c\u2069"
+    assert xml_text("nested \u2067a\u202eb\u2069 c") == "nested \u2067a\u202eb\u2069 c"  # the isolate's end closes both

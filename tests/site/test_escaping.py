@@ -251,3 +251,17 @@ def test_search_index_holds_escaped_text_only(hostile: Build) -> None:
             assert "&amp;amp;" not in html.unescape(value)
     titles = {html.unescape(doc["title"]) for doc in docs}
     assert f"Title {H}" in titles and f"PaperTitle {H}" in titles
+
+
+def test_a_right_to_left_override_in_a_title_stays_inside_it(site_maker: SiteMaker) -> None:
+    """U+202E in a title reverses what follows it; left open it ran on over the site's name in the tab's title and the feed."""
+    site_maker.write("docs/authors.yml", 'authors:\n  eve: {name: "Eve \\u202Eevil"}\n')
+    site_maker.write("docs/posts/rlo.md", '---\ntitle: "Report \\u202Egnp.exe"\ndate: 2024-06-01\nauthors: [eve]\ntags: ["Tag \\u202Ex"]\n---\nBody.\n')
+    build = site_maker.build("--strict")
+    assert build.returncode == 0, build.output
+    page = build.page("posts/report-gnp-exe")
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.startswith("Report \u202egnp.exe\u202c - "), repr(title)
+    assert "Report \u202egnp.exe\u202c</h1>" in page and "Eve \u202eevil\u202c" in page and "Tag \u202ex\u202c" in page
+    feed = (build.site / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>Report \u202egnp.exe\u202c</title>" in feed

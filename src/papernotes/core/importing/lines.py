@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..views.sanitize import xml_text
+from ..views.sanitize import xml_chars
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _COMMENT = re.compile(r"^#+(?:\s|$)|^//")  # a `# comment` (or a Markdown heading: context decides)
@@ -29,7 +29,7 @@ def clean(text: str) -> str:
 
     A PDF's form feed (and a vertical tab) stands between words: it becomes a space.
     """
-    return xml_text(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    return xml_chars(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def has_link(text: str) -> bool:

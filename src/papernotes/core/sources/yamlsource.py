@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..views.sanitize import xml_text
+from ..views.sanitize import BIDI_CONTROLS, xml_chars, xml_text
 from .yamlerrors import explain
 
 Path = tuple[Any, ...]
@@ -68,9 +68,10 @@ def _int(loader: SafeConstructor, node: ScalarNode) -> int:
 
 
 def _str(loader: SafeConstructor, node: ScalarNode) -> str:
-    # A terminal paste's colour codes and control characters mean nothing in a title or a tag.
+    # A terminal paste's colour codes and control characters mean nothing in a title or a tag;
+    # a right-to-left override must not run on past it.
     text = loader.construct_yaml_str(node)
-    return xml_text(text) if _NOT_PLAIN.search(text) else text
+    return xml_text(text) if _NOT_PLAIN.search(text) or BIDI_CONTROLS.search(text) else text
 
 
 def _timestamp(loader: SafeConstructor, node: ScalarNode) -> Any:
@@ -160,7 +161,7 @@ def load_yaml(text: str, first_line: int = 1) -> LoadedYaml:
     # YAML refuses a file holding a control character, even in a comment: one pasted from a
     # terminal or a PDF goes, as from a post's body (colour codes whole, a page break as a space).
     if _NOT_PLAIN.search(text):
-        text = xml_text(text)
+        text = xml_chars(text)
     # libyaml's marks count characters differently around U+0085/U+2028/U+2029: leave those to Python.
     if _CLoader is not None and not any(char in text for char in "\x85\u2028\u2029"):
         fast = _CLoader(text)

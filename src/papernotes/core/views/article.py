@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..model.posts import EXCERPT_SEPARATOR, Post
 from .mathml import render_math
-from .sanitize import xml_text
+from .sanitize import xml_chars
 
 _MARKER = "<!-- papernotes:{} -->"
 _MARKER_RE = re.compile(r"<!-- papernotes:([a-z0-9-]+) -->\n?")
@@ -182,4 +182,4 @@ def finish_conversion(html: str) -> str:
     """A post's HTML as Markdown made it, finished the same way under every engine: TeX becomes
     MathML, and pasted terminal output keeps its text while its colour codes and control
     characters go, as in feeds."""
-    return xml_text(render_math(html))
+    return xml_chars(render_math(html))

@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from ..blog import Blog, PostEntry
 from . import fragments
-from .sanitize import xml_text
+from .sanitize import xml_chars, xml_text
 from .text import plain_text
 from .urls import absolute_links, relative_url
 
@@ -108,7 +108,7 @@ def _generator(
         entry.updated(_aware(item.updated or item.created))
         summary = html.escape(xml_text(item.summary or item.title), quote=False)
         entry.description(summary)
-        content = xml_text(absolute_links(item.content_html, item.url, base))
+        content = xml_chars(absolute_links(item.content_html, item.url, base))
         # `]]>` would end a CDATA section, and `]]&gt;` is not the same HTML inside a comment: such content is escaped instead.
         entry.content(content, type="html" if content_type == "CDATA" and "]]>" in content else content_type)
         # Atom's summary; RSS keeps the description above. Plain text, escaped as the HTML readers take it for.

@@ -8,9 +8,11 @@ from frontmatter or a library (SPEC section 5), they must not inject markup:
 text, `on*` attributes are dropped and links keep only http(s), mailto or
 relative targets.
 
-`xml_text` is the one place text is made fit for XML 1.0 (feeds, sitemaps):
+`xml_chars` is the one place text is made fit for XML 1.0 (feeds, sitemaps):
 what XML cannot carry (terminal colour codes, NUL, U+FFFE) is dropped rather
 than failing the build, and a form feed or vertical tab becomes a space.
+`xml_text` does that to one value (a title, a name) and also closes the bidi
+controls it leaves open, so a right-to-left override stays inside it.
 """
 
 from __future__ import annotations
@@ -106,6 +108,12 @@ _SPACING = re.compile("[\x0b\x0c]")  # a PDF's page break, a vertical tab: space
 
 
 def xml_text(text: str) -> str:
+    """One value's text (a title, a name) without what XML cannot hold (`xml_chars`), its bidi controls closed."""
+    text = xml_chars(text)
+    return closed_bidi(text) if BIDI_CONTROLS.search(text) else text
+
+
+def xml_chars(text: str) -> str:
     """`text` without terminal escape codes and the characters XML 1.0 cannot hold.
 
     YAML reads the escapes `"\\ud83d\\ude42"` (as JSON writes an emoji) as two
@@ -116,6 +124,29 @@ def xml_text(text: str) -> str:
     if _SURROGATE.search(text):
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
     return _NOT_XML.sub("", breaks_as_spaces(text))
+
+
+# Bidi controls that open a run (embeddings, overrides, isolates), and those that close one.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+
+
+def closed_bidi(text: str) -> str:
+    """`text` with every embedding, override or isolate it opens closed at its end.
+
+    A right-to-left override left open in a title ran on over what a page puts
+    after it: the site's name in <title>, the next link. The writer's own
+    characters stay; only the closing ones are added.
+    """
+    open_runs: list[str] = []
+    for char in BIDI_CONTROLS.findall(text):
+        if char in _OPENS:
+            open_runs.append(_OPENS[char])
+        elif char == "\u202c" and open_runs and open_runs[-1] == "\u202c":
+            open_runs.pop()
+        elif char == "\u2069" and "\u2069" in open_runs:  # closes its isolate, and whatever opened inside it
+            del open_runs[len(open_runs) - 1 - open_runs[::-1].index("\u2069"):]
+    return text + "".join(reversed(open_runs))
 
 
 def breaks_as_spaces(text: str) -> str:

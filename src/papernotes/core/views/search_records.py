@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from ..blog import page_url
 from ..model.records import Record, display_name
-from .sanitize import xml_text
+from .sanitize import xml_chars, xml_text
 from .text import searchable_text
 
 POST, PAPER, TOPIC, PAGE = "post", "paper", "topic", "page"
@@ -118,7 +118,7 @@ def page_record(url: str, title: str, html: str) -> SearchRecord:
     Its title as MkDocs read it: without the terminal colours and control characters
     papernotes takes out of posts' titles.
     """
-    return SearchRecord(url=url, kind=PAGE, title=xml_text(title), content=xml_text(searchable_text(html)))
+    return SearchRecord(url=url, kind=PAGE, title=xml_text(title), content=xml_chars(searchable_text(html)))
 
 
 def site_records(
