@@ -113,14 +113,15 @@ def _unique(papers: Sequence[PaperRef]) -> list[PaperRef]:
 def _problems_in(site_config: SiteConfig, new: dict[Path, str]) -> dict[Path, list[Diagnostic]]:
     """What a build would say about posts not yet written.
 
-    Those going into the posts folder are read with every existing post; one
-    written elsewhere (`import --out`) is read alone: it is no part of the site,
-    and cannot take an address from a post there, until it is moved in.
+    Those going into the posts folder are read with every existing post; those
+    written elsewhere (`import --out`) are read together, without them: no part
+    of the site until moved in, they take no address from a post there, but
+    two of them with the same address would clash once moved.
     """
     options = site_config.options
     posts = Path(options.docs_dir, options.blog.posts_dir).resolve()
     inside = {path: text for path, text in new.items() if posts in path.resolve().parents}
-    groups = [(site_config.post_sources(), inside)] + [([], {path: text}) for path, text in new.items() if path not in inside]
+    groups = [(site_config.post_sources(), inside), ([], {path: text for path, text in new.items() if path not in inside})]
     found: dict[Path, list[Diagnostic]] = {}
     for sources, drafts in groups:
         if not drafts:
@@ -177,7 +178,12 @@ def run_new(args: argparse.Namespace) -> int:
     if args.author:
         # Said of the option typed, not of a line in a post that is not written.
         authors_path = os.path.join(options.docs_dir, options.authors_file)
-        known = read_authors(authors_path, site_config.shown(Path(authors_path)), Diagnostics())
+        unreadable = Diagnostics()
+        known = read_authors(authors_path, site_config.shown(Path(authors_path)), unreadable)
+        if unreadable.has_errors:
+            for problem in unreadable.errors:
+                print(format_problem(problem), file=sys.stderr)
+            raise Problem(f"--author cannot be checked: fix {site_config.shown(Path(authors_path))} first")
         for author in args.author:
             if author not in known:
                 hint = did_you_mean(author, known) or f"add '{author}' to {site_config.shown(Path(authors_path))}: an id, then its name"
@@ -308,7 +314,7 @@ def run_email(args: argparse.Namespace) -> int:
     site_config = read_site(args.config_file)
     plugin = papernotes_plugin(site_config.mkdocs)
     # The post's own problems, and whatever stops it; the rest of the site's are `papernotes check`'s to list.
-    shown = site_config.shown(Path(args.post).resolve())
+    shown = site_config.shown(Path(os.path.abspath(args.post)))  # as the build names it: through symlinks, not past them
 
     def said(problems: list[Diagnostic]) -> list[Diagnostic]:
         problems = [d for d in problems if d.file == shown or d.level == "error"]

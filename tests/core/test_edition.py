@@ -68,6 +68,9 @@ def test_what_mail_cannot_play_becomes_a_link_to_the_post() -> None:
     ]
     assert "<iframe" not in out and "<video" not in out and "<svg" not in out and "Your browser" not in out
     assert ":smile:" in out and '<a href="https://ex.org/">site</a>' in out
+    # An icon in a link goes; the link's own words stay, not its title.
+    titled = mail_html('<p><a href="https://ex.org/" title="Open the repository">See the code <svg><path/></svg></a></p>', issue())
+    assert '<a href="https://ex.org/" title="Open the repository">See the code </a>' in titled
     assert "▶ A video: see it in the post on the web <https://ex.org/n/posts/sinks/>" in html_text(html, issue())
 
 

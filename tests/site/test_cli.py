@@ -121,6 +121,13 @@ def test_new_refuses_what_the_build_would_reject(site: SiteMaker, monkeypatch, c
     assert code == 1 and err.strip() == "papernotes: --author mra: not an author of the site (did you mean 'mara'?)", err
     code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--author", "zed")
     assert code == 1 and "--author zed: not an author of the site (add 'zed' to docs/authors.yml: an id, then its name)" in err
+    # A broken authors file is said as such, not taken for a site without the author.
+    authors = site.root / "docs/authors.yml"
+    kept = authors.read_text(encoding="utf-8")
+    authors.write_text("authors:\n  mara: {name: Mara\n", encoding="utf-8")
+    code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--author", "mara")
+    assert code == 1 and "docs/authors.yml:" in err and "--author cannot be checked: fix docs/authors.yml first" in err, err
+    authors.write_text(kept, encoding="utf-8")
     code, _, err = run(site, monkeypatch, capsys, "new", "Other", "--paper", "xiao2023streamin")
     assert code == 1 and "did you mean 'xiao2023streaming'?" in err
     assert _digests(site.root) == before
@@ -303,6 +310,13 @@ def test_import_out_of_the_site_is_not_refused_for_a_posts_address(site: SiteMak
     code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--out", str(out_dir), "--date", "2024-07-02")
     assert code == 0, err
     assert (out_dir / "2024-07-02-a-note.md").read_text(encoding="utf-8").startswith("---\ntitle: A note\n")
+    # Two drafts of one import written elsewhere, which would share an address once moved in: one is refused.
+    twins = tmp_path / "twins"
+    twins.mkdir()
+    for name in ("one.md", "two.md"):
+        (twins / name).write_text("---\ntitle: Same title\ndate: 2024-07-0%s\n---\nText.\n" % ("4" if name == "one.md" else "5"), encoding="utf-8")
+    code, out, err = run(site, monkeypatch, capsys, "import", str(twins), "--out", str(out_dir))
+    assert code == 1 and "same URL" in err and len(list(out_dir.glob("*same-title.md"))) == 1, err
     # Into the posts folder, the same draft would share the published post's address: refused, and said why.
     code, out, err = run(site, monkeypatch, capsys, "import", str(note), "--date", "2024-07-02")
     assert code == 1 and "same URL" in err and "was not written" in err, err

@@ -378,6 +378,11 @@ def test_cli_says_each_problem_once(site_maker: SiteMaker) -> None:
         "docs/posts/warned.md:5: warning: unknown citation key 'nokey' (add it to the post's bibliography or to a library file)",
         "wrote w.html (2 KB)",
     ]
+    # Through a symbolic link to the site, the same: the post's own warnings are its own.
+    link = site_maker.root.parent / "link"
+    link.symlink_to(site_maker.root)
+    run = _email("-f", str(link / "mkdocs.yml"), str(link / "docs/posts/warned.md"), "-o", "w3.html", cwd=site_maker.root)
+    assert run.returncode == 0 and "unknown citation key 'nokey'" in run.stderr.decode(), run.stderr.decode()
     site_maker.write("docs/posts/broken.md", "---\ntitle: Broken\ndate: 2024-06-01\ntags: [a\n---\nBody.\n")
     run = _email("docs/posts/warned.md", "-o", "w2.html", cwd=site_maker.root)
     said = run.stderr.decode().splitlines()

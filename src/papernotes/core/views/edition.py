@@ -112,8 +112,9 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
         if "arithmatex" in classes:
             _math(element)
         elif element.tag == "svg" and _icon(element):
-            if element.getparent().get("title"):  # an emoji or icon: its name
-                element.getparent().text = element.getparent().get("title")
+            parent = element.getparent()
+            if "twemoji" in (parent.get("class") or "").split() and parent.get("title"):  # an emoji: its name
+                parent.text = parent.get("title")
             _drop(element)
         elif element.tag in _EMBEDS:
             _replace_with_link(element, _EMBEDS[element.tag], element.get("title"), issue.url)
