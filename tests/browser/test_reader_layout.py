@@ -369,6 +369,9 @@ def test_small_print_reads_on_a_phone_and_in_the_dark(browser: Any, demo_url: st
         page.goto(demo_url + PAGES["paper"])
         for button in page.locator(".pn-paper-meta .md-button:not(.md-button--primary)").all():
             assert button.evaluate(CONTRAST) >= 4.5, button.inner_text()
+            button.hover()  # the theme fills a hovered button: its text must change with it
+            page.wait_for_timeout(400)  # the theme's colour transition
+            assert button.evaluate(CONTRAST) >= 3, f"{button.inner_text()} under the pointer"
     finally:
         context.close()
 

@@ -31,6 +31,7 @@ import marshal
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from html import escape
@@ -257,8 +258,9 @@ class PagefindSearch:
         nice = shutil.which("nice") if polite else None
         if nice:
             command = [nice, "-n", "10", *command]
-        # Ended with the build, however it ends (fork's child side is only safe with one thread: not under serve).
-        ended_with_build = helpers.die_with_parent if threading.active_count() == 1 else None
+        # Ended with the build, however it ends: on Linux, and only with one thread (not under serve),
+        # where running Python between fork and exec is safe.
+        ended_with_build = helpers.die_with_parent if sys.platform.startswith("linux") and threading.active_count() == 1 else None
         with open(os.path.join(source, "pagefind.log"), "wb") as log_file:
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, preexec_fn=ended_with_build,
