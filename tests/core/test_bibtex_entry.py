@@ -78,3 +78,23 @@ def test_a_papers_authors_survive_a_round_trip_through_its_entry() -> None:
     assert [(name.first, name.last, name.jr) for name in names] == [
         ([], ["{Barnes and Noble}"], []), (["Martin", "Luther"], ["King"], ["Jr."]), (['J\\"org'], ['M\\"uller'], []), ([], ["others"], []),
     ]
+
+
+@pytest.mark.parametrize("name", ["Müller, Jörg", "Ørsted, Hans", "A & B_C", "Łukasz Kaiser", "O'Brien, Dé", "$x$ Name", "{Braced}"])
+def test_names_are_encoded_as_bibtexparser_encodes_them(name: str) -> None:
+    """Names are encoded before they are braced (bibtex_names), outside the comparison above: the same encoder's output."""
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+
+    from papernotes.core.papers import bibtex_names
+
+    assert bibtex_names([name]) == LatexEncodingMiddleware()._encoder.unicode_to_latex(name)
+
+
+def test_display_names_read_every_form_bibtex_and_writers_use() -> None:
+    from papernotes.core.model.records import display_name
+
+    shown = {name: display_name(name) for name in ["Lovelace, Ada", "Smith, Jr., John", "Smith, John, Jr.", "Martin Luther King, Jr.", "King, Jr.", "others"]}
+    assert shown == {
+        "Lovelace, Ada": "Ada Lovelace", "Smith, Jr., John": "John Smith, Jr.", "Smith, John, Jr.": "John Smith, Jr.",
+        "Martin Luther King, Jr.": "Martin Luther King, Jr.", "King, Jr.": "King, Jr.", "others": "others",
+    }

@@ -153,9 +153,12 @@ def read_authors(entry: str) -> list[tuple[str, str, str]]:
 
 
 def test_bibtex_tools_read_the_authors_back_as_written() -> None:
-    entry = post_bibtex(issue(authors=["Barnes and Noble", "Martin Luther King, Jr.", "Ludwig van Beethoven", "Lovelace, Ada"]))
+    entry = post_bibtex(issue(authors=[
+        "Barnes and Noble", "Martin Luther King, Jr.", "Ludwig van Beethoven", "Lovelace, Ada", "Smith, John, Jr.", "King, Jr.",
+    ]))
     assert read_authors(entry) == [
         ("", "{Barnes and Noble}", ""), ("Martin Luther", "King", "Jr."), ("Ludwig", "van Beethoven", ""), ("Ada", "Lovelace", ""),
+        ("John", "Smith", "Jr."), ("", "{King, Jr.}", ""),  # Chicago's order; and no first name for BibTeX to take 'Jr.' for
     ]
     assert entry.startswith("@online{noble2024sinks,")
     # Without authors the site is the author: one organization, not a person named Paper Trail.

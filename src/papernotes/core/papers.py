@@ -245,13 +245,15 @@ def bibtex_names(names: list[str], *, organization: bool = False) -> str:
     """
     written = []
     for name in names:
-        parts = name_parts(name)
-        if parts is not None and parts[2] and parts[0]:
+        parts, whole = name_parts(name), organization
+        if parts is not None and parts[2]:
             first, last, suffix = parts
-            name = f"{last}, {suffix}, {first}"
+            if first:
+                name = f"{last}, {suffix}, {first}"
+            else:  # 'King, Jr.': one name, or BibTeX takes 'Jr.' for a first name
+                whole = True
         name = _latex(name)
-        braced = organization or re.search(r"\band\b", name, re.IGNORECASE)
-        written.append(f"{{{name}}}" if braced else name)
+        written.append(f"{{{name}}}" if whole or re.search(r"\band\b", name, re.IGNORECASE) else name)
     return " and ".join(written)
 
 

@@ -103,7 +103,7 @@ def comma_list(text: str) -> list[str]:
 
 
 # A generational suffix after a comma: 'King, Jr.' is a name and its suffix, not 'Last, First'.
-SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 
 
 def name_parts(name: str) -> tuple[str, str, str] | None:
@@ -117,9 +117,17 @@ def name_parts(name: str) -> tuple[str, str, str] | None:
         return first, last, parts[1]
     if len(parts) == 2:
         return parts[1], parts[0], ""
+    if len(parts) == 3 and parts[2].lower() in SUFFIXES and parts[1].lower() not in SUFFIXES:
+        return parts[1], parts[0], parts[2]  # 'Smith, John, Jr.', as Chicago writes it
     if len(parts) == 3:
         return parts[2], parts[0], parts[1]
     return None
+
+
+def family_name(name: str) -> str:
+    """The family name BibTeX would read (a citation key's word): 'King' of 'Martin Luther King, Jr.'."""
+    parts = name_parts(name)
+    return parts[1] if parts is not None else (name.split() or [""])[-1]
 
 
 def display_name(name: str) -> str:

@@ -2,8 +2,8 @@
 
 feedgen builds the XML with lxml, so every string (titles, categories,
 authors, content) is escaped by construction. Every string first goes through
-`xml_text`: a post may hold what XML cannot (pasted terminal output), and lxml
-refuses it. A reader treats an item's description and content as HTML, so the
+`xml_text` (the content, a whole document, `xml_chars`): a post may hold what
+XML cannot (pasted terminal output), and lxml refuses it. A reader treats an item's description and content as HTML, so the
 plain-text summary is escaped as HTML before XML escapes it again. Feed readers
 resolve nothing relative, so every link inside the content is made absolute first.
 Both formats share one list of entries (`_generator`); each writer adds

@@ -22,7 +22,7 @@ from .article import unwrap_paragraph
 from ..citations import Reference
 from .references import joined_names, reference_links, reference_parts
 from ..papers import bibtex_names, format_bibtex, paper_links, verbatim
-from ..model.records import Record, key_word, name_parts
+from ..model.records import Record, family_name, key_word
 
 
 def newsletter_parts(body_html: str, sections: dict[str, str], paper_count: int, references: Sequence[Reference]) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def _same_as(record: Record) -> str | None:
 
 def post_bibtex(issue: Issue) -> str:
     """An ``@online`` entry (biblatex; BibTeX styles read it as ``@misc``), LaTeX-encoded."""
-    surname = key_word(_family_name(issue.authors[0])) if issue.authors else ""
+    surname = key_word(family_name(issue.authors[0])) if issue.authors else ""
     key = (surname or "post") + str(issue.created.year) + key_word(issue.page_url.rstrip("/").rsplit("/", 1)[-1])[:24]
     fields = [
         # The site's name, when no author is named: an organization's, in braces.
@@ -150,11 +150,6 @@ def post_bibtex(issue: Issue) -> str:
         ("organization", issue.site_name),
     ]
     return format_bibtex("online", key, [(name, value) for name, value in fields if value])
-
-
-def _family_name(name: str) -> str:
-    parts = name_parts(name)
-    return parts[1] if parts is not None else (name.split() or [""])[-1]
 
 
 def citation_line(issue: Issue) -> str:
