@@ -171,3 +171,13 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert "<" not in text and ">" not in text and "\u2028" not in text
     data = json.loads(text)
     assert data["headline"] == "</script><!-- \u2028" and data["author"][0]["name"] == "</SCRIPT>"
+
+
+def test_absolute_urls_are_urls() -> None:
+    """Where a path or a writer's URL becomes an absolute URL (link previews, the edition's links): escaped once, the host as given."""
+    from papernotes.core.views.newsletter import absolute
+
+    site = "https://ex.org/notes/"
+    assert absolute(site, "assets/my card.png") == absolute(site, "/assets/my%20card.png") == site + "assets/my%20card.png"
+    assert absolute(site, "100%.png") == site + "100%25.png"
+    assert absolute(site, "https://bücher.example/a b.png?v=2#f") == "https://bücher.example/a%20b.png?v=2#f"

@@ -45,6 +45,7 @@ class SiteOptions:
     bib_outside_site: bool = False  # may a post's bibliography name .bib files outside project_dir
     feed_files: tuple[str, ...] = ("feed.xml",)  # the feeds written in the root and in each topic's folder
     image: str | None = None  # the site's link-preview image (newsletter.image), checked as posts' own are
+    config_file: str = "mkdocs.yml"  # its name in messages about options, relative to project_dir
 
     def is_source(self, src_uri: str, path: str | None) -> bool:
         """Is this file of docs/ one papernotes reads (authors, .bib, library files), so never published?"""
@@ -88,7 +89,7 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)
     if options.image:
-        check_image(options.image, "newsletter.image", _shown(os.path.join(options.project_dir, "mkdocs.yml"), options), None, options, diagnostics)
+        check_image(options.image, "newsletter.image", options.config_file, None, options, diagnostics)
     parsed = ParsedPosts(options.cache_dir)
     for source in sources:
         shown = _shown(source.path, options) if source.path else source.src_uri

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -78,4 +80,5 @@ def site_options(options: PapernotesConfig, config: Any, *, drafts: bool) -> Sit
         library=options.library, topic_aliases=options.topic_aliases, drafts=drafts,
         cache_dir=cache_dir(config, dict(options)), bib_outside_site=options.bib_outside_site,
         feed_files=tuple(fmt.file for fmt in FEED_FORMATS[options.feed_format]), image=options.newsletter.image,
+        config_file=os.path.basename(config.config_file_path or "mkdocs.yml"),
     )

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 from typing import Any, Sequence
 
 from markupsafe import Markup
@@ -88,8 +89,13 @@ class Issue:
 def absolute(site_url: str, path: str) -> str:
     """A site-relative URL or path (or an already absolute URL) under `site_url`, as a URL: a file
     named `my card.png` is `my%20card.png` (what is percent-encoded already stays as it is)."""
-    url = path if path.startswith(("http://", "https://")) else site_url + path.lstrip("/")
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    url = urlsplit(path if path.startswith(("http://", "https://")) else site_url + path.lstrip("/"))
+    # The host as given (a non-ASCII one is IDNA's business); a % that starts no escape is one itself.
+    path, query, fragment = (quote(_LONE_PERCENT.sub("%25", part), safe=":/?#[]@!$&'()*+,;=%~") for part in url[2:])
+    return urlunsplit((url.scheme, url.netloc, path, query, fragment))
+
+
+_LONE_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
 
 
 def issue_of(
