@@ -103,3 +103,12 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The demo site, built once per test session with --strict."""
     out = tmp_path_factory.mktemp("demo") / "site"
     return run_mkdocs(ROOT, "--strict", site=out)
+
+
+def running(pid: int) -> bool:
+    """Whether a process is alive: not gone, and not a zombie waiting to be reaped (Linux's /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NO_CACHE, Build, SiteMaker, tree
+from conftest import Build, NO_CACHE, SiteMaker, running, tree
 from papernotes.mkdocs_plugin.helper import Helper
 
 pytestmark = pytest.mark.slow
@@ -315,15 +315,6 @@ def test_a_helper_ends_with_a_build_killed_outright(tmp_path: Path) -> None:
     assert run.returncode == -signal.SIGKILL, run.stderr
     pid = int(run.stdout)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _running(pid):
+    while time.monotonic() < deadline and running(pid):
         time.sleep(0.05)
-    assert not _running(pid), "the helper outlived the build"
-
-
-def _running(pid: int) -> bool:
-    """Whether a process is alive: not gone, and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+    assert not running(pid), "the helper outlived the build"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE_CONFIG, ENV, NO_CACHE, SiteMaker, tree
+from conftest import BASE_CONFIG, ENV, NO_CACHE, SiteMaker, running, tree
 from pagefind_site import pagefind_site
 
 pytestmark = pytest.mark.slow
@@ -260,18 +260,9 @@ def test_a_build_killed_outright_takes_pagefind_with_it(site_maker: SiteMaker, t
         build.kill()
         build.wait(timeout=30)
         deadline = time.monotonic() + 10
-        while _running(indexer) and time.monotonic() < deadline:
+        while running(indexer) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _running(indexer), "Pagefind's program outlived the build"
+        assert not running(indexer), "Pagefind's program outlived the build"
     finally:
         if build.poll() is None:
             build.kill()
-
-
-def _running(pid: int) -> bool:
-    """Whether a process is alive: not gone, and not a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False

@@ -159,10 +159,10 @@ class Blog:
         A post's "Newer" and "Older" follow the dates: a pin puts a post first in listings, not
         between other posts in time.
         """
-        by_date = sorted(self.entries, key=lambda e: (_age(e), e.post.title.lower()))
-        for newer, older in zip(by_date, by_date[1:]):
+        self.entries.sort(key=lambda e: (_age(e), e.post.title.lower()))
+        for newer, older in zip(self.entries, self.entries[1:]):
             newer.older, older.newer = older, newer
-        self.entries.sort(key=lambda e: (not e.post.meta.pin, _age(e), e.post.title.lower()))
+        self.entries.sort(key=lambda e: not e.post.meta.pin)  # stable: each group stays newest first
         for entry in self.entries:
             for topic in entry.topics:
                 topic.posts.append(entry)

@@ -138,8 +138,8 @@ class PaperIndex:
     # -- after all posts ------------------------------------------------------
 
     def finalize(self) -> None:
-        """Topics of each paper (its tags and its reviewers'), and each topic's papers."""
-        for paper in self.by_identity.values():
+        """Topics of each paper (its tags and its reviewers'), and each topic's papers, newest first."""
+        for paper in self.sorted():
             names = list(paper.record.tags)
             for entry in paper.reviewed_in:
                 names.extend(entry.post.tag_names)

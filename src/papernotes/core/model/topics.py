@@ -36,7 +36,7 @@ class Topic(Generic[T]):
     name: str  # the first spelling met, which is what pages show
     slug: str
     posts: list = field(default_factory=list)
-    papers: list = field(default_factory=list)
+    papers: list = field(default_factory=list)  # newest first, then by title (PaperIndex.finalize)
 
 
 class TopicIndex:

@@ -211,8 +211,7 @@ class PageRenderer:
     def topic_papers(self, topic: Topic, page_url: str) -> str:
         return self._reuse(
             "topic-papers", lambda: [page_url, [[p.url, self.digests.record(p.record)] for p in topic.papers]],
-            # Newest first, then by title, as the papers index lists them: not the order the library happened to name them.
-            lambda: fragments.render("topic-papers.html", papers=sorted(topic.papers, key=_newest_paper), **self.urls_for(page_url)),
+            lambda: fragments.render("topic-papers.html", papers=topic.papers, **self.urls_for(page_url)),
         )
 
     def topics_index(self, topics: Sequence[Topic], page_url: str) -> str:
@@ -254,7 +253,3 @@ class PageRenderer:
                 }
             )
         return fragments.render("listing.html", items=items, page=page, **self.urls_for(page_url))
-
-
-def _newest_paper(paper: Paper) -> tuple[int, str]:
-    return -(paper.record.year or 0), paper.record.label.lower()
