@@ -13,13 +13,14 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from conftest import SiteMaker
+from conftest import ENV, SiteMaker
 from engine_builds import papernotes
 from serving import Server
 
@@ -129,6 +130,36 @@ def test_strict_fails_on_an_unknown_citation(site_maker: SiteMaker) -> None:
     relaxed = _build(site)
     assert relaxed.returncode == 0 and "unknown citation key 'nobody2024'" in relaxed.stderr
     assert _build(site, "--strict").returncode == 1
+
+
+def test_strict_fails_without_site_url_as_under_mkdocs(site_maker: SiteMaker) -> None:
+    """No site_url: no feeds, a warning; --strict fails on it as MkDocs' build does."""
+    site = _site(site_maker)
+    config = site.root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url:.*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    relaxed = _build(site)
+    assert relaxed.returncode == 0 and "set site_url in mkdocs.yml" in relaxed.stderr
+    assert _build(site, "--strict").returncode == 1
+    assert site.build("--strict").returncode != 0  # MkDocs' own, for the record
+
+
+def test_the_build_names_what_zensical_leaves_out_of_this_site(site_maker: SiteMaker, tmp_path: Path) -> None:
+    """Hooks and plugins Zensical has no part for are named; what the site does not use is not."""
+    site = _site(site_maker)
+    site.write("hook.py", "def on_page_content(html, **kwargs):\n    return html\n")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hook.py]\n", encoding="utf-8")
+    said = _build(site).stderr
+    assert "the hooks hook.py: Zensical does not run them" in said
+    assert "search: pagefind" not in said  # the site does not use it
+    assert "MkDocs' checks of links and anchors" in said
+    # -d relative to mkdocs.yml's folder, as MkDocs reads it, wherever the command runs from.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "papernotes.cli", "build", "--engine", "zensical", "-f", str(config), "-d", "out"],
+                          cwd=elsewhere, env=ENV, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (site.root / "out" / "index.html").is_file() and not (elsewhere / "out").exists()
 
 
 def test_hostile_frontmatter_is_escaped_in_zensicals_pages(site_maker: SiteMaker) -> None:

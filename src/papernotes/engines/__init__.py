@@ -89,19 +89,20 @@ def zensical_build(
 
     site_config, plugin = read()
     settings = zensical_settings(site_config, plugin, drafts=False)
-    if not site_config.mkdocs.site_url:
+    no_feeds = not site_config.mkdocs.site_url
+    if no_feeds:  # a warning, as the MkDocs plugin logs it: --strict fails on it there too
         print("papernotes: set site_url in mkdocs.yml so feeds can link to your posts; no feeds were written", file=sys.stderr)
     prepared = zensical.prepare(site_config.mkdocs, settings, site_config.post_sources(), site_dir)
     for diagnostic in prepared.diagnostics:
         report(diagnostic)
-    problems = prepared.diagnostics.errors or (strict and prepared.diagnostics.warnings)
+    problems = prepared.diagnostics.errors or (strict and (prepared.diagnostics.warnings or no_feeds))
     if problems:
         zensical._remove(prepared.config_path)
         print("papernotes: the site was not built: fix the problems above", file=sys.stderr)
         return 1
     status = zensical.build(prepared, strict)
     if status == 0:
-        zensical.say_not_done()
+        zensical.say_not_done(site_config.mkdocs, plugin.config.search)
     return status
 
 
@@ -110,13 +111,16 @@ def zensical_serve(read: Callable[[], tuple[Any, Any]], report: Callable[[Diagno
     require("zensical")
     from . import zensical
 
+    read_last: list[Any] = []
+
     def prepare() -> Any:
-        site_config, plugin = read()
+        site_config, plugin = read_last[:] = read()
         prepared = zensical.prepare(site_config.mkdocs, zensical_settings(site_config, plugin, drafts=True), site_config.post_sources())
         for diagnostic in prepared.diagnostics:
             report(diagnostic)
         return prepared
 
     first = prepare()
-    zensical.say_not_done()
+    site_config, plugin = read_last
+    zensical.say_not_done(site_config.mkdocs, plugin.config.search)
     return zensical.serve(prepare, first, dev_addr)

@@ -56,8 +56,9 @@ NOT_DONE = (
     "the newsletter's parts that the MkDocs plugin adds: e-mail editions in the build (email.html, "
     "email/feed.xml), link-preview and citation metadata in <head>, the 'Cite this post' block, the subscribe form "
     "(`papernotes email POST.md` still writes an edition)",
-    "`search: pagefind`: Zensical's own search is used, whose whole index (search.json) a reader downloads",
+    "MkDocs' checks of links and anchors (validation: in mkdocs.yml): a broken link is not reported, even with --strict",
 )
+PAGEFIND = "`search: pagefind`: Zensical's own search is used, whose whole index (search.json) a reader downloads"
 
 
 def stage_dir(project_dir: str) -> str:
@@ -114,8 +115,9 @@ def prepare(mkdocs_config: Any, settings: SiteSettings, sources: Sequence[PostSo
     }
     config["not_in_nav"] = _not_in_nav(mkdocs_config, options, list(made.files))
     if site_dir:
-        # Zensical writes only under the configuration's folder: elsewhere, the site is built in the stage and moved.
-        target = os.path.abspath(site_dir)
+        # Relative to mkdocs.yml's folder, as MkDocs reads -d; Zensical writes only under that folder:
+        # elsewhere, the site is built in the stage and moved.
+        site_dir = target = os.path.normpath(os.path.join(project, site_dir))
         inside = os.path.commonpath([target, os.path.abspath(project)]) == os.path.abspath(project)
         config["site_dir"] = target if inside else os.path.join(stage, "site")
     config_path = os.path.join(project, CONFIG_NAME)
@@ -222,10 +224,25 @@ def zensical_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "zensical", *args]
 
 
-def say_not_done() -> None:
+def say_not_done(mkdocs_config: Any, search: str) -> None:
     print("papernotes: built with Zensical; what it does not do yet for a papernotes site:", file=sys.stderr)
-    for item in NOT_DONE:
+    for item in (*NOT_DONE, *([PAGEFIND] if search == "pagefind" else []), *_not_run(mkdocs_config)):
         print(f"  - {item}", file=sys.stderr)
+
+
+def _not_run(mkdocs_config: Any) -> list[str]:
+    """The writer's hooks, and plugins Zensical has no part for, named: it leaves them out without a word."""
+    try:  # Zensical's own list of the MkDocs plugins it does the work of
+        from zensical.config import _PLUGIN_UNSUPPORTED_OPTIONS as runs
+    except ImportError:
+        return []
+    hooks = list(mkdocs_config.get("hooks") or {})
+    plugins = [
+        name for name in mkdocs_config.plugins
+        if name != "papernotes" and name not in hooks and name.removeprefix("material/").split("/", 1)[0] not in runs
+    ]
+    said = [f"the plugins {', '.join(plugins)}: Zensical does not run them"] if plugins else []
+    return said + ([f"the hooks {', '.join(hooks)}: Zensical does not run them"] if hooks else [])
 
 
 def build(prepared: Prepared, strict: bool) -> int:
