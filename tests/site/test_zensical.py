@@ -233,6 +233,10 @@ def test_serve_makes_the_pages_again_when_a_post_or_the_library_changes(site_mak
         server.wait_for("papers/2309.17453/", lambda page: "Renamed While Serving" in page, "the renamed paper on its page")
         site.post("draft", "A draft shown by serve", draft="true")
         server.wait_for("", lambda page: "A draft shown by serve" in page, "the draft on the home page")
+        # mkdocs.yml read again: the site's name on every page, not only in the feeds papernotes writes.
+        config = site.root / "mkdocs.yml"
+        config.write_text(re.sub(r"(?m)^site_name: .*$", "site_name: Renamed Notes", config.read_text(encoding="utf-8")), encoding="utf-8")
+        server.wait_for("posts/attention-sinks/", lambda page: "Renamed Notes</title>" in page, "the new site name on the post")
     finally:
         server.proc.send_signal(signal.SIGTERM)
         server.proc.wait(30)

@@ -306,8 +306,11 @@ def serve(prepare_again: Any, prepared: Prepared, dev_addr: str | None, interval
                 except Exception as exc:  # a broken mkdocs.yml: say so and keep serving the last good site
                     print(f"papernotes: {exc}", file=sys.stderr)
                     continue
-                if config_changed:  # Zensical watches the file that inherits mkdocs.yml, not mkdocs.yml
-                    os.utime(prepared.config_path)
+                if config_changed:
+                    # Zensical's server keeps the configuration it started with (the site's name, the
+                    # theme): a new one reads mkdocs.yml again, on the same address.
+                    stop(server)
+                    server = subprocess.Popen(zensical_command(*args))
         return server.returncode
     except KeyboardInterrupt:
         return 0
