@@ -322,6 +322,9 @@ def test_search_finds_a_topic_by_its_name_not_by_the_posts_it_lists(site_maker: 
     topic = [item for item in items if item["location"].startswith("tags/llm/")]
     assert topic and "sink tokens" not in json.dumps(topic), topic
     assert [item for item in items if item["location"].startswith("posts/attention-sinks/") and "sink tokens" in item["text"]]
+    # The headings of what a page lists are no entries either: each was one, empty, titled with the page's title.
+    assert not [item["location"] for item in items if not item["text"].strip()]
+    assert not [item for item in items if item["location"].endswith(("#posts", "#papers", "#latest-posts"))]
 
 
 def test_search_results_show_an_apostrophe_in_a_title_as_written(site_maker: SiteMaker) -> None:

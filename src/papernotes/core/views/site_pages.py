@@ -12,6 +12,8 @@ engines/zensical.py keeps the same pages out of its navigation by path patterns.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -53,8 +55,17 @@ class GeneratedPageSpec:
 
 
 def out_of_search(html: str) -> str:
-    """HTML that Material's and Zensical's search leave out (`data-search-exclude`)."""
-    return f"<div data-search-exclude>\n{html}\n</div>" if html else html
+    """HTML that Material's and Zensical's search leave out (`data-search-exclude`).
+
+    Its headings are marked too: Zensical's search still made each one an entry, empty
+    and titled with the page's title, so a paper showed twice in results.
+    """
+    if not html:
+        return html
+    return "<div data-search-exclude>\n" + _UNMARKED_HEADING.sub(r"\1 data-search-exclude", html) + "\n</div>"
+
+
+_UNMARKED_HEADING = re.compile(r"(<h[1-6]\b(?![^>]*\sdata-search-exclude))")
 
 
 def generated_pages(site: Site, renderer: PageRenderer, *, home_title: str, site_name: str, directory_urls: bool) -> list[GeneratedPageSpec]:
