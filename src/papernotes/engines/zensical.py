@@ -50,7 +50,8 @@ CONFIG_NAME = ".papernotes-zensical.yml"
 # What the Zensical build of a papernotes site does not have, said once per build and in the guide (engines.md).
 NOT_DONE = (
     "under serve, pages do not link their feeds in <head> (a build's pages do)",
-    "mkdocs.yml's theme overrides (custom_dir) render with Zensical's templates, which may differ from Material's",
+    "mkdocs.yml's theme overrides (custom_dir) render with Zensical's templates, not Material's: the site looks like Zensical's theme",
+    "sitemap.xml.gz (sitemap.xml is written, with the same addresses)",
     "serve shows no error page at a broken post's address: the problem is printed in the terminal",
     "papernotes' own build cache and quick serve rebuilds: Zensical uses its own cache",
     "the newsletter's parts that the MkDocs plugin adds: e-mail editions in the build (email.html, "
