@@ -189,3 +189,26 @@ def test_mistake_is_reported_at_its_line_and_nothing_is_rewritten(site_maker: Si
         assert builds[0].returncode == 0, builds[0].output
         assert builds[1].returncode != 0, builds[1].output
     assert _snapshot(site_maker.root) == before
+
+
+def test_a_broken_authors_file_is_said_once_not_as_every_posts_unknown_author(site_maker: SiteMaker) -> None:
+    site_maker.config(text=_config([]))
+    site_maker.write("docs/authors.yml", "authors:\n  eve: {name: Eve\n")
+    site_maker.write("docs/posts/by-eve.md", post(T, D, "authors: [eve]"))
+    build = site_maker.build()
+    assert build.returncode != 0 and "docs/authors.yml:2" in build.output and "broken YAML" in build.output
+    assert "unknown author" not in build.output, build.output
+
+
+def test_editors_backups_are_never_published(site_maker: SiteMaker) -> None:
+    """A backup of a draft is the draft: `secret.md~` beside it published its whole text."""
+    site_maker.config(text=_config([]))
+    secret = post("title: Secret", D, "draft: true", body="Unpublished secret qzxnarwhalq.")
+    for name in ("secret.md", "secret.md~", "#secret.md#", "secret.md.bak", "secret.md.orig", "secret.md.swp"):
+        site_maker.write(f"docs/posts/{name}", secret)
+    site_maker.write("docs/posts/figure.png", b"\x89PNG")
+    build = site_maker.build("--strict")
+    assert build.returncode == 0, build.output
+    published = [path.name for path in (build.site / "posts").iterdir()]
+    assert "figure.png" in published and not [name for name in published if "secret" in name], published
+    assert not [p for p in build.site.rglob("*") if p.is_file() and b"qzxnarwhalq" in p.read_bytes()]

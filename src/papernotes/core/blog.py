@@ -112,6 +112,7 @@ class Blog:
         self.topics = topics
         self.entries: list[PostEntry] = []
         self.authors_file = "authors.yml"  # under docs/, named in messages
+        self.authors_unreadable = False  # the authors file is broken: posts' authors are not checked against it
         self._by_url: dict[str, PostEntry] = {}
 
     def add(self, post: Post, diagnostics: Diagnostics) -> PostEntry | None:
@@ -130,14 +131,15 @@ class Blog:
         for index, ident in enumerate(post.meta.authors):
             author = self.authors.get(ident)
             if author is None:
-                diagnostics.warning(
-                    post.path, post.line_of("authors", index) or post.line_of("authors"),
-                    f"unknown author '{ident}'",
-                    did_you_mean(ident, self.authors) or (
-                        f"add '{ident}' to docs/{self.authors_file}, or set the plugin's authors_file option to the "
-                        "file that lists it (a Material blog's is blog/.authors.yml)"
-                    ),
-                )
+                if not self.authors_unreadable:
+                    diagnostics.warning(
+                        post.path, post.line_of("authors", index) or post.line_of("authors"),
+                        f"unknown author '{ident}'",
+                        did_you_mean(ident, self.authors) or (
+                            f"add '{ident}' to docs/{self.authors_file}, or set the plugin's authors_file option to the "
+                            "file that lists it (a Material blog's is blog/.authors.yml)"
+                        ),
+                    )
                 author = Author(name=ident, id=ident)
             authors.append(author)
         entry = PostEntry(post, url, dest, self.topics.topics_of(post.tag_names), authors)

@@ -47,12 +47,21 @@ class SiteOptions:
     image: str | None = None  # the site's link-preview image (newsletter.image), checked as posts' own are
     config_file: str = "mkdocs.yml"  # its name in messages about options, relative to project_dir
 
+    def never_published(self, src_uri: str, path: str | None) -> bool:
+        """Is this file of docs/ (not a page) one that stays out of the site: a source papernotes reads, or an editor's leftover?"""
+        return self.is_source(src_uri, path) or _EDITOR_LEFTOVER.search(src_uri) is not None
+
     def is_source(self, src_uri: str, path: str | None) -> bool:
         """Is this file of docs/ one papernotes reads (authors, .bib, library files), so never published?"""
         if src_uri in (self.authors_file, ".authors.yml") or src_uri.endswith(".bib"):
             return True
         library = {os.path.abspath(os.path.join(self.project_dir, name.removesuffix("?"))) for name in self.library}
         return path is not None and os.path.abspath(path) in library
+
+
+# What editors leave beside a file they write: backups (`post.md~`, `post.md.bak`, `.orig`), Emacs'
+# autosaves (`#post.md#`), Vim's swap files. Copied into the site, a backup of a draft publishes the draft.
+_EDITOR_LEFTOVER = re.compile(r"(?:~|\.bak|\.orig|\.sw[a-p])$|(?:^|/)#[^/]*#$")
 
 
 @dataclass(frozen=True)
@@ -83,8 +92,11 @@ def load_site(sources: Iterable[PostSource], options: SiteOptions, diagnostics: 
     """
     topics = TopicIndex(options.topic_aliases)
     authors_path = os.path.join(options.docs_dir, options.authors_file)
+    errors = len(diagnostics.errors)
     blog = Blog(options.blog, read_authors(authors_path, _shown(authors_path, options), diagnostics), topics)
     blog.authors_file = options.authors_file
+    # Said once, at the file: no post is told to add an author the file may well hold.
+    blog.authors_unreadable = len(diagnostics.errors) > errors
     library = Library.load(options.library, options.project_dir, diagnostics, options.cache_dir)
     papers = PaperIndex(library, topics, options.blog.papers_dir, options.blog.directory_urls)
     site = Site(blog, library, papers)

@@ -176,7 +176,7 @@ def _writer_files(mkdocs_config: Any, options: Any) -> dict[str, str]:
     kept = {}
     for file in get_files(mkdocs_config):
         uri = file.src_uri
-        if file.inclusion.is_excluded() or (not file.is_documentation_page() and options.is_source(uri, file.abs_src_path)):
+        if file.inclusion.is_excluded() or (not file.is_documentation_page() and options.never_published(uri, file.abs_src_path)):
             continue
         if uri.startswith(posts) and file.is_documentation_page():
             continue

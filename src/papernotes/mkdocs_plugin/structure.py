@@ -29,12 +29,12 @@ from .state import PageStates
 
 
 def remove_sources(files: Files, options: SiteOptions) -> None:
-    """Sources papernotes reads are not part of the published site: the authors and library files.
+    """Sources papernotes reads are not part of the published site (the authors and library files), nor editors' backups.
 
-    Every kind of file: MkDocs copies a .bib or .yml as a media file, not a static page.
+    Every kind of file: MkDocs copies a .bib, a .yml or a `post.md~` as a media file, not a page.
     """
     for file in [f for f in files if not f.is_documentation_page()]:
-        if options.is_source(file.src_uri, file.abs_src_path):
+        if options.never_published(file.src_uri, file.abs_src_path):
             files.remove(file)
 
 
