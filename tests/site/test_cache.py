@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 
 from conftest import BASE_CONFIG, SiteMaker
-from papernotes.core.cache import FORMAT, unseal
+from papernotes.core.cache import FORMAT, read_sealed, unseal, write_sealed
 from papernotes.mkdocs_plugin.pages import PostPage
 
 pytestmark = pytest.mark.slow
@@ -282,7 +282,7 @@ def test_a_damaged_entry_is_converted_again(site: SiteMaker, monkeypatch: pytest
     warm = build_here(site, monkeypatch)
     assert len(warm.converted) == 3
     assert warm.page("posts/first-post") == cold.page("posts/first-post")
-    assert all(marshal.loads(unseal(p.read_bytes()))["format"] == FORMAT for p in entries(site))
+    assert all(marshal.loads(unseal(p.read_bytes(), p))["format"] == FORMAT for p in entries(site))
 
 
 def test_a_deleted_post_leaves_no_entry_behind(site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,3 +320,13 @@ def test_a_markdown_extension_of_the_project_is_part_of_the_key(site: SiteMaker,
     second = build_here(site, monkeypatch)
     assert "STAMP-two cited" in second.page("posts/second-post")
     assert len(second.converted) == 3
+
+
+
+def test_a_cache_file_moved_to_another_files_name_is_a_miss(tmp_path: Path) -> None:
+    """A cache file's name is its key: one copied over another's name (by hand, by a sync tool) is not read as that one."""
+    first, second = tmp_path / "library-aaaa.pickle", tmp_path / "library-bbbb.pickle"
+    assert write_sealed(first, b"records of file A") and write_sealed(second, b"records of file B")
+    assert read_sealed(first) == b"records of file A"
+    second.write_bytes(first.read_bytes())
+    assert read_sealed(second) is None  # made again, not file A's records under file B's key

@@ -66,32 +66,32 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> bool:
         return False
 
 
-# Every file papernotes keeps in its cache starts with a checksum of the rest: a
-# damaged file (a flipped byte, a half-copied folder) is a miss, never a wrong
-# page, a `zlib.error` or an unpickled surprise.
+# Every file papernotes keeps in its cache starts with a checksum of the rest and of its own
+# name: a damaged file (a flipped byte, a half-copied folder) or one moved to another's name
+# (whose name is its key) is a miss, never a wrong page, a `zlib.error` or an unpickled surprise.
 _CHECK = 16
 _told: set[str] = set()
 
 
-def seal(data: bytes) -> bytes:
-    """`data` behind its checksum, as every cache file is written."""
-    return checksum(data, _CHECK) + data
+def seal(data: bytes, name: str) -> bytes:
+    """`data` behind its checksum, bound to `name`, the file's name: as every cache file is written."""
+    return checksum(name.encode("utf-8") + b"\0" + data, _CHECK) + data
 
 
-def unseal(blob: bytes, path: str | os.PathLike[str] = "") -> bytes | None:
-    """What `seal` wrapped, or None when the checksum does not match (logged once per file, at debug level)."""
+def unseal(blob: bytes, path: str | os.PathLike[str]) -> bytes | None:
+    """What `seal` wrapped in the file at `path`, or None when the checksum does not match (logged once per file, at debug level)."""
     data = blob[_CHECK:]
-    if len(blob) >= _CHECK and checksum(data, _CHECK) == blob[:_CHECK]:
-        return data
     name = os.fspath(path)
+    if len(blob) >= _CHECK and checksum(os.path.basename(name).encode("utf-8") + b"\0" + data, _CHECK) == blob[:_CHECK]:
+        return data
     if name not in _told:
         _told.add(name)
-        log.debug(f"papernotes: damaged cache file {name or '(in memory)'} ignored; it is made again")
+        log.debug(f"papernotes: damaged or misplaced cache file {name} ignored; it is made again")
     return None
 
 
 def read_sealed(path: str | os.PathLike[str]) -> bytes | None:
-    """A cache file's content, or None when it is missing, unreadable or damaged."""
+    """A cache file's content, or None when it is missing, unreadable, damaged or not the file of its name."""
     try:
         with open(path, "rb") as handle:
             blob = handle.read()
@@ -102,7 +102,7 @@ def read_sealed(path: str | os.PathLike[str]) -> bytes | None:
 
 def write_sealed(path: str | os.PathLike[str], data: bytes) -> bool:
     """`write_atomically` for a cache file: `data` behind its checksum."""
-    return write_atomically(path, seal(data))
+    return write_atomically(path, seal(data, os.path.basename(os.fspath(path))))
 
 
 @dataclass
