@@ -36,10 +36,13 @@ def filled(content: str, fill: str) -> str:
 
 
 def post_html(made: dict[str, Any]) -> str:
-    """A post's page content from its assembled parts: the paper cards sit after the post's introduction,
-    so its first screen shows prose."""
-    content, cut = made["content_html"], made["cards_at"]
-    return made["header"] + content[:cut] + made["cards"] + content[cut:] + made["footer"]
+    """A post's page content from its assembled parts."""
+    return made["header"] + with_cards(made["content_html"], made["cards"], made["cards_at"]) + made["footer"]
+
+
+def with_cards(content: str, cards: str, at: int) -> str:
+    """The paper cards after the post's introduction (`at`), on its page and in feeds: its first screen shows prose."""
+    return content[:at] + cards + content[at:]
 
 
 @dataclass
@@ -58,7 +61,7 @@ class RenderedPost:
     @property
     def feed_html(self) -> str:
         """The post as feeds carry it: as on its page, but for the header and the links to other posts."""
-        return self.content_html[: self.cards_at] + self.feed_cards + self.content_html[self.cards_at :]
+        return with_cards(self.content_html, self.feed_cards, self.cards_at)
 
     @classmethod
     def stored(cls, made: dict[str, Any]) -> "RenderedPost":
@@ -147,13 +150,12 @@ class PageRenderer:
         if cited.references_html:
             toc.append([cited.toc_title, cited.toc_id, 2])
 
-        cards = self._paper_cards(entry, parts.sections, helpers)
+        cards, feed_cards = self._paper_cards(entry, parts.sections, helpers)
         made = {
             "toc": toc,
             "header": fragments.render("post-header.html", entry=entry, readtime=readtime, title_id=TITLE_ID, **helpers),
             "cards": cards,
-            # Feed readers show no styles: no folded abstracts, and the dots between a card's parts written out.
-            "feed_cards": self._paper_cards(entry, parts.sections, helpers, feed=True),
+            "feed_cards": feed_cards,
             "cards_at": intro_end(body),
             "content_html": body + takeaways + cited.references_html,
             "footer": fragments.render("post-nav.html", entry=entry, **helpers),
@@ -165,9 +167,11 @@ class PageRenderer:
         entry.rendered = RenderedPost.stored(made)
         return made
 
-    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any], *, feed: bool = False) -> str:
+    def _paper_cards(self, entry: PostEntry, sections: dict[str, str], helpers: dict[str, Any]) -> tuple[str, str]:
+        """The paper cards as the page shows them, and as feeds do: their readers show no styles,
+        so no folded abstracts, and the dots between a card's parts written out."""
         if not entry.post.papers:
-            return ""
+            return "", ""
         cards = []
         for index, record in enumerate(entry.post.papers):
             paper = self.papers.by_identity.get(record.identity)
@@ -178,7 +182,8 @@ class PageRenderer:
                     "note_html": unwrap_paragraph(sections.get(f"note-{index}", "")),
                 }
             )
-        return fragments.render("paper-cards.html", cards=cards, feed=feed, **helpers)
+        page = fragments.render("paper-cards.html", cards=cards, feed=False, **helpers)
+        return page, fragments.render("paper-cards.html", cards=cards, feed=True, **helpers)
 
     def paper_page(self, paper: Paper, page_url: str) -> str:
         return self._reuse(
