@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..model.records import comma_list
 from ..scaffold import find_arxiv_papers
 from .dates import find_date, is_date_line
 from ..sources.yamlsource import YamlSyntaxError, load_yaml
@@ -63,7 +64,7 @@ def import_notes(text: str, fallback_title: str) -> list[ImportedPost]:
     posts = _notes(text, fallback_title)
     date = meta.get("date")
     tags = meta.get("tags")
-    tags = tags.split(",") if isinstance(tags, str) else tags if isinstance(tags, list) else []
+    tags = comma_list(tags) if isinstance(tags, str) else tags if isinstance(tags, list) else []
     for post in posts:
         if isinstance(date, dt.date):
             post.date = date.date() if isinstance(date, dt.datetime) else date

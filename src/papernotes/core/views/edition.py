@@ -111,11 +111,12 @@ def _fragment(html: str, issue: Issue) -> lxml_html.HtmlElement:
         classes = (element.get("class") or "").split()
         if "arithmatex" in classes:
             _math(element)
-        elif element.tag == "svg" and _icon(element):
-            parent = element.getparent()
-            if "twemoji" in (parent.get("class") or "").split() and parent.get("title"):  # an emoji: its name
-                parent.text = parent.get("title")
+        elif element.tag == "svg" and _emoji(element):
+            if element.getparent().get("title"):  # its name
+                element.getparent().text = element.getparent().get("title")
             _drop(element)
+        elif element.tag == "svg" and any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+            _drop(element)  # an icon in a link: the link's words stay
         elif element.tag in _EMBEDS:
             _replace_with_link(element, _EMBEDS[element.tag], element.get("title"), issue.url)
         elif element.tag in _DROPPED or "headerlink" in classes:
@@ -170,10 +171,9 @@ def _math(element: lxml_html.HtmlElement) -> None:
         element.text = tex
 
 
-def _icon(svg: lxml_html.HtmlElement) -> bool:
-    """Whether an <svg> is an emoji or icon (Material's twemoji, or inside a link), not a drawing of the post's."""
-    parent = svg.getparent()
-    return "twemoji" in (parent.get("class") or "").split() or any(ancestor.tag == "a" for ancestor in svg.iterancestors())
+def _emoji(svg: lxml_html.HtmlElement) -> bool:
+    """Whether an <svg> is an emoji or icon as Material's twemoji writes them, not a drawing of the post's."""
+    return "twemoji" in (svg.getparent().get("class") or "").split()
 
 
 def _replace_with_link(element: lxml_html.HtmlElement, kind: str, title: str | None, url: str) -> None:
