@@ -177,16 +177,16 @@ def run_new(args: argparse.Namespace) -> int:
     options = site_config.options
     if args.author:
         # Said of the option typed, not of a line in a post that is not written.
-        authors_path = os.path.join(options.docs_dir, options.authors_file)
+        authors_file = site_config.shown(Path(options.docs_dir, options.authors_file))
         unreadable = Diagnostics()
-        known = read_authors(authors_path, site_config.shown(Path(authors_path)), unreadable)
+        known = read_authors(os.path.join(options.docs_dir, options.authors_file), authors_file, unreadable)
         if unreadable.has_errors:
             for problem in unreadable.errors:
                 print(format_problem(problem), file=sys.stderr)
-            raise Problem(f"--author cannot be checked: fix {site_config.shown(Path(authors_path))} first")
+            raise Problem(f"--author cannot be checked: fix {authors_file} first")
         for author in args.author:
             if author not in known:
-                hint = did_you_mean(author, known) or f"add '{author}' to {site_config.shown(Path(authors_path))}: an id, then its name"
+                hint = did_you_mean(author, known) or f"add '{author}' to {authors_file}: an id, then its name"
                 raise Problem(f"--author {author}: not an author of the site ({hint})")
     # A title pasted from a terminal: its colour codes go before the file is named, as the build drops them.
     args.title = xml_text(args.title)
