@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from papernotes.core.diagnostics import Diagnostics
@@ -13,6 +13,7 @@ from papernotes.core.model.posts import read_post
 from papernotes.core.model.records import Record
 from papernotes.core.importing import import_notes
 from papernotes.core.scaffold import find_arxiv_papers, find_paper, post_text
+from papernotes.core.views.sanitize import closed_bidi
 
 LIBRARY = Library([
     Record(id="xiao2023streaming", title="Efficient Streaming Language Models with Attention Sinks", arxiv="2309.17453"),
@@ -63,14 +64,17 @@ text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max
 
 @settings(max_examples=150, deadline=None)
 @given(title=text, tags=st.lists(text, max_size=3), body=st.none() | text)
+@example(title="\u202aembedded \u2067isolated", tags=["\u202etag"], body=None)  # bidi runs left open
 def test_any_title_and_tags_survive_the_round_trip(title: str, tags: list[str], body: str | None) -> None:
+    """What `new` and `import` write reads back as written, but for a bidi run left open, which is closed as read."""
     papers = [find_paper("2309.17453", LIBRARY), find_paper("2402.08268", LIBRARY, title=title)]
     source = post_text(title, dt.date(2024, 7, 1), tags=tags, papers=papers, draft=True, body=body)
+    assert title in source  # the file holds the title as given
     diagnostics = Diagnostics()
     post = read_post(source.encode("utf-8"), "p.md", "posts/p.md", diagnostics)
     assert post is not None and not diagnostics.items, diagnostics.items
-    assert post.title == " ".join(title.split())
-    assert post.meta.tags == [t.strip() for t in tags]
+    assert post.title == closed_bidi(" ".join(title.split()))
+    assert post.meta.tags == [closed_bidi(t.strip()) for t in tags]
     assert [p.key for p in post.papers] == ["xiao2023streaming", "arxiv:2402.08268"]
-    assert post.papers[1].title == title.strip()
+    assert post.papers[1].title == closed_bidi(title.strip())
     assert post.draft
